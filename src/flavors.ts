@@ -1,0 +1,83 @@
+/**
+ * Flavor selection for get_download_url. Pure: it decides, the caller fetches.
+ */
+
+/** Kaltura's KalturaFlavorAssetStatus, as numbers on the wire. */
+export const FlavorStatus = {
+  ERROR: -1,
+  QUEUED: 0,
+  CONVERTING: 1,
+  READY: 2,
+  DELETED: 3,
+  NOT_APPLICABLE: 4,
+  TEMP: 5,
+  WAIT_FOR_CONVERT: 6,
+  IMPORTING: 7,
+  VALIDATING: 8,
+  EXPORTING: 9,
+} as const;
+
+const STATUS_NAMES = new Map<number, string>(
+  Object.entries(FlavorStatus).map(([name, code]) => [code, name]),
+);
+
+/** The readable name of a flavor status code, e.g. `2` → `READY`; unknown codes stay numeric. */
+export function flavorStatusName(status: number | undefined): string {
+  if (status === undefined) return 'UNKNOWN';
+  return STATUS_NAMES.get(status) ?? String(status);
+}
+
+/** The fields of a KalturaFlavorAsset that selection and the answer use. */
+export interface FlavorAsset {
+  id: string;
+  entryId?: string;
+  isOriginal?: boolean;
+  status?: number;
+  /** KB, as Kaltura reports it. */
+  size?: number;
+  /** kbps. */
+  bitrate?: number;
+  fileExt?: string;
+  width?: number;
+  height?: number;
+  tags?: string;
+  flavorParamsId?: number;
+}
+
+/** Kaltura serves a download URL for READY flavors, and for EXPORTING ones (their file is already there). */
+export function isDownloadable(flavor: FlavorAsset): boolean {
+  return flavor.status === FlavorStatus.READY || flavor.status === FlavorStatus.EXPORTING;
+}
+
+/** What selection decided: a flavor to fetch, or why there is none (the caller words the error). */
+export type FlavorChoice =
+  | { kind: 'chosen'; flavor: FlavorAsset }
+  | { kind: 'requested-not-found'; flavorId: string }
+  | { kind: 'requested-not-ready'; flavor: FlavorAsset }
+  | { kind: 'no-flavors' }
+  | { kind: 'none-ready'; flavors: FlavorAsset[] };
+
+/**
+ * Picks the flavor to download, the original's rules made READY-aware:
+ * - a requested id (an empty string counts as none) must be listed and downloadable;
+ * - otherwise the original if downloadable, else the first downloadable flavor in list order.
+ */
+export function selectFlavor(flavors: readonly FlavorAsset[], requestedId?: string): FlavorChoice {
+  if (requestedId) {
+    const requested = flavors.find((f) => f.id === requestedId);
+    if (!requested) return { kind: 'requested-not-found', flavorId: requestedId };
+    if (!isDownloadable(requested)) return { kind: 'requested-not-ready', flavor: requested };
+    return { kind: 'chosen', flavor: requested };
+  }
+  if (flavors.length === 0) return { kind: 'no-flavors' };
+  const original = flavors.find((f) => f.isOriginal === true);
+  if (original && isDownloadable(original)) return { kind: 'chosen', flavor: original };
+  const firstReady = flavors.find(isDownloadable);
+  if (firstReady) return { kind: 'chosen', flavor: firstReady };
+  return { kind: 'none-ready', flavors: [...flavors] };
+}
+
+/** Kaltura reports size in KB; the answer gives bytes, or null when the size is unknown (0 or missing). */
+export function flavorSizeInBytes(flavor: FlavorAsset): number | null {
+  return flavor.size ? flavor.size * 1024 : null;
+}

@@ -1,0 +1,94 @@
+/**
+ * The Kaltura requests the tools make, built with kaltura-client's generated services, and the
+ * shape checks for their answers. Filters and pagers are plain objects carrying `objectType`:
+ * they serialise exactly as kaltura-client's model classes do, without loading its model file.
+ */
+import type { FlavorAsset } from '../flavors.js';
+import type { KalturaCall } from './client-manager.js';
+import { KalturaError, TransportErrorCode } from './errors.js';
+
+/** Kaltura's largest page: `pageSize` is clamped to 500 server-side. */
+export const MAX_PAGE_SIZE = 500;
+
+/** `media.get(entryId)`. */
+export const getMediaEntry =
+  (entryId: string): KalturaCall =>
+  ({ services }) =>
+    services.media.get(entryId);
+
+/** Filter for `flavorAsset.list`: the entry (or a `{N:result:...}` reference) plus extra conditions. */
+export interface FlavorFilter {
+  entryIdEqual?: string;
+  entryIdIn?: string;
+  statusEqual?: number;
+  flavorParamsIdEqual?: number;
+}
+
+/** `flavorAsset.list(filter, pager)`, one page of up to 500 flavors. */
+export const listFlavorAssets =
+  (filter: FlavorFilter, pageIndex = 1, pageSize = MAX_PAGE_SIZE): KalturaCall =>
+  ({ services }) =>
+    services.flavorAsset.listAction(
+      { objectType: 'KalturaFlavorAssetFilter', ...filter },
+      { objectType: 'KalturaFilterPager', pageSize, pageIndex },
+    );
+
+/** `flavorAsset.getUrl(id)`; `fileName` names the downloaded file. */
+export const getFlavorUrl =
+  (flavorId: string, fileName?: string): KalturaCall =>
+  ({ services }) =>
+    services.flavorAsset.getUrl(
+      flavorId,
+      null,
+      false,
+      fileName ? { objectType: 'KalturaFlavorAssetUrlOptions', fileName } : null,
+    );
+
+/** The entry fields get_download_url reads. */
+export interface MediaEntry {
+  id: string;
+  name?: string;
+  [field: string]: unknown;
+}
+
+/** One page of `flavorAsset.list`. */
+export interface FlavorPage {
+  objects: FlavorAsset[];
+  totalCount: number;
+}
+
+function unexpected(what: string): KalturaError {
+  return new KalturaError(
+    TransportErrorCode.INVALID_RESPONSE,
+    `unexpected response from Kaltura: ${what}; check that KALTURA_SERVICE_URL points at the Kaltura API, then try again`,
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks a `media.get` answer. */
+export function asMediaEntry(value: unknown): MediaEntry {
+  if (!isRecord(value) || typeof value.id !== 'string') throw unexpected('media.get did not return an entry');
+  return value as MediaEntry;
+}
+
+/** Checks a `flavorAsset.list` answer. */
+export function asFlavorPage(value: unknown): FlavorPage {
+  if (!isRecord(value) || !Array.isArray(value.objects)) {
+    throw unexpected('flavorAsset.list did not return a list');
+  }
+  const objects = value.objects.filter((f): f is FlavorAsset => isRecord(f) && typeof f.id === 'string');
+  if (objects.length !== value.objects.length) throw unexpected('flavorAsset.list returned a malformed flavor');
+  const totalCount = typeof value.totalCount === 'number' ? value.totalCount : objects.length;
+  return { objects, totalCount };
+}
+
+/** Checks a `flavorAsset.getUrl` answer: an http(s) URL. */
+export function asDownloadUrl(value: unknown): string {
+  if (typeof value !== 'string' || !/^https?:\/\/\S+$/.test(value)) {
+    throw unexpected('flavorAsset.getUrl did not return a URL');
+  }
+  return value;
+}

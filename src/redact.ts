@@ -1,0 +1,41 @@
+/**
+ * Keeps credentials out of every text the server writes: tool results, errors and logs.
+ */
+
+/** KS v2 tokens start with base64 of `v2|`. */
+const KS_V2_PATTERN = /djJ8[A-Za-z0-9+/_=-]{8,}/g;
+/** A URL's path and query can carry a KS or a CDN token; its origin cannot. */
+const URL_PATTERN = /\b(https?:\/\/[^/\s"']+)\/[^\s"']*/g;
+
+/** The original's mask: the first four characters, then `***`. */
+export function maskCredential(credential: string, showChars = 4): string {
+  if (!credential || credential.length <= showChars) return '***';
+  return `${credential.slice(0, showChars)}***`;
+}
+
+/**
+ * Remembers the secrets in play (the admin secret, every KS used) and masks them, and anything
+ * shaped like a KS, in text.
+ */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Registers a value that must never appear in output. Short values are ignored (they would mask noise). */
+  add(secret: string | undefined): void {
+    if (secret && secret.length >= 6) this.secrets.add(secret);
+  }
+
+  /** The text with every known secret masked and every KS-shaped token removed. */
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(maskCredential(secret));
+    }
+    return out.replace(KS_V2_PATTERN, '[KS redacted]');
+  }
+
+  /** For logs: also cuts URLs down to their origin, since download URLs are credentials. */
+  redactForLog(text: string): string {
+    return this.redact(text).replace(URL_PATTERN, '$1/…');
+  }
+}

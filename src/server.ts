@@ -1,0 +1,17 @@
+/**
+ * createServer(): the MCP server with its tools registered, nothing else (the transport is
+ * chosen in index.ts).
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { KalturaClientManager } from './kaltura/client-manager.js';
+import { registerGetDownloadUrlTool } from './tools/get-download-url.js';
+
+/** The server's name and version as announced at initialize. */
+export const SERVER_INFO = { name: 'kaltura-mcp', version: '0.1.0' } as const;
+
+/** Builds the MCP server; every tool reaches Kaltura through `manager`. */
+export function createServer(manager: KalturaClientManager): McpServer {
+  const server = new McpServer(SERVER_INFO, { capabilities: { tools: {} } });
+  registerGetDownloadUrlTool(server, () => manager);
+  return server;
+}

@@ -1,0 +1,230 @@
+/**
+ * get_download_url end to end: the built server over stdio, driven by the SDK Client, talking
+ * real HTTP through kaltura-client to the sandbox Kaltura. Reads as the tool's specification.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ENTRY_BY_ID, LONG_UNICODE_TITLE, SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
+import { startSandbox, type Sandbox } from './sandbox/server.js';
+import { jsonOf, sandboxEnv, startServer, textOf, type RunningServer } from './helpers/server-process.js';
+
+const TOOL = 'get_download_url';
+const ORIGINAL_DESCRIPTION =
+  "Get direct DOWNLOAD link for video files. USE WHEN: User needs to download/save video locally, export for editing, backup content, share downloadable link. RETURNS: Time-limited secure URL for downloading. EXAMPLE: 'Download video 1_abc123', 'Get mp4 file for editing'. Different from streaming - this is for saving files.";
+
+let sandbox: Sandbox;
+let server: RunningServer;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  server = await startServer(sandboxEnv(sandbox.url));
+});
+
+afterAll(async () => {
+  await server?.close();
+  await sandbox?.close();
+});
+
+afterEach(() => {
+  sandbox.setFault(undefined);
+  sandbox.clearLog();
+});
+
+const download = (args: Record<string, unknown>) => server.call(TOOL, args);
+
+describe('tool listing', () => {
+  it("is registered with the original's name, description and arguments", async () => {
+    const { tools } = await server.client.listTools();
+    const tool = tools.find((t) => t.name === TOOL);
+    expect(tool).toBeDefined();
+    expect(tool!.description).toBe(ORIGINAL_DESCRIPTION);
+    expect(tool!.inputSchema.required).toEqual(['entry_id']);
+    expect(tool!.inputSchema.properties).toMatchObject({
+      entry_id: { type: 'string', description: "Video to download (format: '1_abc123')" },
+      flavor_id: {
+        type: 'string',
+        description:
+          'Optional: Choose specific quality/format. Leave empty for default. Use list_media_entries to see available flavors.',
+      },
+    });
+    expect(tool!.title).toBe('Get download URL');
+    expect(tool!.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: true, destructiveHint: false });
+    expect(Object.keys(tool!.outputSchema?.properties ?? {})).toEqual([
+      'entryId',
+      'entryName',
+      'flavorId',
+      'fileSize',
+      'bitrate',
+      'format',
+      'downloadUrl',
+    ]);
+  });
+});
+
+describe('choosing the flavor', () => {
+  it('returns the original when it is listed first, with the seven fields in text and structuredContent', async () => {
+    const result = await download({ entry_id: '1_demo0001' });
+    expect(result.isError).toBeFalsy();
+    const body = jsonOf(result);
+    expect(body).toEqual({
+      entryId: '1_demo0001',
+      entryName: 'Demo video',
+      flavorId: '1_demof001',
+      fileSize: 18712 * 1024,
+      bitrate: 2493,
+      format: 'mp4',
+      downloadUrl: expect.stringMatching(
+        new RegExp(`^${sandbox.url}/p/976543/sp/97654300/serveFlavor/entryId/1_demo0001/v/1/flavorId/1_demof001/`),
+      ),
+    });
+    expect(result.structuredContent).toEqual(body);
+    // Pretty-printed like the original's json.dumps(indent=2).
+    expect(textOf(result)).toBe(JSON.stringify(body, null, 2));
+  });
+
+  it('finds the original wherever it is listed', async () => {
+    const body = jsonOf(await download({ entry_id: '1_origlast' }));
+    expect(body).toMatchObject({ flavorId: '1_olastsrc', format: 'mov', bitrate: 8000, fileSize: 50000 * 1024 });
+  });
+
+  it('takes the first flavor listed when the entry kept no original', async () => {
+    expect(jsonOf(await download({ entry_id: '1_noorig01' })).flavorId).toBe('1_noorigf1');
+  });
+
+  it('returns the requested flavor', async () => {
+    const body = jsonOf(await download({ entry_id: '1_demo0001', flavor_id: '1_demof003' }));
+    expect(body).toMatchObject({ flavorId: '1_demof003', bitrate: 1200, fileSize: 9000 * 1024 });
+    expect(body.downloadUrl).toContain('/flavorId/1_demof003/');
+  });
+
+  it('treats an empty flavor_id as not given', async () => {
+    expect(jsonOf(await download({ entry_id: '1_demo0001', flavor_id: '' })).flavorId).toBe('1_demof001');
+  });
+
+  it("considers every flavor, not only Kaltura's default page of 30", async () => {
+    expect(ENTRY_BY_ID.get('1_many0001')!.flavors).toHaveLength(45);
+    expect(jsonOf(await download({ entry_id: '1_many0001' })).flavorId).toBe('1_manyf040');
+    expect(jsonOf(await download({ entry_id: '1_many0001', flavor_id: '1_manyf044' })).flavorId).toBe('1_manyf044');
+  });
+
+  it('skips an original that is not READY and takes the first READY flavor', async () => {
+    const result = await download({ entry_id: '1_convert1' });
+    expect(result.isError).toBeFalsy();
+    expect(jsonOf(result).flavorId).toBe('1_convf003');
+  });
+
+  it('reports fileSize null when Kaltura does not know the size, and format null without an extension', async () => {
+    expect(jsonOf(await download({ entry_id: '1_nosize01' }))).toMatchObject({ flavorId: '1_nosizef1', fileSize: null });
+    expect(jsonOf(await download({ entry_id: '1_nosize01', flavor_id: '1_nosizef2' }))).toMatchObject({
+      fileSize: null,
+      format: null,
+    });
+  });
+
+  it('returns a long unicode title intact', async () => {
+    expect(jsonOf(await download({ entry_id: '1_unicode1' })).entryName).toBe(LONG_UNICODE_TITLE);
+  });
+});
+
+describe('errors: isError with the original texts', () => {
+  it('refuses a malformed entry id before asking Kaltura', async () => {
+    for (const entry_id of ['abc', '1-abc', '_abc', '1_', '1_abc def', `1_${'a'.repeat(60)}`, '1_abc;drop']) {
+      const result = await download({ entry_id });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toBe('{\n  "error": "Invalid entry ID format"\n}');
+    }
+    expect(sandbox.log).toHaveLength(0);
+  });
+
+  it('refuses a malformed flavor id before asking Kaltura', async () => {
+    const result = await download({ entry_id: '1_demo0001', flavor_id: '../../etc' });
+    expect(result.isError).toBe(true);
+    expect(jsonOf(result)).toEqual({ error: 'Invalid flavor ID format' });
+    expect(sandbox.log).toHaveLength(0);
+  });
+
+  it('wraps a missing entry in the original error shape, errorType the Kaltura code', async () => {
+    const result = await download({ entry_id: '1_missing1' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      JSON.stringify(
+        {
+          error: 'Failed to get download URL: Entry id "1_missing1" not found',
+          errorType: 'ENTRY_ID_NOT_FOUND',
+          operation: 'get download URL',
+          entry_id: '1_missing1',
+        },
+        null,
+        2,
+      ),
+    );
+  });
+
+  it('says when the requested flavor is not one of the entry’s', async () => {
+    const result = await download({ entry_id: '1_demo0001', flavor_id: '1_olastsrc' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe('{"error": "Flavor ID 1_olastsrc not found for entry 1_demo0001"}');
+  });
+
+  it('keeps the original text for an entry without flavors', async () => {
+    const result = await download({ entry_id: '1_noflav01' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe('{"error": "No flavor assets found for this entry"}');
+  });
+
+  it('names the status of a requested flavor that is not READY, without asking for its URL', async () => {
+    const result = await download({ entry_id: '1_convert1', flavor_id: '1_convsrc1' });
+    expect(result.isError).toBe(true);
+    const body = jsonOf(result);
+    expect(body).toMatchObject({ flavorId: '1_convsrc1', status: 'CONVERTING' });
+    expect(String(body.error)).toMatch(/not ready for download \(status CONVERTING\).*omit flavor_id/);
+    expect(sandbox.actions()).not.toContain('flavorasset.geturl');
+  });
+
+  it('says so when no flavor is ready yet', async () => {
+    const result = await download({ entry_id: '1_allconv1' });
+    expect(result.isError).toBe(true);
+    expect(String(jsonOf(result).error)).toMatch(
+      /^No flavor of entry 1_allconv1 is ready for download yet \(1_allcsrc1: CONVERTING, 1_allcf002: ERROR\)/,
+    );
+  });
+
+  it('keeps the JSON error shape when a later Kaltura call fails (the original leaked a stray text)', async () => {
+    // Let media.get and flavorAsset.list through, break the getUrl request.
+    const before = sandbox.log.length;
+    sandbox.setFault({ kind: 'http500', skip: 2, times: 1 });
+    const result = await download({ entry_id: '1_demo0001' });
+    expect(result.isError).toBe(true);
+    const body = jsonOf(result);
+    expect(body).toMatchObject({ errorType: 'HTTP_ERROR', operation: 'get download URL', entry_id: '1_demo0001' });
+    expect(String(body.error)).toMatch(/^Failed to get download URL: Kaltura at 127\.0\.0\.1:\d+ answered HTTP 500/);
+    expect(sandbox.log.length - before).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers wrong argument types with an isError result and keeps serving', async () => {
+    const result = await download({ entry_id: 12345 });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/entry_id/);
+    expect((await download({ entry_id: '1_demo0001' })).isError).toBeFalsy();
+  });
+});
+
+describe('the channel and the secrets', () => {
+  it('writes nothing but JSON-RPC on stdout, and no secret, KS or download URL anywhere but in results', async () => {
+    const result = await download({ entry_id: '1_demo0001' });
+    const url = String(jsonOf(result).downloadUrl);
+    const ks = /\/ks\/([^/]+)\//.exec(url)?.[1];
+    expect(ks).toMatch(/^djJ8/);
+    expect(server.transport.strayStdout).toEqual([]);
+    for (const line of server.transport.stdoutText().split('\n').filter(Boolean)) {
+      expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    }
+    const everything = server.transport.allOutput();
+    expect(everything).not.toContain(SANDBOX_ADMIN_SECRET);
+    expect(server.transport.stderrText()).not.toContain(ks!);
+    expect(server.transport.stderrText()).not.toContain('serveFlavor');
+    // The session key the server used never appears in its output either.
+    const sessionKeys = sandbox.log.flatMap((r) => r.calls.map((c) => String(c.params.ks ?? ''))).filter(Boolean);
+    expect(sessionKeys.length).toBeGreaterThan(0);
+    for (const key of new Set(sessionKeys)) expect(everything).not.toContain(key);
+  });
+});

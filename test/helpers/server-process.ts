@@ -1,0 +1,134 @@
+/**
+ * Runs the built server as a user does (`node dist/index.js`, stdio) and drives it with the
+ * SDK's Client. The transport records every byte the server writes, so tests can check that
+ * stdout carried only JSON-RPC and that no secret left the process.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from '../sandbox/fixtures.js';
+
+/** The built entry point; `npm test` builds it first. */
+export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+
+/** A stdio transport over a child process that keeps a copy of everything it wrote. */
+export class RecordingStdioTransport implements Transport {
+  onmessage?: (message: JSONRPCMessage) => void;
+  onerror?: (error: Error) => void;
+  onclose?: () => void;
+  child?: ChildProcessWithoutNullStreams;
+  readonly stdout: Buffer[] = [];
+  readonly stderr: Buffer[] = [];
+  /** Lines on stdout that were not JSON-RPC messages. */
+  readonly strayStdout: string[] = [];
+  private readonly buffer = new ReadBuffer();
+  exited?: Promise<number | null>;
+
+  constructor(private readonly env: Record<string, string>, private readonly cwd: string) {}
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, [SERVER_ENTRY], { env: this.env, cwd: this.cwd, stdio: 'pipe' });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    child.on('close', () => this.onclose?.());
+    child.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
+    child.stdout.on('data', (chunk: Buffer) => {
+      this.stdout.push(chunk);
+      this.buffer.append(chunk);
+      for (;;) {
+        let message: JSONRPCMessage | null;
+        try {
+          message = this.buffer.readMessage();
+        } catch (error) {
+          this.strayStdout.push(String(error));
+          continue;
+        }
+        if (!message) break;
+        this.onmessage?.(message);
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', () => resolve());
+      child.once('error', reject);
+    });
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    this.child?.stdin.write(serializeMessage(message));
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  stdoutText(): string {
+    return Buffer.concat(this.stdout).toString('utf8');
+  }
+
+  stderrText(): string {
+    return Buffer.concat(this.stderr).toString('utf8');
+  }
+
+  /** Every byte the server wrote, both streams. */
+  allOutput(): string {
+    return this.stdoutText() + this.stderrText();
+  }
+}
+
+/** The environment a user would give the server for the sandbox (nothing inherited but PATH). */
+export function sandboxEnv(serviceUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    KALTURA_SERVICE_URL: serviceUrl,
+    KALTURA_PARTNER_ID: String(SANDBOX_PARTNER_ID),
+    KALTURA_ADMIN_SECRET: SANDBOX_ADMIN_SECRET,
+    ...extra,
+  };
+}
+
+/** A running server with a connected SDK client. */
+export interface RunningServer {
+  client: Client;
+  transport: RecordingStdioTransport;
+  call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/** Spawns the built server with `env` (in an empty working directory unless `cwd` is given) and connects. */
+export async function startServer(env: Record<string, string>, cwd?: string): Promise<RunningServer> {
+  const transport = new RecordingStdioTransport(env, cwd ?? mkdtempSync(join(tmpdir(), 'kaltura-mcp-')));
+  const client = new Client({ name: 'kaltura-mcp-tests', version: '0.0.0' });
+  await client.connect(transport);
+  return {
+    client,
+    transport,
+    call: async (name, args) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    close: async () => {
+      await client.close();
+      await transport.close();
+    },
+  };
+}
+
+/** The text of a tool result's first content item. */
+export function textOf(result: CallToolResult): string {
+  const first = result.content[0];
+  if (!first || first.type !== 'text') throw new Error('tool result has no text content');
+  return first.text;
+}
+
+/** The tool result's text, parsed as JSON. */
+export function jsonOf(result: CallToolResult): Record<string, unknown> {
+  return JSON.parse(textOf(result)) as Record<string, unknown>;
+}

@@ -1,0 +1,24 @@
+/**
+ * Runs the sandbox Kaltura on its own, for the MCP Inspector or a manual try:
+ *   npx tsx test/sandbox/main.ts [port]
+ * It prints the environment to give the server, then serves until interrupted.
+ */
+import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from './fixtures.js';
+import { startSandbox } from './server.js';
+
+const port = Number(process.argv[2] ?? 0) || undefined;
+const sandbox = await startSandbox({ port });
+process.stdout.write(
+  [
+    `Sandbox Kaltura listening on ${sandbox.url}`,
+    'Point the server at it with:',
+    `  KALTURA_SERVICE_URL=${sandbox.url}`,
+    `  KALTURA_PARTNER_ID=${SANDBOX_PARTNER_ID}`,
+    `  KALTURA_ADMIN_SECRET=${SANDBOX_ADMIN_SECRET}`,
+    'Press Ctrl+C to stop.',
+    '',
+  ].join('\n'),
+);
+const stop = () => void sandbox.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
