@@ -46,8 +46,7 @@ export interface DownloadInfo {
 
 /** What the tool answers: the info, or an error object and its original layout. */
 export type DownloadAnswer =
-  | { ok: true; info: DownloadInfo }
-  | { ok: false; error: Record<string, unknown>; layout: ErrorLayout };
+  { ok: true; info: DownloadInfo } | { ok: false; error: Record<string, unknown>; layout: ErrorLayout };
 
 /** The original's `operation` for error objects. */
 export const OPERATION = 'get download URL';
@@ -84,7 +83,11 @@ export function kalturaFailure(entryId: string, error: KalturaError): DownloadAn
 export function choiceFailure(entryId: string, choice: Exclude<FlavorChoice, { kind: 'chosen' }>): DownloadAnswer {
   switch (choice.kind) {
     case 'requested-not-found':
-      return { ok: false, error: { error: `Flavor ID ${choice.flavorId} not found for entry ${entryId}` }, layout: 'compact' };
+      return {
+        ok: false,
+        error: { error: `Flavor ID ${choice.flavorId} not found for entry ${entryId}` },
+        layout: 'compact',
+      };
     case 'no-flavors':
       return { ok: false, error: { error: 'No flavor assets found for this entry' }, layout: 'compact' };
     case 'requested-not-ready': {
@@ -117,7 +120,12 @@ export function choiceFailure(entryId: string, choice: Exclude<FlavorChoice, { k
 }
 
 /** The answer's fields from the entry, the chosen flavor and its URL. */
-export function downloadInfo(entryId: string, entry: MediaEntry, flavor: FlavorAsset, downloadUrl: string): DownloadInfo {
+export function downloadInfo(
+  entryId: string,
+  entry: MediaEntry,
+  flavor: FlavorAsset,
+  downloadUrl: string,
+): DownloadInfo {
   return {
     entryId,
     entryName: typeof entry.name === 'string' ? entry.name : null,

@@ -17,9 +17,7 @@ export const FlavorStatus = {
   EXPORTING: 9,
 } as const;
 
-const STATUS_NAMES = new Map<number, string>(
-  Object.entries(FlavorStatus).map(([name, code]) => [code, name]),
-);
+const STATUS_NAMES = new Map<number, string>(Object.entries(FlavorStatus).map(([name, code]) => [code, name]));
 
 /** The readable name of a flavor status code, e.g. `2` → `READY`; unknown codes stay numeric. */
 export function flavorStatusName(status: number | undefined): string {

@@ -113,7 +113,10 @@ describe('choosing the flavor', () => {
   });
 
   it('reports fileSize null when Kaltura does not know the size, and format null without an extension', async () => {
-    expect(jsonOf(await download({ entry_id: '1_nosize01' }))).toMatchObject({ flavorId: '1_nosizef1', fileSize: null });
+    expect(jsonOf(await download({ entry_id: '1_nosize01' }))).toMatchObject({
+      flavorId: '1_nosizef1',
+      fileSize: null,
+    });
     expect(jsonOf(await download({ entry_id: '1_nosize01', flavor_id: '1_nosizef2' }))).toMatchObject({
       fileSize: null,
       format: null,

@@ -30,7 +30,10 @@ export class RecordingStdioTransport implements Transport {
   private readonly buffer = new ReadBuffer();
   exited?: Promise<number | null>;
 
-  constructor(private readonly env: Record<string, string>, private readonly cwd: string) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly cwd: string,
+  ) {}
 
   async start(): Promise<void> {
     const child = spawn(process.execPath, [SERVER_ENTRY], { env: this.env, cwd: this.cwd, stdio: 'pipe' });

@@ -74,7 +74,12 @@ const rendition = (id: string, paramsId: number, extra: Partial<FixtureFlavor> =
   ...extra,
 });
 
-const entry = (id: string, name: string, flavors: FixtureFlavor[], extra: Partial<FixtureEntry> = {}): FixtureEntry => ({
+const entry = (
+  id: string,
+  name: string,
+  flavors: FixtureFlavor[],
+  extra: Partial<FixtureEntry> = {},
+): FixtureEntry => ({
   id,
   name,
   description: `Sandbox entry: ${name}`,
@@ -130,10 +135,15 @@ export const ENTRIES: FixtureEntry[] = [
     rendition('1_nosizef2', 487041, { size: undefined, fileExt: undefined }),
   ]),
   entry('1_unicode1', LONG_UNICODE_TITLE, [source('1_unicodf1')]),
-  entry('1_audio001', 'Podcast episode', [source('1_audiof01', { fileExt: 'mp3', width: 0, height: 0, bitrate: 128 })], {
-    mediaType: 5,
-    tags: 'sandbox,audio,podcast',
-  }),
+  entry(
+    '1_audio001',
+    'Podcast episode',
+    [source('1_audiof01', { fileExt: 'mp3', width: 0, height: 0, bitrate: 128 })],
+    {
+      mediaType: 5,
+      tags: 'sandbox,audio,podcast',
+    },
+  ),
   entry('1_image001', 'Poster image', [], { mediaType: 2, tags: 'sandbox,image', duration: 0 }),
 ];
 

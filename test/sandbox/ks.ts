@@ -77,7 +77,12 @@ function parseV1(decoded: Buffer, secret: string): ParsedKs | undefined {
   if (bar === -1) return undefined;
   const hash = text.slice(0, bar);
   const info = text.slice(bar + 1);
-  if (createHash('sha1').update(secret + info).digest('hex') !== hash) return undefined;
+  if (
+    createHash('sha1')
+      .update(secret + info)
+      .digest('hex') !== hash
+  )
+    return undefined;
   const parts = info.split(';');
   if (parts.length < 3) return undefined;
   return {

@@ -6,7 +6,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { signKsV2 } from '../../src/kaltura/ks.js';
 import { checkKs } from './ks.js';
-import { ENTRIES, ENTRY_BY_ID, SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID, type FixtureEntry, type FixtureFlavor } from './fixtures.js';
+import {
+  ENTRIES,
+  ENTRY_BY_ID,
+  SANDBOX_ADMIN_SECRET,
+  SANDBOX_PARTNER_ID,
+  type FixtureEntry,
+  type FixtureFlavor,
+} from './fixtures.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Params = Record<string, unknown>;
@@ -87,7 +94,8 @@ const errors = {
     }),
   startSession: (pid: string) =>
     new ApiError('START_SESSION_ERROR', `Error while starting session for partner [${pid}]`, { PID: pid }),
-  missing: (name: string) => new ApiError('MISSING_MANDATORY_PARAMETER', `Missing parameter "${name}"`, { PARAM_NAME: name }),
+  missing: (name: string) =>
+    new ApiError('MISSING_MANDATORY_PARAMETER', `Missing parameter "${name}"`, { PARAM_NAME: name }),
   noService: (service: string) =>
     new ApiError('SERVICE_DOES_NOT_EXISTS', `Service "${service}" does not exists`, { SRV_NAME: service }),
   noAction: (action: string, service: string) =>
@@ -106,7 +114,8 @@ const errors = {
 /** Kaltura omits null properties and appends `objectType` last. */
 function kalturaObject(objectType: string, fields: Record<string, unknown>): Json {
   const out: Record<string, Json> = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== null && value !== undefined) out[key] = value as Json;
+  for (const [key, value] of Object.entries(fields))
+    if (value !== null && value !== undefined) out[key] = value as Json;
   out.objectType = objectType;
   return out;
 }

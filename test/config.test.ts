@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseDotEnv, readConfig } from '../src/config.js';
+
+const base = { KALTURA_PARTNER_ID: '976543', KALTURA_ADMIN_SECRET: 'secret-value' };
+
+describe('readConfig', () => {
+  it("applies the original's defaults", () => {
+    expect(readConfig(base)).toEqual({
+      serviceUrl: 'https://www.kaltura.com',
+      partnerId: 976543,
+      adminSecret: 'secret-value',
+      userId: '',
+      sessionExpiry: 86400,
+      sessionType: 2,
+      sessionPrivileges: 'disableentitlement',
+      sessionMode: 'local',
+      requestTimeoutMs: 30000,
+      debug: false,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = readConfig({
+      ...base,
+      KALTURA_SERVICE_URL: 'https://api.eu.kaltura.com/',
+      KALTURA_USER_ID: 'admin@example.com',
+      KALTURA_SESSION_EXPIRY: '3600',
+      KALTURA_SESSION_MODE: 'remote',
+      KALTURA_REQUEST_TIMEOUT_MS: '5000',
+      KALTURA_DEBUG: 'true',
+    });
+    expect(config).toMatchObject({
+      serviceUrl: 'https://api.eu.kaltura.com',
+      userId: 'admin@example.com',
+      sessionExpiry: 3600,
+      sessionMode: 'remote',
+      requestTimeoutMs: 5000,
+      debug: true,
+    });
+  });
+
+  it("names the missing variable with the original's messages, the secret first", () => {
+    expect(() => readConfig({})).toThrow(new ConfigError('KALTURA_ADMIN_SECRET environment variable is required'));
+    expect(() => readConfig({ KALTURA_ADMIN_SECRET: 'x' })).toThrow(
+      'KALTURA_PARTNER_ID environment variable is required',
+    );
+    expect(() => readConfig({ ...base, KALTURA_ADMIN_SECRET: '' })).toThrow('KALTURA_ADMIN_SECRET');
+  });
+
+  it('refuses values that are not what they should be, naming the variable', () => {
+    expect(() => readConfig({ ...base, KALTURA_PARTNER_ID: 'abc' })).toThrow(/KALTURA_PARTNER_ID must be/);
+    expect(() => readConfig({ ...base, KALTURA_SESSION_EXPIRY: '-5' })).toThrow(/KALTURA_SESSION_EXPIRY/);
+    expect(() => readConfig({ ...base, KALTURA_SERVICE_URL: 'ftp://x' })).toThrow(/KALTURA_SERVICE_URL/);
+    expect(() => readConfig({ ...base, KALTURA_SESSION_MODE: 'magic' })).toThrow(/KALTURA_SESSION_MODE/);
+  });
+
+  it('never puts the secret in a configuration error', () => {
+    try {
+      readConfig({ KALTURA_ADMIN_SECRET: 'secret-value', KALTURA_PARTNER_ID: 'secret-value' });
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).not.toContain('secret-value');
+    }
+  });
+});
+
+describe('parseDotEnv', () => {
+  it('reads KEY=value lines, quotes, export and comments', () => {
+    const text = [
+      '# credentials',
+      'KALTURA_PARTNER_ID=123',
+      'export KALTURA_USER_ID = "admin@example.com"',
+      "KALTURA_ADMIN_SECRET='abc#def'",
+      'KALTURA_DEBUG=true # inline comment',
+      'not a line',
+      '',
+    ].join('\n');
+    expect(parseDotEnv(text)).toEqual({
+      KALTURA_PARTNER_ID: '123',
+      KALTURA_USER_ID: 'admin@example.com',
+      KALTURA_ADMIN_SECRET: 'abc#def',
+      KALTURA_DEBUG: 'true',
+    });
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Configuration and sessions end to end: lazy configuration, .env loading, local KS signing
+ * (no secret on the wire), session.start when asked, reuse, renewal and timeouts.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
+import { startSandbox, type Sandbox } from './sandbox/server.js';
+import { jsonOf, sandboxEnv, startServer, type RunningServer } from './helpers/server-process.js';
+
+let sandbox: Sandbox;
+const running: RunningServer[] = [];
+
+async function serve(env: Record<string, string>, cwd?: string): Promise<RunningServer> {
+  const server = await startServer(env, cwd);
+  running.push(server);
+  return server;
+}
+
+const download = (server: RunningServer, entry_id = '1_demo0001') => server.call('get_download_url', { entry_id });
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+
+beforeEach(() => {
+  sandbox.setFault(undefined);
+  sandbox.clearLog();
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((s) => s.close()));
+  await sandbox?.close();
+});
+
+describe('configuration', () => {
+  it('starts and lists tools without credentials; a call names the missing variable', async () => {
+    const server = await serve(sandboxEnv(sandbox.url, { KALTURA_ADMIN_SECRET: '' }));
+    expect((await server.client.listTools()).tools.map((t) => t.name)).toContain('get_download_url');
+    const result = await download(server);
+    expect(result.isError).toBe(true);
+    expect(jsonOf(result)).toEqual({
+      error: 'Failed to get download URL: KALTURA_ADMIN_SECRET environment variable is required',
+      errorType: 'CONFIGURATION_ERROR',
+      operation: 'get download URL',
+      entry_id: '1_demo0001',
+    });
+    expect(sandbox.log).toHaveLength(0);
+  });
+
+  it('names a missing partner id', async () => {
+    const server = await serve(sandboxEnv(sandbox.url, { KALTURA_PARTNER_ID: '' }));
+    expect(String(jsonOf(await download(server)).error)).toBe(
+      'Failed to get download URL: KALTURA_PARTNER_ID environment variable is required',
+    );
+  });
+
+  it('loads a .env from the working directory, and real environment variables win over it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-env-'));
+    const env = sandboxEnv(sandbox.url);
+    writeFileSync(
+      join(dir, '.env'),
+      `KALTURA_PARTNER_ID=${env.KALTURA_PARTNER_ID}\nKALTURA_ADMIN_SECRET="${SANDBOX_ADMIN_SECRET}"\nKALTURA_SERVICE_URL=http://127.0.0.1:9\n`,
+    );
+    const { KALTURA_PARTNER_ID: _p, KALTURA_ADMIN_SECRET: _s, ...withoutCredentials } = env;
+    // Credentials come from the file; the service URL from the real environment.
+    const server = await serve(withoutCredentials, dir);
+    const result = await download(server);
+    expect(result.isError).toBeFalsy();
+    expect(jsonOf(result).flavorId).toBe('1_demof001');
+  });
+});
+
+describe('sessions', () => {
+  it('signs the session locally by default: no session.start, and the secret never crosses the wire', async () => {
+    const server = await serve(sandboxEnv(sandbox.url));
+    await download(server);
+    await download(server, '1_origlast');
+    expect(sandbox.actions()).not.toContain('session.start');
+    expect(sandbox.log.length).toBeGreaterThan(0);
+    for (const request of sandbox.log) expect(request.body).not.toContain(SANDBOX_ADMIN_SECRET);
+    const keys = new Set(sandbox.log.flatMap((r) => r.calls.map((c) => c.params.ks)));
+    expect(keys.size).toBe(1); // one session, reused
+  });
+
+  it('with KALTURA_SESSION_MODE=remote, starts one session and reuses it', async () => {
+    const server = await serve(sandboxEnv(sandbox.url, { KALTURA_SESSION_MODE: 'remote' }));
+    for (const entry of ['1_demo0001', '1_origlast', '1_noorig01'])
+      expect((await download(server, entry)).isError).toBeFalsy();
+    expect(sandbox.actions().filter((a) => a === 'session.start')).toHaveLength(1);
+    expect(server.transport.allOutput()).not.toContain(SANDBOX_ADMIN_SECRET);
+  });
+
+  it('renews the session before it expires', async () => {
+    // A 2 s session is renewed 1 s before its end.
+    const server = await serve(
+      sandboxEnv(sandbox.url, { KALTURA_SESSION_MODE: 'remote', KALTURA_SESSION_EXPIRY: '2' }),
+    );
+    await download(server);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await download(server)).isError).toBeFalsy();
+    expect(sandbox.actions().filter((a) => a === 'session.start')).toHaveLength(2);
+  });
+
+  it.each(['local', 'remote'])('renews once and retries when Kaltura refuses the session (%s mode)', async (mode) => {
+    const server = await serve(sandboxEnv(sandbox.url, { KALTURA_SESSION_MODE: mode }));
+    expect((await download(server)).isError).toBeFalsy();
+    sandbox.revokeSessions();
+    const result = await download(server, '1_origlast');
+    expect(result.isError).toBeFalsy();
+    expect(jsonOf(result).flavorId).toBe('1_olastsrc');
+    const keys = new Set(sandbox.log.flatMap((r) => r.calls.map((c) => c.params.ks)).filter(Boolean));
+    expect(keys.size).toBe(2);
+  });
+
+  it('reports a refused session that a fresh one does not fix, without the key in the text', async () => {
+    // Partner id that the sandbox does not know: every locally signed KS is refused.
+    const server = await serve(sandboxEnv(sandbox.url, { KALTURA_PARTNER_ID: '111' }));
+    const result = await download(server);
+    expect(result.isError).toBe(true);
+    const body = jsonOf(result);
+    expect(body.errorType).toBe('INVALID_KS');
+    expect(String(body.error)).toMatch(/^Failed to get download URL: Invalid KS "djJ8\*\*\*", Error "-1,INVALID_STR"$/);
+  });
+
+  it('gives up after the request timeout, says so, and serves the next call', async () => {
+    const server = await serve(sandboxEnv(sandbox.url, { KALTURA_REQUEST_TIMEOUT_MS: '300' }));
+    sandbox.setFault({ kind: 'hang', times: 1 });
+    const result = await download(server);
+    expect(result.isError).toBe(true);
+    expect(jsonOf(result)).toMatchObject({ errorType: 'TIMEOUT' });
+    expect(String(jsonOf(result).error)).toContain('timed out after 300 ms');
+    expect((await download(server)).isError).toBeFalsy();
+  });
+});
