@@ -2,9 +2,8 @@
  * Configuration from the environment, read the original's way: lazily, at the first tool call,
  * so the server starts and lists its tools without credentials.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SessionType } from './kaltura/ks.js';
 
 /** How the server obtains its session key. */
@@ -77,6 +76,19 @@ export function isDebug(env: Env): boolean {
   return env.KALTURA_DEBUG?.trim().toLowerCase() === 'true';
 }
 
+/**
+ * The server's own directory: the package root, found from the script Node was started with
+ * (`dist/index.js`, or `src/index.ts` in development), through any `bin` symlink.
+ */
+export function serverDirectory(entryScript: string | undefined): string | undefined {
+  if (!entryScript) return undefined;
+  try {
+    return dirname(dirname(realpathSync(entryScript)));
+  } catch {
+    return undefined;
+  }
+}
+
 function readServiceUrl(value: string | undefined): string {
   const text = (value?.trim() || DEFAULTS.serviceUrl).replace(/\/+$/, '');
   let url: URL;
@@ -129,12 +141,11 @@ export function parseDotEnv(text: string): Record<string, string> {
 }
 
 /**
- * Loads the first `.env` found, in the server's own directory (the package root) and then the
- * working directory, into `env`. Real environment variables win. Returns the file used, if any.
+ * Loads the first `.env` found in `directories` (the server's own directory, then the working
+ * directory) into `env`. Real environment variables win. Returns the file used, if any.
  */
-export function loadDotEnv(env: Env = process.env, cwd = process.cwd()): string | undefined {
-  const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-  for (const dir of [packageRoot, cwd]) {
+export function loadDotEnv(env: Env, directories: string[]): string | undefined {
+  for (const dir of directories) {
     const file = join(dir, '.env');
     if (!existsSync(file)) continue;
     for (const [key, value] of Object.entries(parseDotEnv(readFileSync(file, 'utf8')))) {

@@ -3,7 +3,7 @@
  * Entry point: the stdio MCP server. stdout carries JSON-RPC only; diagnostics go to stderr.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { isDebug, loadDotEnv } from './config.js';
+import { isDebug, loadDotEnv, serverDirectory } from './config.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
 import { createLogger } from './logger.js';
 import { Redactor } from './redact.js';
@@ -12,9 +12,10 @@ import { createServer } from './server.js';
 async function main(): Promise<void> {
   const redactor = new Redactor();
   const logger = createLogger(redactor, { debug: () => isDebug(process.env) });
-  const dotEnvFile = loadDotEnv();
+  const ownDirectory = serverDirectory(process.argv[1]);
+  const dotEnvFile = loadDotEnv(process.env, [...(ownDirectory ? [ownDirectory] : []), process.cwd()]);
   const manager = new KalturaClientManager({ env: process.env, logger, redactor });
-  const server = createServer(manager);
+  const server = createServer(manager, logger);
   const transport = new StdioServerTransport();
 
   let closing = false;

@@ -4,14 +4,19 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { KalturaClientManager } from './kaltura/client-manager.js';
+import type { Logger } from './logger.js';
+import { LazyAjvValidator } from './json-schema-validator.js';
 import { registerGetDownloadUrlTool } from './tools/get-download-url.js';
 
 /** The server's name and version as announced at initialize. */
 export const SERVER_INFO = { name: 'kaltura-mcp', version: '0.1.0' } as const;
 
 /** Builds the MCP server; every tool reaches Kaltura through `manager`. */
-export function createServer(manager: KalturaClientManager): McpServer {
-  const server = new McpServer(SERVER_INFO, { capabilities: { tools: {} } });
-  registerGetDownloadUrlTool(server, () => manager);
+export function createServer(manager: KalturaClientManager, logger: Logger): McpServer {
+  const server = new McpServer(SERVER_INFO, {
+    capabilities: { tools: {} },
+    jsonSchemaValidator: new LazyAjvValidator(),
+  });
+  registerGetDownloadUrlTool(server, { door: (stats) => manager.forCall(stats), logger });
   return server;
 }

@@ -23,6 +23,11 @@ export type KalturaCall = (lib: KalturaLib) => RequestBuilder;
 /** One slot of a multirequest answer: Kaltura answers each sub-request on its own. */
 export type MultiResult = { ok: true; value: unknown } | { ok: false; error: KalturaError };
 
+/** Counts the HTTP requests made for one tool call (for its log line). */
+export interface RequestStats {
+  requests: number;
+}
+
 /** Renew the session this long before it expires (the original's five minutes). */
 const RENEW_MARGIN_SECONDS = 300;
 const API_VERSION = '21.20.0';
@@ -88,11 +93,11 @@ export class KalturaClientManager {
   }
 
   /** Sends one request; resolves with Kaltura's result or rejects with a {@link KalturaError}. */
-  async call(build: KalturaCall): Promise<unknown> {
+  async call(build: KalturaCall, stats?: RequestStats): Promise<unknown> {
     return this.withSession(async (ks) => {
       const { client, lib } = await this.connect();
       const request = build(lib);
-      return this.send(client, request, ks, `${request.service}.${request.action}`);
+      return this.send(client, request, ks, `${request.service}.${request.action}`, stats);
     });
   }
 
@@ -100,12 +105,12 @@ export class KalturaClientManager {
    * Sends several requests in one HTTP round trip. Later requests may use `{N:result:path}`
    * references to earlier ones (N counts from 1). Each slot succeeds or fails on its own.
    */
-  async multi(builds: KalturaCall[]): Promise<MultiResult[]> {
+  async multi(builds: KalturaCall[], stats?: RequestStats): Promise<MultiResult[]> {
     const results = await this.withSession(
       async (ks) => {
         const { client, lib, MultiRequest } = await this.connect();
         const requests = builds.map((build) => build(lib));
-        const raw = await this.send(client, new MultiRequest(requests), ks, 'multirequest');
+        const raw = await this.send(client, new MultiRequest(requests), ks, 'multirequest', stats);
         if (!Array.isArray(raw) || raw.length !== requests.length) {
           throw invalidResponse('the multirequest answer is not one result per request');
         }
@@ -138,6 +143,14 @@ export class KalturaClientManager {
   private async retryWithNewSession<T>(attempt: (ks: string) => Promise<T>, stale: string): Promise<T> {
     this.options.logger.info('Kaltura refused the session; renewing it once');
     return attempt(await this.renewSession(stale));
+  }
+
+  /** A door for one tool call, counting its requests into `stats`. */
+  forCall(stats: RequestStats): Pick<KalturaClientManager, 'call' | 'multi'> {
+    return {
+      call: (build) => this.call(build, stats),
+      multi: (builds) => this.multi(builds, stats),
+    };
   }
 
   /** The session key to use now: reused until five minutes before it expires. */
@@ -249,9 +262,16 @@ export class KalturaClientManager {
   }
 
   /** Posts one request and interprets the answer; every failure leaves as a KalturaError. */
-  private async send(client: ClientBase, request: RequestBuilder, ks: string | undefined, label: string) {
+  private async send(
+    client: ClientBase,
+    request: RequestBuilder,
+    ks: string | undefined,
+    label: string,
+    stats?: RequestStats,
+  ) {
     if (ks) request.setKs(ks);
     this.requestCount += 1;
+    if (stats) stats.requests += 1;
     const started = performance.now();
     let raw: unknown;
     try {

@@ -21,6 +21,8 @@ export interface FlavorFilter {
   entryIdEqual?: string;
   entryIdIn?: string;
   statusEqual?: number;
+  /** Comma-separated statuses, e.g. `2,9`. */
+  statusIn?: string;
   flavorParamsIdEqual?: number;
 }
 

@@ -5,7 +5,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { getDownloadUrlSequential, type DownloadAnswer, type DownloadRequest, type KalturaDoor } from '../download.js';
+import { internalFailure, type DownloadAnswer, type DownloadRequest, type KalturaDoor } from '../download/answer.js';
+import { getDownloadUrlSingleRoundTrip } from '../download/single-round-trip.js';
+import type { RequestStats } from '../kaltura/client-manager.js';
+import type { Logger } from '../logger.js';
 import { errorResult, successResult } from './result.js';
 
 /** The tool's name, as in the original. */
@@ -37,20 +40,47 @@ const outputSchema = {
   downloadUrl: z.string().describe('The download URL; treat it as a credential'),
 };
 
-/** Finds the download URL for one call; swappable so the fast path can stand in (same answers). */
+/** Finds the download URL for one call; the sequential strategy answers the same, in more requests. */
 export type DownloadStrategy = (door: KalturaDoor, request: DownloadRequest) => Promise<DownloadAnswer>;
+
+/** What the tool needs from the server. */
+export interface ToolDeps {
+  /** A door to Kaltura for one call, counting its requests. */
+  door(stats: RequestStats): KalturaDoor;
+  logger: Logger;
+  strategy?: DownloadStrategy;
+}
 
 /** Maps the algorithm's answer onto an MCP tool result. */
 export function toToolResult(answer: DownloadAnswer): CallToolResult {
   return answer.ok ? successResult(answer.info) : errorResult(answer.error, answer.layout);
 }
 
-/** Registers get_download_url on `server`; `door` reaches Kaltura. */
-export function registerGetDownloadUrlTool(
-  server: McpServer,
-  door: () => KalturaDoor,
-  strategy: DownloadStrategy = getDownloadUrlSequential,
-): void {
+/** Runs one call: never throws, and logs one line (no URL, no secret) with what it cost. */
+export async function runDownload(deps: ToolDeps, request: DownloadRequest): Promise<DownloadAnswer> {
+  const strategy = deps.strategy ?? getDownloadUrlSingleRoundTrip;
+  const stats: RequestStats = { requests: 0 };
+  const started = performance.now();
+  let answer: DownloadAnswer;
+  try {
+    answer = await strategy(deps.door(stats), request);
+  } catch (error) {
+    deps.logger.error('get_download_url failed unexpectedly', {
+      detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+    answer = internalFailure(request.entryId);
+  }
+  deps.logger.info('tool call', {
+    tool: GET_DOWNLOAD_URL,
+    ms: Math.round(performance.now() - started),
+    kalturaRequests: stats.requests,
+    outcome: answer.ok ? 'ok' : String(answer.error.errorType ?? 'error'),
+  });
+  return answer;
+}
+
+/** Registers get_download_url on `server`. */
+export function registerGetDownloadUrlTool(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
     GET_DOWNLOAD_URL,
     {
@@ -67,6 +97,6 @@ export function registerGetDownloadUrlTool(
       },
     },
     async ({ entry_id, flavor_id }) =>
-      toToolResult(await strategy(door(), { entryId: entry_id, flavorId: flavor_id || undefined })),
+      toToolResult(await runDownload(deps, { entryId: entry_id, flavorId: flavor_id || undefined })),
   );
 }

@@ -35,7 +35,17 @@ export interface LoggedRequest {
 }
 
 /** Ways to misbehave, as a real Kaltura or a proxy in front of it can. */
-export type FaultKind = 'http500' | 'http503' | 'html' | 'empty' | 'truncated' | 'reset' | 'hang' | 'garbage-json';
+export type FaultKind =
+  | 'http500'
+  | 'http503'
+  | 'html'
+  | 'empty'
+  | 'truncated'
+  | 'reset'
+  | 'hang'
+  | 'garbage-json'
+  /** Kaltura's INTERNAL_SERVERL_ERROR for the calls named by `action`, inside an otherwise normal answer. */
+  | 'internal-error';
 
 export interface Fault {
   kind: FaultKind;
@@ -43,6 +53,8 @@ export interface Fault {
   times?: number;
   /** How many requests to answer normally first; 0 by default. */
   skip?: number;
+  /** For `internal-error`: the call it hits, as `service.action` in lower case (e.g. `flavorasset.geturl`). */
+  action?: string;
 }
 
 export interface SandboxOptions {
@@ -305,6 +317,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           return e ? e.flavors.map((f) => ({ e, f })) : [];
         });
         if (filter.statusEqual !== undefined) pairs = pairs.filter(({ f }) => f.status === Number(filter.statusEqual));
+        if (typeof filter.statusIn === 'string') {
+          const statuses = filter.statusIn.split(',').map(Number);
+          pairs = pairs.filter(({ f }) => statuses.includes(f.status));
+        }
         if (filter.flavorParamsIdEqual !== undefined) {
           pairs = pairs.filter(({ f }) => f.flavorParamsId === Number(filter.flavorParamsIdEqual));
         }
@@ -340,6 +356,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const answerOne = (service: string, action: string, params: Params): Json => {
+    if (fault?.kind === 'internal-error' && fault.action === `${service}.${action}` && fault.left > 0) {
+      fault.left -= 1;
+      return errorObject(new ApiError('INTERNAL_SERVERL_ERROR', 'Internal server error occurred'));
+    }
     try {
       return dispatch(service, action, params);
     } catch (error) {
@@ -365,7 +385,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
 
-    if (fault && fault.toSkip > 0) {
+    if (fault?.kind === 'internal-error') {
+      // applied per call, in answerOne
+    } else if (fault && fault.toSkip > 0) {
       fault.toSkip -= 1;
     } else if (fault && fault.left > 0) {
       fault.left -= 1;

@@ -1,22 +1,13 @@
 /**
- * get_download_url's algorithm, the original's steps with its corrections:
- * validate, fetch the entry and all its flavors, choose, ask for the URL.
+ * What both of get_download_url's strategies share: the request and answer types, input
+ * validation, and the wording of every failure (the original's texts, plus ours).
  */
-import { flavorSizeInBytes, flavorStatusName, selectFlavor, type FlavorAsset, type FlavorChoice } from './flavors.js';
-import type { KalturaClientManager } from './kaltura/client-manager.js';
-import { KalturaError } from './kaltura/errors.js';
-import {
-  asDownloadUrl,
-  asFlavorPage,
-  asMediaEntry,
-  getFlavorUrl,
-  getMediaEntry,
-  listFlavorAssets,
-  MAX_PAGE_SIZE,
-  type MediaEntry,
-} from './kaltura/requests.js';
-import type { ErrorLayout } from './tools/result.js';
-import { validateEntryId, validateFlavorId } from './validation.js';
+import { flavorSizeInBytes, flavorStatusName, type FlavorAsset, type FlavorChoice } from '../flavors.js';
+import type { KalturaClientManager } from '../kaltura/client-manager.js';
+import { KalturaError } from '../kaltura/errors.js';
+import type { MediaEntry } from '../kaltura/requests.js';
+import type { ErrorLayout } from '../tools/result.js';
+import { validateEntryId, validateFlavorId } from '../validation.js';
 
 /** The door to Kaltura as the algorithm sees it. */
 export type KalturaDoor = Pick<KalturaClientManager, 'call' | 'multi'>;
@@ -51,9 +42,6 @@ export type DownloadAnswer =
 /** The original's `operation` for error objects. */
 export const OPERATION = 'get download URL';
 
-/** Pages fetched at most per entry: 20 × 500 flavors is far past any real entry. */
-const MAX_FLAVOR_PAGES = 20;
-
 /** Checks the ids before anything reaches Kaltura; returns the error answer, or undefined if fine. */
 export function validateDownloadRequest(request: DownloadRequest): DownloadAnswer | undefined {
   if (!validateEntryId(request.entryId)) {
@@ -63,6 +51,17 @@ export function validateDownloadRequest(request: DownloadRequest): DownloadAnswe
     return { ok: false, error: { error: 'Invalid flavor ID format' }, layout: 'indented' };
   }
   return undefined;
+}
+
+/** An error that is not Kaltura's: a bug here. Worded without its details, which go to the log. */
+export function internalFailure(entryId: string): DownloadAnswer {
+  return kalturaFailure(
+    entryId,
+    new KalturaError(
+      'INTERNAL_ERROR',
+      'internal error in the server (details are in its log); try again, and report it if it persists',
+    ),
+  );
 }
 
 /** The original's error object for a failed Kaltura call (`handle_kaltura_error`). */
@@ -135,35 +134,4 @@ export function downloadInfo(
     format: typeof flavor.fileExt === 'string' ? flavor.fileExt : null,
     downloadUrl,
   };
-}
-
-/** Every flavor of the entry, page after page of 500 (the original searched only the first 30). */
-export async function listAllFlavors(door: KalturaDoor, entryId: string): Promise<FlavorAsset[]> {
-  const flavors: FlavorAsset[] = [];
-  for (let page = 1; page <= MAX_FLAVOR_PAGES; page += 1) {
-    const result = asFlavorPage(await door.call(listFlavorAssets({ entryIdEqual: entryId }, page)));
-    flavors.push(...result.objects);
-    if (result.objects.length < MAX_PAGE_SIZE || flavors.length >= result.totalCount) break;
-  }
-  return flavors;
-}
-
-/**
- * The plain algorithm, one Kaltura request after another: `media.get`, `flavorAsset.list`
- * (every page), then `flavorAsset.getUrl` for the chosen flavor.
- */
-export async function getDownloadUrlSequential(door: KalturaDoor, request: DownloadRequest): Promise<DownloadAnswer> {
-  const invalid = validateDownloadRequest(request);
-  if (invalid) return invalid;
-  const { entryId } = request;
-  try {
-    const entry = asMediaEntry(await door.call(getMediaEntry(entryId)));
-    const choice = selectFlavor(await listAllFlavors(door, entryId), request.flavorId);
-    if (choice.kind !== 'chosen') return choiceFailure(entryId, choice);
-    const url = asDownloadUrl(await door.call(getFlavorUrl(choice.flavor.id, request.fileName)));
-    return { ok: true, info: downloadInfo(entryId, entry, choice.flavor, url) };
-  } catch (error) {
-    if (error instanceof KalturaError) return kalturaFailure(entryId, error);
-    throw error;
-  }
 }
