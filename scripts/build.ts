@@ -25,8 +25,9 @@ await build({
   format: 'cjs',
   target: 'node20',
   minify: true,
-  // Loaded lazily, on the first tool call: its model file is big and the wire does not need it.
-  external: ['kaltura-client', 'kaltura-client/*'],
+  // kaltura-client is bundled too (its client and services; never its 96k-line model file),
+  // and stays lazy: it is required on the first tool call, not at start-up.
+  alias: { 'form-data': join(root, 'scripts/form-data-native.cjs') },
   // Lower its import() to require(), which the launcher provides; vm scripts have no ESM loader.
   supported: { 'dynamic-import': false },
   logLevel: 'warning',

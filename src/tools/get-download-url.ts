@@ -9,6 +9,7 @@ import { internalFailure, type DownloadAnswer, type DownloadRequest, type Kaltur
 import { getDownloadUrlSingleRoundTrip } from '../download/single-round-trip.js';
 import type { RequestStats } from '../kaltura/client-manager.js';
 import type { Logger } from '../logger.js';
+import type { Slots } from '../slots.js';
 import { errorResult, successResult } from './result.js';
 
 /** The tool's name, as in the original. */
@@ -48,6 +49,8 @@ export interface ToolDeps {
   /** A door to Kaltura for one call, counting its requests. */
   door(stats: RequestStats): KalturaDoor;
   logger: Logger;
+  /** Bounds the calls at work at once (the rest queue before allocating anything). */
+  slots: Slots;
   strategy?: DownloadStrategy;
 }
 
@@ -63,7 +66,7 @@ export async function runDownload(deps: ToolDeps, request: DownloadRequest): Pro
   const started = performance.now();
   let answer: DownloadAnswer;
   try {
-    answer = await strategy(deps.door(stats), request);
+    answer = await deps.slots.run(() => strategy(deps.door(stats), request));
   } catch (error) {
     deps.logger.error('get_download_url failed unexpectedly', {
       detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

@@ -76,6 +76,8 @@ export interface Sandbox {
   /** Makes every KS issued so far invalid (as `session.end` or a secret rotation would). */
   revokeSessions(): void;
   setLatency(ms: number): void;
+  /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -473,7 +475,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
     });
   });
+  let connectionCount = 0;
   server.on('connection', (socket) => {
+    connectionCount += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -496,6 +500,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setLatency: (ms) => {
       latencyMs = ms;
     },
+    connections: () => connectionCount,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -1,0 +1,190 @@
+/**
+ * `npm run bench`: everything measured side by side in one run, reported as ratios (these
+ * machines are noisy; never compare absolute times across runs). The sandbox Kaltura adds a
+ * fixed latency to every answer, so one HTTP request costs about one "round trip".
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { DownloadAnswer, DownloadRequest, KalturaDoor } from '../src/download/answer.js';
+import { getDownloadUrlSequential } from '../src/download/sequential.js';
+import { getDownloadUrlSingleRoundTrip } from '../src/download/single-round-trip.js';
+import { KalturaClientManager, type RequestStats } from '../src/kaltura/client-manager.js';
+import { getMediaEntry } from '../src/kaltura/requests.js';
+import { createLogger } from '../src/logger.js';
+import { Redactor } from '../src/redact.js';
+import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from '../test/sandbox/fixtures.js';
+import { startSandbox, type Sandbox } from '../test/sandbox/server.js';
+
+const LATENCY_MS = 40;
+const SAMPLES = 15;
+const SERVER = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+function env(sandbox: Sandbox): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    KALTURA_SERVICE_URL: sandbox.url,
+    KALTURA_PARTNER_ID: String(SANDBOX_PARTNER_ID),
+    KALTURA_ADMIN_SECRET: SANDBOX_ADMIN_SECRET,
+  };
+}
+
+type Strategy = (door: KalturaDoor, request: DownloadRequest) => Promise<DownloadAnswer>;
+
+/** Requests and p50 latency (in round trips) of both strategies, interleaved call by call. */
+async function strategies(sandbox: Sandbox) {
+  const redactor = new Redactor();
+  const manager = new KalturaClientManager({
+    env: env(sandbox),
+    logger: createLogger(redactor, { debug: () => false, write: () => {} }),
+    redactor,
+  });
+  const timed = async (work: (stats: RequestStats) => Promise<unknown>) => {
+    const stats = { requests: 0 };
+    const started = performance.now();
+    await work(stats);
+    return { ms: performance.now() - started, requests: stats.requests };
+  };
+  // Warm up connections and the session, then measure one plain request as the round trip.
+  await manager.call(getMediaEntry('1_demo0001'));
+  sandbox.clearLog();
+  const cases: Array<[string, DownloadRequest]> = [
+    ['original listed first', { entryId: '1_demo0001' }],
+    ['original listed last', { entryId: '1_origlast' }],
+    ['no original', { entryId: '1_noorig01' }],
+    ['requested flavor', { entryId: '1_demo0001', flavorId: '1_demof002' }],
+  ];
+  const roundTrips: number[] = [];
+  const rows: string[] = [];
+  const results = new Map<string, { fast: number[]; slow: number[]; fastReq: number; slowReq: number }>();
+  for (const [name] of cases) results.set(name, { fast: [], slow: [], fastReq: 0, slowReq: 0 });
+  for (let i = 0; i < SAMPLES; i += 1) {
+    roundTrips.push((await timed((stats) => manager.call(getMediaEntry('1_demo0001'), stats))).ms);
+    for (const [name, request] of cases) {
+      const r = results.get(name)!;
+      const run = (s: Strategy) => timed((stats) => s(manager.forCall(stats), request));
+      const fast = await run(getDownloadUrlSingleRoundTrip);
+      const slow = await run(getDownloadUrlSequential);
+      r.fast.push(fast.ms);
+      r.slow.push(slow.ms);
+      r.fastReq = fast.requests;
+      r.slowReq = slow.requests;
+    }
+  }
+  const rtt = median(roundTrips);
+  for (const [name] of cases) {
+    const r = results.get(name)!;
+    rows.push(
+      `| ${name.padEnd(22)} | ${String(r.fastReq).padStart(8)} | ${fmt(median(r.fast) / rtt).padStart(11)} | ${String(r.slowReq).padStart(8)} | ${fmt(median(r.slow) / rtt).padStart(11)} |`,
+    );
+  }
+  const sessionStarts = sandbox.actions().filter((a) => a === 'session.start').length;
+  return { rows, sessionStarts };
+}
+
+/** Spawn-to-initialize-answer of the built server vs `node -e 0`, interleaved. */
+async function coldStart() {
+  const init = `${JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
+  })}\n`;
+  // Both get the same environment: a variable like NODE_EXTRA_CA_CERTS costs each start the same.
+  const bare = () =>
+    new Promise<number>((resolve) => {
+      const started = performance.now();
+      spawn(process.execPath, ['-e', '0'], { stdio: 'ignore', env: process.env }).on('exit', () =>
+        resolve(performance.now() - started),
+      );
+    });
+  const server = () =>
+    new Promise<number>((resolve) => {
+      const started = performance.now();
+      const child = spawn(process.execPath, [SERVER], { stdio: ['pipe', 'pipe', 'ignore'], env: process.env });
+      child.stdout.once('data', () => {
+        resolve(performance.now() - started);
+        child.kill();
+      });
+      child.stdin.write(init);
+    });
+  const b: number[] = [];
+  const s: number[] = [];
+  for (let i = 0; i < SAMPLES; i += 1) {
+    b.push(await bare());
+    s.push(await server());
+  }
+  return median(s) / median(b);
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** The built server under load: 200 concurrent calls, then 5,000 sequential ones. */
+async function load(sandbox: Sandbox) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [SERVER],
+    env: env(sandbox),
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(transport);
+  const pid = transport.pid!;
+  const call = (entry_id: string) => client.callTool({ name: 'get_download_url', arguments: { entry_id } });
+  await call('1_demo0001'); // warm up: loads kaltura-client, signs the session
+  const rssIdle = rssMb(pid);
+
+  const oneCall: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const started = performance.now();
+    await call('1_demo0001');
+    oneCall.push(performance.now() - started);
+  }
+  const ids = ['1_demo0001', '1_origlast', '1_noorig01', '1_convert1', '1_many0001', '1_unicode1'];
+  const started = performance.now();
+  const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => call(ids[i % ids.length]!)));
+  const concurrentMs = performance.now() - started;
+  const wrong = answers.filter((a, i) => {
+    const text = (a.content as Array<{ text: string }>)[0]!.text;
+    return a.isError || JSON.parse(text).entryId !== ids[i % ids.length];
+  }).length;
+  const rssAfterConcurrent = rssMb(pid);
+
+  sandbox.setLatency(0);
+  const rssSeries: number[] = [];
+  for (let i = 0; i < 5000; i += 1) {
+    await call(ids[i % ids.length]!);
+    if ((i + 1) % 1000 === 0) rssSeries.push(rssMb(pid));
+  }
+  await client.close();
+  return { rssIdle, rssAfterConcurrent, rssSeries, concurrentRatio: concurrentMs / median(oneCall), wrong };
+}
+
+const sandbox = await startSandbox({ latencyMs: LATENCY_MS });
+try {
+  console.log(`kaltura-mcp benchmark — sandbox latency ${LATENCY_MS} ms per request, ${SAMPLES} samples, medians\n`);
+  const { rows, sessionStarts } = await strategies(sandbox);
+  console.log('| case                   | requests | p50 (trips) | requests | p50 (trips) |');
+  console.log('|                        |  one-trip path         |  sequential path       |');
+  console.log('|------------------------|----------|-------------|----------|-------------|');
+  for (const row of rows) console.log(row);
+  console.log(`\nsession.start requests during all of the above: ${sessionStarts}`);
+  console.log(`cold start, spawn to initialize answer: ${fmt(await coldStart())}x bare \`node -e 0\``);
+  sandbox.setLatency(LATENCY_MS);
+  const l = await load(sandbox);
+  console.log(`200 concurrent calls: wall time ${fmt(l.concurrentRatio)}x one call; wrong answers: ${l.wrong}`);
+  console.log(
+    `RSS: ${fmt(l.rssIdle, 1)} MB after warm-up, ${fmt(l.rssAfterConcurrent, 1)} MB after 200 concurrent calls, ` +
+      `${l.rssSeries.map((m) => fmt(m, 1)).join(' / ')} MB after each 1,000 of 5,000 sequential calls`,
+  );
+} finally {
+  await sandbox.close();
+}
