@@ -7,7 +7,11 @@ import { isDebug, loadDotEnv, serverDirectory } from './config.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
 import { createLogger } from './logger.js';
 import { Redactor } from './redact.js';
-import { createServer } from './server.js';
+import { createServer, MAX_CONCURRENT_CALLS } from './server.js';
+import { Slots } from './slots.js';
+
+/** How long shutdown waits for calls in flight to be answered before leaving anyway. */
+const SHUTDOWN_GRACE_MS = 750;
 
 async function main(): Promise<void> {
   const redactor = new Redactor();
@@ -15,23 +19,38 @@ async function main(): Promise<void> {
   const ownDirectory = serverDirectory(process.argv[1]);
   const dotEnvFile = loadDotEnv(process.env, [...(ownDirectory ? [ownDirectory] : []), process.cwd()]);
   const manager = new KalturaClientManager({ env: process.env, logger, redactor });
-  const server = createServer(manager, logger);
+  const slots = new Slots(MAX_CONCURRENT_CALLS);
+  const server = createServer(manager, logger, slots);
   const transport = new StdioServerTransport();
 
   let closing = false;
   const shutdown = (reason: string) => {
     if (closing) return;
     closing = true;
-    logger.info('shutting down', { reason });
-    // Give the transport a moment to flush answers already written, then leave regardless.
-    setTimeout(() => process.exit(0), 500).unref();
-    server.close().finally(() => process.exit(0));
+    logger.info('shutting down', { reason, callsInFlight: slots.pending });
+    // Calls in flight get a moment to be answered; then the server closes and the process leaves
+    // (within a second, whatever hangs).
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 200).unref();
+    void slots
+      .idle(SHUTDOWN_GRACE_MS)
+      // The last answer is sent a few microtasks after its call leaves the slots; then wait for
+      // stdout (an asynchronous pipe) to take everything written.
+      .then(() => new Promise((resolve) => setImmediate(resolve)))
+      .then(() => new Promise((resolve) => process.stdout.write('', resolve)))
+      .then(() => server.close())
+      .finally(() => process.exit(0));
   };
   process.stdin.on('end', () => shutdown('stdin closed'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Nothing dies silently: a stray rejection is logged and the server keeps serving; an
+  // uncaught exception is logged and ends the process (its state can no longer be trusted).
   process.on('unhandledRejection', (reason) => {
     logger.error('unhandled rejection', { detail: describe(reason) });
+  });
+  process.on('uncaughtException', (error) => {
+    logger.error('uncaught exception; exiting', { detail: describe(error) });
+    process.exit(1);
   });
 
   await server.connect(transport);

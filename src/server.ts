@@ -18,13 +18,19 @@ export const MAX_CONCURRENT_CALLS = 32;
 /** The server's name and version as announced at initialize. */
 export const SERVER_INFO = { name: 'kaltura-mcp', version: '0.1.0' } as const;
 
-/** Builds the MCP server; every tool reaches Kaltura through `manager`. */
-export function createServer(manager: KalturaClientManager, logger: Logger): McpServer {
+/**
+ * Builds the MCP server; every tool reaches Kaltura through `manager`, and every call passes
+ * through `slots` (which also lets the caller wait for calls in flight at shutdown).
+ */
+export function createServer(
+  manager: KalturaClientManager,
+  logger: Logger,
+  slots = new Slots(MAX_CONCURRENT_CALLS),
+): McpServer {
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: {} },
     jsonSchemaValidator: new LazyAjvValidator(),
   });
-  const slots = new Slots(MAX_CONCURRENT_CALLS);
   registerGetDownloadUrlTool(server, { door: (stats) => manager.forCall(stats), logger, slots });
   return server;
 }

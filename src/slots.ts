@@ -7,9 +7,28 @@ export class Slots {
 
   constructor(private readonly size: number) {}
 
+  private readonly idleWaiters: Array<() => void> = [];
+
   /** Tasks running now. */
   get running(): number {
     return this.active;
+  }
+
+  /** Tasks running or waiting. */
+  get pending(): number {
+    return this.active + this.waiting.length;
+  }
+
+  /** Resolves once no task is running or waiting, or after `timeoutMs`, whichever comes first. */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Runs `task` when a slot is free; the slot is released however the task ends. */
@@ -21,6 +40,7 @@ export class Slots {
     } finally {
       this.active -= 1;
       this.waiting.shift()?.();
+      if (this.pending === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
 }

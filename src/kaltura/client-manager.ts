@@ -311,7 +311,7 @@ export class KalturaClientManager {
     const code = typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) ? ` (${e.code})` : '';
     return new KalturaError(
       TransportErrorCode.NETWORK_ERROR,
-      `Could not reach Kaltura at ${host}${code}; check KALTURA_SERVICE_URL and the network, then try again`,
+      `The connection to Kaltura at ${host} failed${code}; check KALTURA_SERVICE_URL and the network, then try again`,
     );
   }
 }

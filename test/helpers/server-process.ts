@@ -33,10 +33,15 @@ export class RecordingStdioTransport implements Transport {
   constructor(
     private readonly env: Record<string, string>,
     private readonly cwd: string,
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [SERVER_ENTRY], { env: this.env, cwd: this.cwd, stdio: 'pipe' });
+    const child = spawn(process.execPath, [...this.nodeArgs, SERVER_ENTRY], {
+      env: this.env,
+      cwd: this.cwd,
+      stdio: 'pipe',
+    });
     this.child = child;
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
     child.on('close', () => this.onclose?.());
@@ -64,6 +69,11 @@ export class RecordingStdioTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     this.child?.stdin.write(serializeMessage(message));
+  }
+
+  /** Writes bytes to the server's stdin as they are, e.g. a line that is not JSON-RPC. */
+  writeRaw(text: string): void {
+    this.child?.stdin.write(text);
   }
 
   async close(): Promise<void> {
@@ -108,9 +118,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Spawns the built server with `env` (in an empty working directory unless `cwd` is given) and connects. */
-export async function startServer(env: Record<string, string>, cwd?: string): Promise<RunningServer> {
-  const transport = new RecordingStdioTransport(env, cwd ?? mkdtempSync(join(tmpdir(), 'kaltura-mcp-')));
+/**
+ * Spawns the built server with `env` (in an empty working directory unless `cwd` is given) and
+ * connects. `nodeArgs` go to node before the script (e.g. `--import` to inject a fault).
+ */
+export async function startServer(
+  env: Record<string, string>,
+  cwd?: string,
+  nodeArgs: string[] = [],
+): Promise<RunningServer> {
+  const transport = new RecordingStdioTransport(env, cwd ?? mkdtempSync(join(tmpdir(), 'kaltura-mcp-')), nodeArgs);
   const client = new Client({ name: 'kaltura-mcp-tests', version: '0.0.0' });
   await client.connect(transport);
   return {
@@ -122,6 +139,15 @@ export async function startServer(env: Record<string, string>, cwd?: string): Pr
       await transport.close();
     },
   };
+}
+
+/** The JSON lines the server logged on stderr. */
+export function logLines(transport: RecordingStdioTransport): Array<Record<string, unknown>> {
+  return transport
+    .stderrText()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** The text of a tool result's first content item. */
