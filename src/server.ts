@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import { LazyAjvValidator } from './json-schema-validator.js';
 import { Slots } from './slots.js';
 import { registerGetDownloadUrlTool } from './tools/get-download-url.js';
+import type { ToolDeps } from './tools/run.js';
 
 /**
  * Tool calls at work at once; more wait their turn. Bursts then cost Kaltura (and this
@@ -31,6 +32,7 @@ export function createServer(
     capabilities: { tools: {} },
     jsonSchemaValidator: new LazyAjvValidator(),
   });
-  registerGetDownloadUrlTool(server, { door: (stats) => manager.forCall(stats), logger, slots });
+  const deps: ToolDeps = { door: (stats) => manager.forCall(stats), logger, slots };
+  registerGetDownloadUrlTool(server, deps);
   return server;
 }

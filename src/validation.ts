@@ -23,3 +23,16 @@ export const validateEntryId = isValidKalturaId;
 
 /** Flavor ids share the entry id's shape; the original never checked them, we do. */
 export const validateFlavorId = isValidKalturaId;
+
+/** Longest file name accepted for a download (Kaltura puts it in the URL path). */
+const MAX_FILE_NAME_LENGTH = 200;
+
+/**
+ * True for a name the downloaded file may be saved under: 1–200 characters, no path separator
+ * and no control character. Kaltura replaces other unsafe characters itself.
+ */
+export function isValidFileName(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_FILE_NAME_LENGTH) return false;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  return !/[/\\\u0000-\u001f\u007f]/.test(value) && value.trim() !== '' && value !== '.' && value !== '..';
+}

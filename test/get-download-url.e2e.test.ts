@@ -128,6 +128,40 @@ describe('choosing the flavor', () => {
   });
 });
 
+describe('named downloads (file_name)', () => {
+  it('passes file_name to getUrl as options.fileName, so the saved file gets that name', async () => {
+    const body = jsonOf(await download({ entry_id: '1_demo0001', file_name: 'Quarterly review.mp4' }));
+    expect(body.downloadUrl).toContain('/fileName/Quarterly_review.mp4/');
+    const getUrls = sandbox.log.flatMap((r) => r.calls).filter((c) => c.action === 'geturl');
+    expect(getUrls.length).toBeGreaterThan(0);
+    for (const call of getUrls) {
+      expect(call.params.options).toEqual({
+        objectType: 'KalturaFlavorAssetUrlOptions',
+        fileName: 'Quarterly review.mp4',
+      });
+    }
+  });
+
+  it("without file_name, asks getUrl exactly as the original did (no options) and gets Kaltura's name", async () => {
+    const body = jsonOf(await download({ entry_id: '1_demo0001' }));
+    expect(body.downloadUrl).toContain('/fileName/Demo_video_(Source).mp4/');
+    for (const call of sandbox.log.flatMap((r) => r.calls).filter((c) => c.action === 'geturl')) {
+      expect(call.params).not.toHaveProperty('options');
+      expect(call.params).toMatchObject({ forceProxy: false });
+    }
+  });
+
+  it.each([['a/b.mp4'], ['..'], ['x'.repeat(201)], ['bad\u0000name'], ['back\\slash']])(
+    'refuses the file name %j before asking Kaltura',
+    async (file_name) => {
+      const result = await download({ entry_id: '1_demo0001', file_name });
+      expect(result.isError).toBe(true);
+      expect(String(jsonOf(result).error)).toMatch(/^Invalid file name: use 1 to 200 characters/);
+      expect(sandbox.log).toHaveLength(0);
+    },
+  );
+});
+
 describe('round trips', () => {
   it.each([
     ['the original listed first', { entry_id: '1_demo0001' }],

@@ -17,12 +17,13 @@ import {
 import {
   choiceFailure,
   downloadInfo,
-  kalturaFailure,
   validateDownloadRequest,
   type DownloadAnswer,
   type DownloadRequest,
   type KalturaDoor,
+  OPERATION,
 } from './answer.js';
+import { catchKaltura } from '../answer.js';
 
 /** Pages fetched at most per entry: 20 × 500 flavors is far past any real entry. */
 const MAX_FLAVOR_PAGES = 20;
@@ -60,14 +61,11 @@ export async function getDownloadUrlSequential(door: KalturaDoor, request: Downl
   const invalid = validateDownloadRequest(request);
   if (invalid) return invalid;
   const { entryId } = request;
-  try {
+  return catchKaltura(OPERATION, { entry_id: entryId }, async () => {
     const entry = asMediaEntry(await door.call(getMediaEntry(entryId)));
     const choice = selectFlavor(await listAllFlavors(door, entryId), request.flavorId);
     if (choice.kind !== 'chosen') return choiceFailure(entryId, choice);
     const url = asDownloadUrl(await door.call(getFlavorUrl(choice.flavor.id, request.fileName)));
-    return { ok: true, info: downloadInfo(entryId, entry, choice.flavor, url) };
-  } catch (error) {
-    if (error instanceof KalturaError) return kalturaFailure(entryId, error);
-    throw error;
-  }
+    return { ok: true, data: downloadInfo(entryId, entry, choice.flavor, url) };
+  });
 }

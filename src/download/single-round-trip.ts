@@ -19,12 +19,13 @@ import {
 import {
   choiceFailure,
   downloadInfo,
-  kalturaFailure,
   validateDownloadRequest,
   type DownloadAnswer,
   type DownloadRequest,
   type KalturaDoor,
+  OPERATION,
 } from './answer.js';
+import { catchKaltura } from '../answer.js';
 import { completeFlavorList } from './sequential.js';
 
 /** The statuses Kaltura serves a file for: READY and EXPORTING. */
@@ -96,7 +97,7 @@ export async function getDownloadUrlSingleRoundTrip(
   const invalid = validateDownloadRequest(request);
   if (invalid) return invalid;
   const { entryId } = request;
-  try {
+  return catchKaltura(OPERATION, { entry_id: entryId }, async () => {
     const { calls, urlFor } = plan(request);
     const results = await door.multi(calls);
     const entry = asMediaEntry(unwrap(results[0]));
@@ -105,9 +106,6 @@ export async function getDownloadUrlSingleRoundTrip(
     if (choice.kind !== 'chosen') return choiceFailure(entryId, choice);
     const speculated = urlFor(results, choice.flavor.id);
     const url = speculated ? unwrap(speculated) : await door.call(getFlavorUrl(choice.flavor.id, request.fileName));
-    return { ok: true, info: downloadInfo(entryId, entry, choice.flavor, asDownloadUrl(url)) };
-  } catch (error) {
-    if (error instanceof KalturaError) return kalturaFailure(entryId, error);
-    throw error;
-  }
+    return { ok: true, data: downloadInfo(entryId, entry, choice.flavor, asDownloadUrl(url)) };
+  });
 }

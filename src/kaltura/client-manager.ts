@@ -28,6 +28,12 @@ export interface RequestStats {
   requests: number;
 }
 
+/** The door to Kaltura as a tool sees it: one request, or several in one round trip. */
+export interface KalturaDoor {
+  call(build: KalturaCall): Promise<unknown>;
+  multi(builds: KalturaCall[]): Promise<MultiResult[]>;
+}
+
 /** Renew the session this long before it expires (the original's five minutes). */
 const RENEW_MARGIN_SECONDS = 300;
 const API_VERSION = '21.20.0';
@@ -146,7 +152,7 @@ export class KalturaClientManager {
   }
 
   /** A door for one tool call, counting its requests into `stats`. */
-  forCall(stats: RequestStats): Pick<KalturaClientManager, 'call' | 'multi'> {
+  forCall(stats: RequestStats): KalturaDoor {
     return {
       call: (build) => this.call(build, stats),
       multi: (builds) => this.multi(builds, stats),

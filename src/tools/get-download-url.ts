@@ -3,14 +3,12 @@
  * `isError` on failure and `structuredContent` on success.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { internalFailure, type DownloadAnswer, type DownloadRequest, type KalturaDoor } from '../download/answer.js';
+import { OPERATION, type DownloadAnswer, type DownloadRequest, type KalturaDoor } from '../download/answer.js';
 import { getDownloadUrlSingleRoundTrip } from '../download/single-round-trip.js';
-import type { RequestStats } from '../kaltura/client-manager.js';
-import type { Logger } from '../logger.js';
-import type { Slots } from '../slots.js';
-import { errorResult, successResult } from './result.js';
+import { toToolResult } from './result.js';
+import { runTool, type ToolDeps } from './run.js';
+import { READ_ONLY_ANNOTATIONS } from './annotations.js';
 
 /** The tool's name, as in the original. */
 export const GET_DOWNLOAD_URL = 'get_download_url';
@@ -24,11 +22,15 @@ export const ARGUMENT_DESCRIPTIONS = {
   entry_id: "Video to download (format: '1_abc123')",
   flavor_id:
     'Optional: Choose specific quality/format. Leave empty for default. Use list_media_entries to see available flavors.',
+  // Ours: the original had no way to name the saved file.
+  file_name:
+    "Optional: name for the downloaded file (e.g. 'lecture-1.mp4'), up to 200 characters, no slashes. Leave empty for Kaltura's default name.",
 } as const;
 
 const inputSchema = {
   entry_id: z.string().describe(ARGUMENT_DESCRIPTIONS.entry_id),
   flavor_id: z.string().optional().describe(ARGUMENT_DESCRIPTIONS.flavor_id),
+  file_name: z.string().optional().describe(ARGUMENT_DESCRIPTIONS.file_name),
 };
 
 const outputSchema = {
@@ -44,46 +46,12 @@ const outputSchema = {
 /** Finds the download URL for one call; the sequential strategy answers the same, in more requests. */
 export type DownloadStrategy = (door: KalturaDoor, request: DownloadRequest) => Promise<DownloadAnswer>;
 
-/** What the tool needs from the server. */
-export interface ToolDeps {
-  /** A door to Kaltura for one call, counting its requests. */
-  door(stats: RequestStats): KalturaDoor;
-  logger: Logger;
-  /** Bounds the calls at work at once (the rest queue before allocating anything). */
-  slots: Slots;
-  strategy?: DownloadStrategy;
-}
-
-/** Maps the algorithm's answer onto an MCP tool result. */
-export function toToolResult(answer: DownloadAnswer): CallToolResult {
-  return answer.ok ? successResult(answer.info) : errorResult(answer.error, answer.layout);
-}
-
-/** Runs one call: never throws, and logs one line (no URL, no secret) with what it cost. */
-export async function runDownload(deps: ToolDeps, request: DownloadRequest): Promise<DownloadAnswer> {
-  const strategy = deps.strategy ?? getDownloadUrlSingleRoundTrip;
-  const stats: RequestStats = { requests: 0 };
-  const started = performance.now();
-  let answer: DownloadAnswer;
-  try {
-    answer = await deps.slots.run(() => strategy(deps.door(stats), request));
-  } catch (error) {
-    deps.logger.error('get_download_url failed unexpectedly', {
-      detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    });
-    answer = internalFailure(request.entryId);
-  }
-  deps.logger.info('tool call', {
-    tool: GET_DOWNLOAD_URL,
-    ms: Math.round(performance.now() - started),
-    kalturaRequests: stats.requests,
-    outcome: answer.ok ? 'ok' : String(answer.error.errorType ?? 'error'),
-  });
-  return answer;
-}
-
 /** Registers get_download_url on `server`. */
-export function registerGetDownloadUrlTool(server: McpServer, deps: ToolDeps): void {
+export function registerGetDownloadUrlTool(
+  server: McpServer,
+  deps: ToolDeps,
+  strategy: DownloadStrategy = getDownloadUrlSingleRoundTrip,
+): void {
   server.registerTool(
     GET_DOWNLOAD_URL,
     {
@@ -91,15 +59,17 @@ export function registerGetDownloadUrlTool(server: McpServer, deps: ToolDeps): v
       description: DESCRIPTION,
       inputSchema,
       outputSchema,
-      annotations: {
-        title: 'Get download URL',
-        readOnlyHint: true,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: true,
-      },
+      annotations: { title: 'Get download URL', ...READ_ONLY_ANNOTATIONS },
     },
-    async ({ entry_id, flavor_id }) =>
-      toToolResult(await runDownload(deps, { entryId: entry_id, flavorId: flavor_id || undefined })),
+    async ({ entry_id, flavor_id, file_name }) => {
+      // Empty strings count as not given, as the original treats flavor_id.
+      const request: DownloadRequest = {
+        entryId: entry_id,
+        flavorId: flavor_id || undefined,
+        fileName: file_name || undefined,
+      };
+      const call = { tool: GET_DOWNLOAD_URL, operation: OPERATION, context: { entry_id } };
+      return toToolResult(await runTool(deps, call, (door) => strategy(door, request)));
+    },
   );
 }

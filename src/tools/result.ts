@@ -3,6 +3,7 @@
  * on every failure (the original never set it).
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Answer, ErrorLayout } from '../answer.js';
 
 /**
  * JSON as Python's `json.dumps` writes it: with `indent`, the same as `JSON.stringify`; without,
@@ -26,13 +27,15 @@ export function successResult(data: Record<string, unknown>): CallToolResult {
   };
 }
 
-/** How a failure's JSON text is laid out (the original used both). */
-export type ErrorLayout = 'indented' | 'compact';
-
 /** A failed answer: the JSON error object as text, flagged `isError`. */
 export function errorResult(payload: Record<string, unknown>, layout: ErrorLayout = 'indented'): CallToolResult {
   return {
     content: [{ type: 'text', text: layout === 'indented' ? pythonJson(payload, 2) : pythonJson(payload) }],
     isError: true,
   };
+}
+
+/** Maps a tool's answer onto an MCP tool result. */
+export function toToolResult(answer: Answer<Record<string, unknown>>): CallToolResult {
+  return answer.ok ? successResult(answer.data) : errorResult(answer.error, answer.layout);
 }
