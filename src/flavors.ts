@@ -79,3 +79,49 @@ export function selectFlavor(flavors: readonly FlavorAsset[], requestedId?: stri
 export function flavorSizeInBytes(flavor: FlavorAsset): number | null {
   return flavor.size ? flavor.size * 1024 : null;
 }
+
+/** A flavor as the tools show it to an agent choosing one for get_download_url. */
+export interface FlavorSummary {
+  [field: string]: unknown;
+  flavorId: string;
+  format: string | null;
+  /** kbps. */
+  bitrate: number | null;
+  /** Bytes, or null when unknown. */
+  fileSize: number | null;
+  width: number | null;
+  height: number | null;
+  isOriginal: boolean;
+  /** READY, CONVERTING, …: only READY (and EXPORTING) flavors can be downloaded. */
+  status: string;
+  tags: string | null;
+}
+
+const numberOrNull = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+/** The summary of one flavor. */
+export function flavorSummary(flavor: FlavorAsset): FlavorSummary {
+  return {
+    flavorId: flavor.id,
+    format: typeof flavor.fileExt === 'string' ? flavor.fileExt : null,
+    bitrate: numberOrNull(flavor.bitrate),
+    fileSize: flavorSizeInBytes(flavor),
+    width: numberOrNull(flavor.width),
+    height: numberOrNull(flavor.height),
+    isOriginal: flavor.isOriginal === true,
+    status: flavorStatusName(flavor.status),
+    tags: typeof flavor.tags === 'string' ? flavor.tags : null,
+  };
+}
+
+/** Flavors grouped by their entry, each group in list order. */
+export function flavorsByEntry(flavors: readonly FlavorAsset[]): Map<string, FlavorAsset[]> {
+  const groups = new Map<string, FlavorAsset[]>();
+  for (const flavor of flavors) {
+    const key = flavor.entryId ?? '';
+    const group = groups.get(key);
+    if (group) group.push(flavor);
+    else groups.set(key, [flavor]);
+  }
+  return groups;
+}

@@ -8,6 +8,9 @@ import type { Logger } from './logger.js';
 import { LazyAjvValidator } from './json-schema-validator.js';
 import { Slots } from './slots.js';
 import { registerGetDownloadUrlTool } from './tools/get-download-url.js';
+import { registerGetMediaEntryTool } from './tools/get-media-entry.js';
+import { registerGetThumbnailUrlTool } from './tools/get-thumbnail-url.js';
+import { registerListMediaEntriesTool } from './tools/list-media-entries.js';
 import type { ToolDeps } from './tools/run.js';
 
 /**
@@ -33,6 +36,9 @@ export function createServer(
     jsonSchemaValidator: new LazyAjvValidator(),
   });
   const deps: ToolDeps = { door: (stats) => manager.forCall(stats), logger, slots };
+  registerListMediaEntriesTool(server, deps);
+  registerGetMediaEntryTool(server, deps);
   registerGetDownloadUrlTool(server, deps);
+  registerGetThumbnailUrlTool(server, deps);
   return server;
 }

@@ -6,8 +6,7 @@
  * list; a second request is sent only when no speculated URL is the chosen flavor's.
  */
 import { selectFlavor } from '../flavors.js';
-import type { KalturaCall, MultiResult } from '../kaltura/client-manager.js';
-import { KalturaError } from '../kaltura/errors.js';
+import { unwrap, type KalturaCall, type MultiResult } from '../kaltura/client-manager.js';
 import {
   asDownloadUrl,
   asFlavorPage,
@@ -26,7 +25,7 @@ import {
   OPERATION,
 } from './answer.js';
 import { catchKaltura } from '../answer.js';
-import { completeFlavorList } from './sequential.js';
+import { completeFlavorList } from '../kaltura/flavor-list.js';
 
 /** The statuses Kaltura serves a file for: READY and EXPORTING. */
 const DOWNLOADABLE_STATUSES = '2,9';
@@ -82,13 +81,6 @@ function firstId(listResult: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** A slot's value, or its Kaltura error thrown. */
-function unwrap(result: MultiResult | undefined): unknown {
-  if (!result) throw new KalturaError('INVALID_RESPONSE', 'unexpected response from Kaltura: a result is missing');
-  if (!result.ok) throw result.error;
-  return result.value;
-}
-
 /** get_download_url with one Kaltura request in the common cases; answers exactly as the sequential strategy. */
 export async function getDownloadUrlSingleRoundTrip(
   door: KalturaDoor,
@@ -101,7 +93,7 @@ export async function getDownloadUrlSingleRoundTrip(
     const { calls, urlFor } = plan(request);
     const results = await door.multi(calls);
     const entry = asMediaEntry(unwrap(results[0]));
-    const flavors = await completeFlavorList(door, entryId, asFlavorPage(unwrap(results[1])));
+    const flavors = await completeFlavorList(door, { entryIdEqual: entryId }, asFlavorPage(unwrap(results[1])));
     const choice = selectFlavor(flavors, request.flavorId);
     if (choice.kind !== 'chosen') return choiceFailure(entryId, choice);
     const speculated = urlFor(results, choice.flavor.id);

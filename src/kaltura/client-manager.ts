@@ -34,6 +34,18 @@ export interface KalturaDoor {
   multi(builds: KalturaCall[]): Promise<MultiResult[]>;
 }
 
+/** A multirequest slot's value, or its Kaltura error thrown. */
+export function unwrap(result: MultiResult | undefined): unknown {
+  if (!result) {
+    throw new KalturaError(
+      TransportErrorCode.INVALID_RESPONSE,
+      'unexpected response from Kaltura: a result is missing',
+    );
+  }
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
 /** Renew the session this long before it expires (the original's five minutes). */
 const RENEW_MARGIN_SECONDS = 300;
 const API_VERSION = '21.20.0';

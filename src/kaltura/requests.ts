@@ -16,6 +16,21 @@ export const getMediaEntry =
   ({ services }) =>
     services.media.get(entryId);
 
+/** Filter for `media.list`. */
+export interface MediaFilter {
+  freeText?: string;
+  mediaTypeEqual?: number;
+}
+
+/** `media.list(filter, pager)`. */
+export const listMediaEntries =
+  (filter: MediaFilter, pageIndex: number, pageSize: number): KalturaCall =>
+  ({ services }) =>
+    services.media.listAction(
+      { objectType: 'KalturaMediaEntryFilter', ...filter },
+      { objectType: 'KalturaFilterPager', pageSize, pageIndex },
+    );
+
 /** Filter for `flavorAsset.list`: the entry (or a `{N:result:...}` reference) plus extra conditions. */
 export interface FlavorFilter {
   entryIdEqual?: string;
@@ -53,6 +68,12 @@ export interface MediaEntry {
   [field: string]: unknown;
 }
 
+/** One page of `media.list`. */
+export interface MediaPage {
+  objects: MediaEntry[];
+  totalCount: number;
+}
+
 /** One page of `flavorAsset.list`. */
 export interface FlavorPage {
   objects: FlavorAsset[];
@@ -74,6 +95,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function asMediaEntry(value: unknown): MediaEntry {
   if (!isRecord(value) || typeof value.id !== 'string') throw unexpected('media.get did not return an entry');
   return value as MediaEntry;
+}
+
+/** Checks a `media.list` answer. */
+export function asMediaPage(value: unknown): MediaPage {
+  if (!isRecord(value) || !Array.isArray(value.objects)) throw unexpected('media.list did not return a list');
+  const objects = value.objects.filter((e): e is MediaEntry => isRecord(e) && typeof e.id === 'string');
+  if (objects.length !== value.objects.length) throw unexpected('media.list returned a malformed entry');
+  const totalCount = typeof value.totalCount === 'number' ? value.totalCount : objects.length;
+  return { objects, totalCount };
 }
 
 /** Checks a `flavorAsset.list` answer. */

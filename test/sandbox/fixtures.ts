@@ -42,6 +42,8 @@ export interface FixtureEntry {
   plays: number;
   views: number;
   flavors: FixtureFlavor[];
+  /** Kaltura sends no thumbnailUrl for this entry. */
+  noThumbnail?: boolean;
 }
 
 const source = (id: string, extra: Partial<FixtureFlavor> = {}): FixtureFlavor => ({
@@ -145,6 +147,7 @@ export const ENTRIES: FixtureEntry[] = [
     },
   ),
   entry('1_image001', 'Poster image', [], { mediaType: 2, tags: 'sandbox,image', duration: 0 }),
+  entry('1_nothumb1', 'No thumbnail yet', [source('1_nothumf1')], { noThumbnail: true }),
 ];
 
 /** Entries by id. */

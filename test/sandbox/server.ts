@@ -198,7 +198,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       createdAt: e.createdAt,
       updatedAt: e.createdAt + 500,
       downloadUrl: `${baseUrl}/p/${SANDBOX_PARTNER_ID}/sp/${sp}/playManifest/entryId/${e.id}/format/download/protocol/http/flavorParamIds/0`,
-      thumbnailUrl: `${baseUrl}/p/${SANDBOX_PARTNER_ID}/sp/${sp}/thumbnail/entry_id/${e.id}/version/100002`,
+      thumbnailUrl: e.noThumbnail
+        ? undefined
+        : `${baseUrl}/p/${SANDBOX_PARTNER_ID}/sp/${sp}/thumbnail/entry_id/${e.id}/version/100002`,
       version: 0,
       objectType: undefined,
     });
