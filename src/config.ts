@@ -13,7 +13,10 @@ export type SessionMode = 'local' | 'remote';
 export interface KalturaConfig {
   serviceUrl: string;
   partnerId: number;
+  /** Empty when a ready-made session key is given instead (`KALTURA_KS`). */
   adminSecret: string;
+  /** A ready-made session key to use as is: no secret on the machine, no renewal. */
+  providedKs?: string;
   userId: string;
   /** Session lifetime, seconds. */
   sessionExpiry: number;
@@ -44,14 +47,17 @@ type Env = Record<string, string | undefined>;
 
 /** Reads and checks the configuration; throws {@link ConfigError} with the original's messages. */
 export function readConfig(env: Env): KalturaConfig {
-  const adminSecret = env.KALTURA_ADMIN_SECRET ?? '';
+  const providedKs = readProvidedKs(env.KALTURA_KS);
+  const adminSecret = providedKs ? '' : (env.KALTURA_ADMIN_SECRET ?? '');
   const partnerText = env.KALTURA_PARTNER_ID?.trim() ?? '';
-  // The original checks the secret first, then the partner.
-  if (!adminSecret) throw new ConfigError('KALTURA_ADMIN_SECRET environment variable is required');
-  if (!partnerText || partnerText === '0') {
-    throw new ConfigError('KALTURA_PARTNER_ID environment variable is required');
+  if (!providedKs) {
+    // The original checks the secret first, then the partner.
+    if (!adminSecret) throw new ConfigError('KALTURA_ADMIN_SECRET environment variable is required');
+    if (!partnerText || partnerText === '0') {
+      throw new ConfigError('KALTURA_PARTNER_ID environment variable is required');
+    }
   }
-  const partnerId = parseWholeNumber(partnerText, 'KALTURA_PARTNER_ID');
+  const partnerId = partnerText ? parseWholeNumber(partnerText, 'KALTURA_PARTNER_ID') : 0;
 
   const mode = (env.KALTURA_SESSION_MODE ?? DEFAULTS.sessionMode).trim().toLowerCase();
   if (mode !== 'local' && mode !== 'remote') {
@@ -61,14 +67,43 @@ export function readConfig(env: Env): KalturaConfig {
     serviceUrl: readServiceUrl(env.KALTURA_SERVICE_URL),
     partnerId,
     adminSecret,
+    ...(providedKs ? { providedKs } : {}),
     userId: env.KALTURA_USER_ID ?? DEFAULTS.userId,
     sessionExpiry: optionalWholeNumber(env, 'KALTURA_SESSION_EXPIRY', DEFAULTS.sessionExpiry),
-    sessionType: SessionType.ADMIN,
-    sessionPrivileges: DEFAULTS.sessionPrivileges,
+    sessionType: readSessionType(env.KALTURA_SESSION_TYPE),
+    sessionPrivileges: readPrivileges(env.KALTURA_SESSION_PRIVILEGES),
     sessionMode: mode,
     requestTimeoutMs: optionalWholeNumber(env, 'KALTURA_REQUEST_TIMEOUT_MS', DEFAULTS.requestTimeoutMs),
     debug: isDebug(env),
   };
+}
+
+function readProvidedKs(value: string | undefined): string | undefined {
+  const ks = value?.trim();
+  if (!ks) return undefined;
+  if (!/^[A-Za-z0-9+/_=-]{20,}$/.test(ks)) {
+    throw new ConfigError('KALTURA_KS does not look like a Kaltura session key (a long base64 string)');
+  }
+  return ks;
+}
+
+/** `ADMIN` (the default, as in the original) or `USER`; Kaltura's numbers 2 and 0 work too. */
+function readSessionType(value: string | undefined): number {
+  const text = value?.trim().toUpperCase() || 'ADMIN';
+  if (text === 'ADMIN' || text === String(SessionType.ADMIN)) return SessionType.ADMIN;
+  if (text === 'USER' || text === String(SessionType.USER)) return SessionType.USER;
+  throw new ConfigError('KALTURA_SESSION_TYPE must be ADMIN or USER');
+}
+
+/** Comma-separated privileges; set but empty means none. */
+function readPrivileges(value: string | undefined): string {
+  if (value === undefined) return DEFAULTS.sessionPrivileges;
+  const privileges = value.trim();
+  // eslint-disable-next-line no-control-regex -- a control character has no place in a privilege list
+  if (privileges.length > 1000 || /[\u0000-\u001f\u007f]/.test(privileges)) {
+    throw new ConfigError('KALTURA_SESSION_PRIVILEGES must be a short comma-separated list, e.g. "sview:*,list:*"');
+  }
+  return privileges;
 }
 
 /** `KALTURA_DEBUG=true` turns on debug logging, as in the original. */

@@ -64,6 +64,31 @@ describe('readConfig', () => {
   });
 });
 
+describe('least privilege settings', () => {
+  it('takes a ready-made KALTURA_KS instead of the secret and the partner id', () => {
+    const ks = 'djJ8OTc2NTQzfABCDEFGHIJKLMNOPQRSTUVWXYZ012345==';
+    expect(readConfig({ KALTURA_KS: ks })).toMatchObject({ providedKs: ks, adminSecret: '', partnerId: 0 });
+    // The secret is ignored, not kept, when a key is given.
+    expect(readConfig({ KALTURA_KS: ks, KALTURA_ADMIN_SECRET: 'secret-value' }).adminSecret).toBe('');
+    expect(() => readConfig({ KALTURA_KS: 'not a key!' })).toThrow(
+      /KALTURA_KS does not look like a Kaltura session key/,
+    );
+  });
+
+  it('reads the session type and privileges', () => {
+    expect(readConfig({ ...base, KALTURA_SESSION_TYPE: 'user' }).sessionType).toBe(0);
+    expect(readConfig({ ...base, KALTURA_SESSION_TYPE: '2' }).sessionType).toBe(2);
+    expect(() => readConfig({ ...base, KALTURA_SESSION_TYPE: 'root' })).toThrow(
+      'KALTURA_SESSION_TYPE must be ADMIN or USER',
+    );
+    expect(readConfig({ ...base, KALTURA_SESSION_PRIVILEGES: 'sview:*,list:*' }).sessionPrivileges).toBe(
+      'sview:*,list:*',
+    );
+    expect(readConfig({ ...base, KALTURA_SESSION_PRIVILEGES: '' }).sessionPrivileges).toBe('');
+    expect(() => readConfig({ ...base, KALTURA_SESSION_PRIVILEGES: 'a\nb' })).toThrow(/KALTURA_SESSION_PRIVILEGES/);
+  });
+});
+
 describe('parseDotEnv', () => {
   it('reads KEY=value lines, quotes, export and comments', () => {
     const text = [

@@ -6,7 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
+import { signKsV2 } from '../src/kaltura/ks.js';
+import { checkKs } from './sandbox/ks.js';
+import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { jsonOf, sandboxEnv, startServer, type RunningServer } from './helpers/server-process.js';
 
@@ -134,4 +136,72 @@ describe('sessions', () => {
     expect(String(jsonOf(result).error)).toContain('timed out after 300 ms');
     expect((await download(server)).isError).toBeFalsy();
   });
+});
+
+describe('least privilege', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const userKs = (expiresAt: number) =>
+    signKsV2({
+      adminSecret: SANDBOX_ADMIN_SECRET,
+      partnerId: SANDBOX_PARTNER_ID,
+      userId: 'viewer@example.com',
+      type: 0,
+      privileges: 'sview:*,list:*,download:*',
+      expiresAt,
+    });
+  /** The environment of a machine that holds no admin secret, only a session key. */
+  const keyOnlyEnv = (ks: string) => {
+    const { KALTURA_ADMIN_SECRET: _secret, KALTURA_PARTNER_ID: _partner, ...rest } = sandboxEnv(sandbox.url);
+    return { ...rest, KALTURA_KS: ks };
+  };
+
+  it('works from KALTURA_KS alone, sending that key as is and never a session request', async () => {
+    const ks = userKs(now() + 3600);
+    const server = await serve(keyOnlyEnv(ks));
+    for (const tool of ['get_download_url', 'get_media_entry']) {
+      expect((await server.call(tool, { entry_id: '1_demo0001' })).isError).toBeFalsy();
+    }
+    expect(sandbox.actions()).not.toContain('session.start');
+    expect(new Set(sandbox.log.flatMap((r) => r.calls.map((c) => c.params.ks)))).toEqual(new Set([ks]));
+    expect(server.transport.allOutput()).not.toContain(ks);
+  });
+
+  it('says clearly when the KALTURA_KS key has expired, and what to do', async () => {
+    const ks = userKs(now() - 60);
+    const server = await serve(keyOnlyEnv(ks));
+    const result = await download(server);
+    expect(result.isError).toBe(true);
+    expect(jsonOf(result)).toMatchObject({
+      errorType: 'INVALID_KS',
+      error:
+        'Failed to get download URL: Kaltura refused the session key in KALTURA_KS (it has expired or was revoked); create a new one, set KALTURA_KS to it and restart the server',
+    });
+    expect(server.transport.allOutput()).not.toContain(ks);
+  });
+
+  it('refuses a KALTURA_KS that is not a key, naming the variable', async () => {
+    const server = await serve(keyOnlyEnv('this is not a session key'));
+    expect(jsonOf(await download(server))).toMatchObject({ errorType: 'CONFIGURATION_ERROR' });
+    expect(sandbox.log).toHaveLength(0);
+  });
+
+  it.each(['local', 'remote'])(
+    'signs or requests the session type and privileges configured (%s mode)',
+    async (mode) => {
+      const server = await serve(
+        sandboxEnv(sandbox.url, {
+          KALTURA_SESSION_MODE: mode,
+          KALTURA_SESSION_TYPE: 'USER',
+          KALTURA_SESSION_PRIVILEGES: 'sview:*,list:*',
+          KALTURA_USER_ID: 'viewer@example.com',
+        }),
+      );
+      expect((await download(server)).isError).toBeFalsy();
+      const used = String(sandbox.log.at(-1)!.calls[0]!.params.ks);
+      expect(checkKs(used, SANDBOX_ADMIN_SECRET, now())).toMatchObject({
+        ok: true,
+        ks: { type: 0, userId: 'viewer@example.com', privileges: ['sview:*', 'list:*'] },
+      });
+    },
+  );
 });

@@ -99,11 +99,14 @@ export class KalturaClientManager {
         throw error;
       }
       this.options.redactor.add(this.config.adminSecret);
+      this.options.redactor.add(this.config.providedKs);
       this.options.logger.debug('configuration loaded', {
         serviceUrl: this.config.serviceUrl,
         partnerId: this.config.partnerId,
         userId: this.config.userId,
-        sessionMode: this.config.sessionMode,
+        session: this.config.providedKs ? 'KALTURA_KS' : this.config.sessionMode,
+        sessionType: this.config.sessionType,
+        privileges: this.config.sessionPrivileges,
         adminSecret: this.config.adminSecret ? 'SET' : 'NOT SET',
       });
     }
@@ -193,6 +196,7 @@ export class KalturaClientManager {
 
   private async startSession(): Promise<string> {
     const config = this.getConfig();
+    if (config.providedKs) return this.useProvidedKs(config.providedKs);
     const expiresAt = Math.floor(this.now()) + config.sessionExpiry;
     let ks: string;
     if (config.sessionMode === 'local') {
@@ -223,6 +227,18 @@ export class KalturaClientManager {
     this.options.redactor.add(ks);
     this.session = { ks, expiresAt };
     this.options.logger.debug('session ready', { mode: config.sessionMode, expiresAt });
+    return ks;
+  }
+
+  /** A ready-made key is used as is; once Kaltura has refused it, nothing here can make a new one. */
+  private useProvidedKs(ks: string): string {
+    if (this.session?.ks === ks) {
+      throw new KalturaError(
+        'INVALID_KS',
+        'Kaltura refused the session key in KALTURA_KS (it has expired or was revoked); create a new one, set KALTURA_KS to it and restart the server',
+      );
+    }
+    this.session = { ks, expiresAt: Number.POSITIVE_INFINITY };
     return ks;
   }
 
