@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the server's main job, seen without a Kaltura account. Starts the sandbox
  * Kaltura on 127.0.0.1, spawns the built server over stdio with the SDK's Client (as Claude
- * Desktop would), lists the tools and calls get_download_url for a few sample entries.
+ * Desktop would), lists the tools, discovers flavors with list_media_entries and calls
+ * get_download_url for a few sample entries.
  */
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -40,6 +41,24 @@ try {
   const { tools } = await client.listTools();
   console.log(`Sandbox Kaltura at ${sandbox.url}; server spawned over stdio.\n`);
   console.log(`Tools: ${tools.map((t) => t.name).join(', ')}\n`);
+
+  // Flavor discovery: what get_download_url's flavor_id can be.
+  const listed = (await client.callTool({ name: 'list_media_entries', arguments: { limit: 3 } })) as CallToolResult;
+  const page = listed.structuredContent as {
+    totalCount: number;
+    entries: Array<{ id: string; name: string; flavors: Array<Record<string, unknown>> }>;
+  };
+  console.log(`── Flavor discovery: list_media_entries {"limit":3}  →  ${page.totalCount} entries in all`);
+  for (const e of page.entries) {
+    console.log(`   ${e.id}  ${e.name}`);
+    for (const f of e.flavors) {
+      const original = f.isOriginal ? ', original' : '';
+      console.log(
+        `      ${String(f.flavorId)}  ${String(f.format)}  ${String(f.bitrate)} kbps  ${String(f.status)}${original}`,
+      );
+    }
+  }
+  console.log('');
   for (const sample of samples) {
     const result = (await client.callTool({ name: 'get_download_url', arguments: sample.args })) as CallToolResult;
     const first = result.content[0];
