@@ -34,7 +34,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   serviceUrl: 'https://www.kaltura.com',
   userId: '',
   sessionExpiry: 86400,

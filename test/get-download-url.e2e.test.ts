@@ -176,6 +176,15 @@ describe('round trips', () => {
   });
 });
 
+describe('connections', () => {
+  it('reuses its connection to Kaltura across calls (no TCP handshake per call)', async () => {
+    const before = sandbox.connections();
+    for (let i = 0; i < 5; i += 1) expect((await download({ entry_id: '1_demo0001' })).isError).toBeFalsy();
+    expect(sandbox.log).toHaveLength(5);
+    expect(sandbox.connections() - before).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('errors: isError with the original texts', () => {
   it('refuses a malformed entry id before asking Kaltura', async () => {
     for (const entry_id of ['abc', '1-abc', '_abc', '1_', '1_abc def', `1_${'a'.repeat(60)}`, '1_abc;drop']) {

@@ -6,7 +6,6 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 
 /** KalturaSessionType: USER = 0, ADMIN = 2. */
 export const SessionType = { USER: 0, ADMIN: 2 } as const;
-export type SessionTypeValue = (typeof SessionType)[keyof typeof SessionType];
 
 export interface KsV2Input {
   adminSecret: string;
