@@ -7,7 +7,7 @@ import type { ClientBase, RequestBuilder } from 'kaltura-client/KalturaClientBas
 import { ConfigError, readConfig, type KalturaConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
-import { KalturaError, TransportErrorCode, isSessionError } from './errors.js';
+import { invalidResponse, isSessionError, KalturaError, TransportErrorCode } from './errors.js';
 import { signKsV2 } from './ks.js';
 
 type Services = typeof import('kaltura-client/KalturaServices.js');
@@ -36,12 +36,7 @@ export interface KalturaDoor {
 
 /** A multirequest slot's value, or its Kaltura error thrown. */
 export function unwrap(result: MultiResult | undefined): unknown {
-  if (!result) {
-    throw new KalturaError(
-      TransportErrorCode.INVALID_RESPONSE,
-      'unexpected response from Kaltura: a result is missing',
-    );
-  }
+  if (!result) throw invalidResponse('a result is missing');
   if (!result.ok) throw result.error;
   return result.value;
 }
@@ -80,8 +75,6 @@ export class KalturaClientManager {
   private session?: Session;
   private pendingSession?: Promise<string>;
   private readonly now: () => number;
-  /** HTTP requests sent to Kaltura so far (a multirequest counts once). */
-  requestCount = 0;
 
   constructor(private readonly options: ClientManagerOptions) {
     this.now = options.now ?? (() => Date.now() / 1000);
@@ -304,7 +297,6 @@ export class KalturaClientManager {
     stats?: RequestStats,
   ) {
     if (ks) request.setKs(ks);
-    this.requestCount += 1;
     if (stats) stats.requests += 1;
     const started = performance.now();
     let raw: unknown;
@@ -348,13 +340,6 @@ export class KalturaClientManager {
       `The connection to Kaltura at ${host} failed${code}; check KALTURA_SERVICE_URL and the network, then try again`,
     );
   }
-}
-
-function invalidResponse(detail: string): KalturaError {
-  return new KalturaError(
-    TransportErrorCode.INVALID_RESPONSE,
-    `unexpected response from Kaltura: ${detail}; check that KALTURA_SERVICE_URL points at the Kaltura API, then try again`,
-  );
 }
 
 /** The body as JSON; HTML, an empty body or truncated JSON are not an answer. */

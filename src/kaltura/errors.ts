@@ -33,6 +33,14 @@ export class KalturaError extends Error {
   }
 }
 
+/** A 2xx answer that is not what was asked for; `detail` says how (never quoting the body). */
+export function invalidResponse(detail: string): KalturaError {
+  return new KalturaError(
+    TransportErrorCode.INVALID_RESPONSE,
+    `unexpected response from Kaltura: ${detail}; check that KALTURA_SERVICE_URL points at the Kaltura API, then try again`,
+  );
+}
+
 /** True for the errors after which a fresh session may succeed. */
 export function isSessionError(error: unknown): boolean {
   return error instanceof KalturaError && error.code === 'INVALID_KS';

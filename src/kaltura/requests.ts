@@ -5,7 +5,7 @@
  */
 import type { FlavorAsset } from '../flavors.js';
 import type { KalturaCall } from './client-manager.js';
-import { KalturaError, TransportErrorCode } from './errors.js';
+import { invalidResponse } from './errors.js';
 
 /** Kaltura's largest page: `pageSize` is clamped to 500 server-side. */
 export const MAX_PAGE_SIZE = 500;
@@ -80,28 +80,21 @@ export interface FlavorPage {
   totalCount: number;
 }
 
-function unexpected(what: string): KalturaError {
-  return new KalturaError(
-    TransportErrorCode.INVALID_RESPONSE,
-    `unexpected response from Kaltura: ${what}; check that KALTURA_SERVICE_URL points at the Kaltura API, then try again`,
-  );
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Checks a `media.get` answer. */
 export function asMediaEntry(value: unknown): MediaEntry {
-  if (!isRecord(value) || typeof value.id !== 'string') throw unexpected('media.get did not return an entry');
+  if (!isRecord(value) || typeof value.id !== 'string') throw invalidResponse('media.get did not return an entry');
   return value as MediaEntry;
 }
 
 /** Checks a `media.list` answer. */
 export function asMediaPage(value: unknown): MediaPage {
-  if (!isRecord(value) || !Array.isArray(value.objects)) throw unexpected('media.list did not return a list');
+  if (!isRecord(value) || !Array.isArray(value.objects)) throw invalidResponse('media.list did not return a list');
   const objects = value.objects.filter((e): e is MediaEntry => isRecord(e) && typeof e.id === 'string');
-  if (objects.length !== value.objects.length) throw unexpected('media.list returned a malformed entry');
+  if (objects.length !== value.objects.length) throw invalidResponse('media.list returned a malformed entry');
   const totalCount = typeof value.totalCount === 'number' ? value.totalCount : objects.length;
   return { objects, totalCount };
 }
@@ -109,10 +102,10 @@ export function asMediaPage(value: unknown): MediaPage {
 /** Checks a `flavorAsset.list` answer. */
 export function asFlavorPage(value: unknown): FlavorPage {
   if (!isRecord(value) || !Array.isArray(value.objects)) {
-    throw unexpected('flavorAsset.list did not return a list');
+    throw invalidResponse('flavorAsset.list did not return a list');
   }
   const objects = value.objects.filter((f): f is FlavorAsset => isRecord(f) && typeof f.id === 'string');
-  if (objects.length !== value.objects.length) throw unexpected('flavorAsset.list returned a malformed flavor');
+  if (objects.length !== value.objects.length) throw invalidResponse('flavorAsset.list returned a malformed flavor');
   const totalCount = typeof value.totalCount === 'number' ? value.totalCount : objects.length;
   return { objects, totalCount };
 }
@@ -120,7 +113,7 @@ export function asFlavorPage(value: unknown): FlavorPage {
 /** Checks a `flavorAsset.getUrl` answer: an http(s) URL. */
 export function asDownloadUrl(value: unknown): string {
   if (typeof value !== 'string' || !/^https?:\/\/\S+$/.test(value)) {
-    throw unexpected('flavorAsset.getUrl did not return a URL');
+    throw invalidResponse('flavorAsset.getUrl did not return a URL');
   }
   return value;
 }
