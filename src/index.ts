@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       // The last answer is sent a few microtasks after its call leaves the slots; then wait for
       // stdout (an asynchronous pipe) to take everything written.
       .then(() => new Promise((resolve) => setImmediate(resolve)))
-      .then(() => new Promise((resolve) => process.stdout.write('', resolve)))
+      .then(stdoutDrained)
       .then(() => server.close())
       .finally(() => process.exit(0));
   };
@@ -55,6 +55,11 @@ async function main(): Promise<void> {
 
   await server.connect(transport);
   logger.info('kaltura-mcp ready on stdio', { dotEnv: dotEnvFile ? 'loaded' : 'none' });
+}
+
+/** Resolves once stdout has handed everything written to it to the OS (the exit timer bounds the wait). */
+async function stdoutDrained(): Promise<void> {
+  while (process.stdout.writableLength > 0) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 function describe(reason: unknown): string {
