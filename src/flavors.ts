@@ -43,8 +43,11 @@ export interface FlavorAsset {
 }
 
 /** Kaltura serves a download URL for READY flavors, and for EXPORTING ones (their file is already there). */
+export const DOWNLOADABLE_STATUSES: readonly number[] = [FlavorStatus.READY, FlavorStatus.EXPORTING];
+
+/** Whether Kaltura will serve this flavor's file. */
 export function isDownloadable(flavor: FlavorAsset): boolean {
-  return flavor.status === FlavorStatus.READY || flavor.status === FlavorStatus.EXPORTING;
+  return flavor.status !== undefined && DOWNLOADABLE_STATUSES.includes(flavor.status);
 }
 
 /** What selection decided: a flavor to fetch, or why there is none (the caller words the error). */

@@ -5,7 +5,7 @@
  * The choice itself is then made exactly as the sequential strategy makes it, over the full
  * list; a second request is sent only when no speculated URL is the chosen flavor's.
  */
-import { selectFlavor } from '../flavors.js';
+import { DOWNLOADABLE_STATUSES, selectFlavor } from '../flavors.js';
 import { unwrap, type KalturaCall, type MultiResult } from '../kaltura/client-manager.js';
 import {
   asDownloadUrl,
@@ -27,8 +27,8 @@ import {
 import { catchKaltura } from '../answer.js';
 import { completeFlavorList } from '../kaltura/flavor-list.js';
 
-/** The statuses Kaltura serves a file for: READY and EXPORTING. */
-const DOWNLOADABLE_STATUSES = '2,9';
+/** The statuses Kaltura serves a file for, as a `statusIn` filter. */
+const DOWNLOADABLE = DOWNLOADABLE_STATUSES.join(',');
 /** flavorParamsId 0 is the source, which Kaltura marks isOriginal. */
 const SOURCE_PARAMS_ID = 0;
 
@@ -52,14 +52,10 @@ function plan({ entryId, flavorId, fileName }: DownloadRequest): Plan {
     calls: [
       ...base,
       // 3, 4: the READY original, and its URL.
-      listFlavorAssets(
-        { entryIdEqual: entryId, flavorParamsIdEqual: SOURCE_PARAMS_ID, statusIn: DOWNLOADABLE_STATUSES },
-        1,
-        1,
-      ),
+      listFlavorAssets({ entryIdEqual: entryId, flavorParamsIdEqual: SOURCE_PARAMS_ID, statusIn: DOWNLOADABLE }, 1, 1),
       getFlavorUrl('{3:result:objects:0:id}', fileName),
       // 5, 6: the first READY flavor, and its URL.
-      listFlavorAssets({ entryIdEqual: entryId, statusIn: DOWNLOADABLE_STATUSES }, 1, 1),
+      listFlavorAssets({ entryIdEqual: entryId, statusIn: DOWNLOADABLE }, 1, 1),
       getFlavorUrl('{5:result:objects:0:id}', fileName),
     ],
     urlFor: (results, id) => {
