@@ -1,6 +1,7 @@
 /**
  * Flavor selection for get_download_url. Pure: it decides, the caller fetches.
  */
+import { numberOrNull, stringOrNull } from './fields.js';
 
 /** Kaltura's KalturaFlavorAssetStatus, as numbers on the wire. */
 export const FlavorStatus = {
@@ -100,20 +101,18 @@ export interface FlavorSummary {
   tags: string | null;
 }
 
-const numberOrNull = (value: unknown): number | null => (typeof value === 'number' ? value : null);
-
 /** The summary of one flavor. */
 export function flavorSummary(flavor: FlavorAsset): FlavorSummary {
   return {
     flavorId: flavor.id,
-    format: typeof flavor.fileExt === 'string' ? flavor.fileExt : null,
+    format: stringOrNull(flavor.fileExt),
     bitrate: numberOrNull(flavor.bitrate),
     fileSize: flavorSizeInBytes(flavor),
     width: numberOrNull(flavor.width),
     height: numberOrNull(flavor.height),
     isOriginal: flavor.isOriginal === true,
     status: flavorStatusName(flavor.status),
-    tags: typeof flavor.tags === 'string' ? flavor.tags : null,
+    tags: stringOrNull(flavor.tags),
   };
 }
 

@@ -2,6 +2,7 @@
  * Media entries as the tools show them: the original's field lists, times as ISO 8601, the
  * entry's flavors attached, and thumbnail URLs. Pure.
  */
+import { numberOrNull, stringOrNull } from './fields.js';
 import { flavorSummary, type FlavorAsset } from './flavors.js';
 import type { MediaEntry } from './kaltura/requests.js';
 
@@ -17,10 +18,8 @@ export function isoTime(seconds: unknown): string | null {
   return typeof seconds === 'number' && seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
 }
 
-const field = <T>(entry: MediaEntry, name: string, type: 'string' | 'number'): T | null =>
-  typeof entry[name] === type ? (entry[name] as T) : null;
-const text = (entry: MediaEntry, name: string) => field<string>(entry, name, 'string');
-const count = (entry: MediaEntry, name: string) => field<number>(entry, name, 'number');
+const text = (entry: MediaEntry, name: string) => stringOrNull(entry[name]);
+const count = (entry: MediaEntry, name: string) => numberOrNull(entry[name]);
 
 /** An entry in list_media_entries: the original's fields plus its flavors. */
 export function listedEntry(entry: MediaEntry, flavors: readonly FlavorAsset[]): Record<string, unknown> {

@@ -3,6 +3,7 @@
  * validation, and the wording of every failure (the original's texts, plus ours).
  */
 import { failure, INVALID_ENTRY_ID, type Answer, type Failure } from '../answer.js';
+import { numberOrNull, stringOrNull } from '../fields.js';
 import { flavorSizeInBytes, flavorStatusName, type FlavorAsset, type FlavorChoice } from '../flavors.js';
 import type { MediaEntry } from '../kaltura/requests.js';
 import { isValidFileName, validateEntryId, validateFlavorId } from '../validation.js';
@@ -93,11 +94,11 @@ export function downloadInfo(
 ): DownloadInfo {
   return {
     entryId,
-    entryName: typeof entry.name === 'string' ? entry.name : null,
+    entryName: stringOrNull(entry.name),
     flavorId: flavor.id,
     fileSize: flavorSizeInBytes(flavor),
-    bitrate: typeof flavor.bitrate === 'number' ? flavor.bitrate : null,
-    format: typeof flavor.fileExt === 'string' ? flavor.fileExt : null,
+    bitrate: numberOrNull(flavor.bitrate),
+    format: stringOrNull(flavor.fileExt),
     downloadUrl,
   };
 }

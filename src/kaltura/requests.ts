@@ -92,20 +92,23 @@ export function asMediaEntry(value: unknown): MediaEntry {
 
 /** Checks a `media.list` answer. */
 export function asMediaPage(value: unknown): MediaPage {
-  if (!isRecord(value) || !Array.isArray(value.objects)) throw invalidResponse('media.list did not return a list');
-  const objects = value.objects.filter((e): e is MediaEntry => isRecord(e) && typeof e.id === 'string');
-  if (objects.length !== value.objects.length) throw invalidResponse('media.list returned a malformed entry');
-  const totalCount = typeof value.totalCount === 'number' ? value.totalCount : objects.length;
-  return { objects, totalCount };
+  return asListPage<MediaEntry>(value, 'media.list', 'entry');
 }
 
 /** Checks a `flavorAsset.list` answer. */
 export function asFlavorPage(value: unknown): FlavorPage {
-  if (!isRecord(value) || !Array.isArray(value.objects)) {
-    throw invalidResponse('flavorAsset.list did not return a list');
-  }
-  const objects = value.objects.filter((f): f is FlavorAsset => isRecord(f) && typeof f.id === 'string');
-  if (objects.length !== value.objects.length) throw invalidResponse('flavorAsset.list returned a malformed flavor');
+  return asListPage<FlavorAsset>(value, 'flavorAsset.list', 'flavor');
+}
+
+/** A `*.list` answer: `objects` (each with a string `id`) and `totalCount`. */
+function asListPage<T extends { id: string }>(
+  value: unknown,
+  action: string,
+  item: string,
+): { objects: T[]; totalCount: number } {
+  if (!isRecord(value) || !Array.isArray(value.objects)) throw invalidResponse(`${action} did not return a list`);
+  const objects = value.objects.filter((o): o is T => isRecord(o) && typeof o.id === 'string');
+  if (objects.length !== value.objects.length) throw invalidResponse(`${action} returned a malformed ${item}`);
   const totalCount = typeof value.totalCount === 'number' ? value.totalCount : objects.length;
   return { objects, totalCount };
 }

@@ -4,6 +4,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { catchKaltura, failure, INVALID_ENTRY_ID, type Answer } from '../answer.js';
+import { numberOrNull, stringOrNull } from '../fields.js';
 import type { KalturaDoor } from '../kaltura/client-manager.js';
 import { asMediaEntry, getMediaEntry } from '../kaltura/requests.js';
 import { isVideo, sizedThumbnailUrl } from '../media.js';
@@ -58,15 +59,15 @@ export async function getThumbnail(
   if (second < 0) return failure({ error: 'Invalid second parameter: must be non-negative' });
   return catchKaltura(OPERATION, { entry_id: entryId }, async () => {
     const entry = asMediaEntry(await door.call(getMediaEntry(entryId)));
-    const base = typeof entry.thumbnailUrl === 'string' ? entry.thumbnailUrl : '';
+    const base = stringOrNull(entry.thumbnailUrl);
     if (!base) return failure({ error: 'No thumbnail available for this entry', entryId }, 'compact');
     const frame = isVideo(entry) ? second : null;
     return {
       ok: true,
       data: {
         entryId,
-        entryName: typeof entry.name === 'string' ? entry.name : null,
-        mediaType: typeof entry.mediaType === 'number' ? entry.mediaType : null,
+        entryName: stringOrNull(entry.name),
+        mediaType: numberOrNull(entry.mediaType),
         thumbnailUrl: sizedThumbnailUrl(base, width, height, frame),
         width,
         height,
