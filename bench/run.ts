@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { DownloadAnswer, DownloadRequest, KalturaDoor } from '../src/download/answer.js';
@@ -15,24 +14,14 @@ import { KalturaClientManager, type RequestStats } from '../src/kaltura/client-m
 import { getMediaEntry } from '../src/kaltura/requests.js';
 import { createLogger } from '../src/logger.js';
 import { Redactor } from '../src/redact.js';
-import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from '../test/sandbox/fixtures.js';
+import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
 import { startSandbox, type Sandbox } from '../test/sandbox/server.js';
 
 const LATENCY_MS = 40;
 const SAMPLES = 15;
-const SERVER = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
-
-function env(sandbox: Sandbox): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '',
-    KALTURA_SERVICE_URL: sandbox.url,
-    KALTURA_PARTNER_ID: String(SANDBOX_PARTNER_ID),
-    KALTURA_ADMIN_SECRET: SANDBOX_ADMIN_SECRET,
-  };
-}
 
 type Strategy = (door: KalturaDoor, request: DownloadRequest) => Promise<DownloadAnswer>;
 
@@ -40,7 +29,7 @@ type Strategy = (door: KalturaDoor, request: DownloadRequest) => Promise<Downloa
 async function strategies(sandbox: Sandbox) {
   const redactor = new Redactor();
   const manager = new KalturaClientManager({
-    env: env(sandbox),
+    env: sandboxEnv(sandbox.url),
     logger: createLogger(redactor, { debug: () => false, write: () => {} }),
     redactor,
   });
@@ -106,7 +95,7 @@ async function coldStart() {
   const server = () =>
     new Promise<number>((resolve) => {
       const started = performance.now();
-      const child = spawn(process.execPath, [SERVER], { stdio: ['pipe', 'pipe', 'ignore'], env: process.env });
+      const child = spawn(process.execPath, [SERVER_ENTRY], { stdio: ['pipe', 'pipe', 'ignore'], env: process.env });
       child.stdout.once('data', () => {
         resolve(performance.now() - started);
         child.kill();
@@ -131,8 +120,8 @@ function rssMb(pid: number): number {
 async function load(sandbox: Sandbox) {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [SERVER],
-    env: env(sandbox),
+    args: [SERVER_ENTRY],
+    env: sandboxEnv(sandbox.url),
     stderr: 'ignore',
   });
   const client = new Client({ name: 'bench', version: '1' });

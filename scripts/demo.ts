@@ -4,14 +4,11 @@
  * Desktop would), lists the tools, discovers flavors with list_media_entries and calls
  * get_download_url for a few sample entries.
  */
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from '../test/sandbox/fixtures.js';
+import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
 import { startSandbox } from '../test/sandbox/server.js';
-
-const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 const samples: Array<{ title: string; args: Record<string, string> }> = [
   { title: 'Default choice: the original flavor', args: { entry_id: '1_demo0001' } },
@@ -25,13 +22,8 @@ const samples: Array<{ title: string; args: Record<string, string> }> = [
 const sandbox = await startSandbox();
 const transport = new StdioClientTransport({
   command: process.execPath,
-  args: [entry],
-  env: {
-    PATH: process.env.PATH ?? '',
-    KALTURA_SERVICE_URL: sandbox.url,
-    KALTURA_PARTNER_ID: String(SANDBOX_PARTNER_ID),
-    KALTURA_ADMIN_SECRET: SANDBOX_ADMIN_SECRET,
-  },
+  args: [SERVER_ENTRY],
+  env: sandboxEnv(sandbox.url),
   stderr: 'ignore',
 });
 const client = new Client({ name: 'kaltura-mcp-demo', version: '0.1.0' });

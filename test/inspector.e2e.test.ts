@@ -6,9 +6,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { SERVER_ENTRY } from './helpers/server-process.js';
+import { sandboxEnv, SERVER_ENTRY } from './helpers/server-process.js';
 
 const run = promisify(execFile);
 const INSPECTOR = fileURLToPath(new URL('../node_modules/.bin/mcp-inspector', import.meta.url));
@@ -24,11 +23,9 @@ afterAll(async () => {
 });
 
 async function inspector(args: string[]): Promise<Record<string, unknown>> {
-  const env = [
-    ['KALTURA_SERVICE_URL', sandbox.url],
-    ['KALTURA_PARTNER_ID', String(SANDBOX_PARTNER_ID)],
-    ['KALTURA_ADMIN_SECRET', SANDBOX_ADMIN_SECRET],
-  ].flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+  const env = Object.entries(sandboxEnv(sandbox.url))
+    .filter(([key]) => key.startsWith('KALTURA_'))
+    .flatMap(([key, value]) => ['-e', `${key}=${value}`]);
   const { stdout } = await run(INSPECTOR, ['--cli', ...env, process.execPath, SERVER_ENTRY, ...args], {
     timeout: 60000,
     maxBuffer: 16 * 1024 * 1024,
