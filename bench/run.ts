@@ -7,15 +7,15 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { DownloadAnswer, DownloadRequest, KalturaDoor } from '../src/download/answer.js';
-import { getDownloadUrlSequential } from '../src/download/sequential.js';
-import { getDownloadUrlSingleRoundTrip } from '../src/download/single-round-trip.js';
 import { KalturaClientManager, type RequestStats } from '../src/kaltura/client-manager.js';
-import { getMediaEntry } from '../src/kaltura/requests.js';
-import { createLogger } from '../src/logger.js';
+import { mediaGetRequest } from '../src/kaltura/requests.js';
+import { createLogger } from '../src/logging.js';
 import { Redactor } from '../src/redact.js';
+import { findDownloadUrl, type DownloadRequest } from '../src/tools/get-download-url.js';
+import { answerWith, type DownloadStrategy } from '../test/helpers/download-strategies.js';
 import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
 import { startSandbox, type Sandbox } from '../test/sandbox/server.js';
+import { getDownloadUrlSequential } from '../test/strategies/sequential.js';
 
 const LATENCY_MS = 40;
 const SAMPLES = 15;
@@ -23,15 +23,13 @@ const SAMPLES = 15;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
-type Strategy = (door: KalturaDoor, request: DownloadRequest) => Promise<DownloadAnswer>;
-
 /** Requests and p50 latency (in round trips) of both strategies, interleaved call by call. */
 async function strategies(sandbox: Sandbox) {
   const redactor = new Redactor();
   const manager = new KalturaClientManager({
     env: sandboxEnv(sandbox.url),
-    logger: createLogger(redactor, { debug: () => false, write: () => {} }),
-    redactor,
+    log: createLogger(redactor, { debug: () => false, write: () => {} }),
+    masker: redactor,
   });
   const timed = async (work: (stats: RequestStats) => Promise<unknown>) => {
     const stats = { requests: 0 };
@@ -40,7 +38,7 @@ async function strategies(sandbox: Sandbox) {
     return { ms: performance.now() - started, requests: stats.requests };
   };
   // Warm up connections and the session, then measure one plain request as the round trip.
-  await manager.call(getMediaEntry('1_demo0001'));
+  await manager.forCall().call(mediaGetRequest('1_demo0001'));
   sandbox.clearLog();
   const cases: Array<[string, DownloadRequest]> = [
     ['original listed first', { entryId: '1_demo0001' }],
@@ -53,11 +51,11 @@ async function strategies(sandbox: Sandbox) {
   const results = new Map<string, { fast: number[]; slow: number[]; fastReq: number; slowReq: number }>();
   for (const [name] of cases) results.set(name, { fast: [], slow: [], fastReq: 0, slowReq: 0 });
   for (let i = 0; i < SAMPLES; i += 1) {
-    roundTrips.push((await timed((stats) => manager.call(getMediaEntry('1_demo0001'), stats))).ms);
+    roundTrips.push((await timed((stats) => manager.forCall(stats).call(mediaGetRequest('1_demo0001')))).ms);
     for (const [name, request] of cases) {
       const r = results.get(name)!;
-      const run = (s: Strategy) => timed((stats) => s(manager.forCall(stats), request));
-      const fast = await run(getDownloadUrlSingleRoundTrip);
+      const run = (s: DownloadStrategy) => timed((stats) => answerWith(s, manager.forCall(stats), request));
+      const fast = await run(findDownloadUrl);
       const slow = await run(getDownloadUrlSequential);
       r.fast.push(fast.ms);
       r.slow.push(slow.ms);

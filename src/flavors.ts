@@ -1,53 +1,18 @@
 /**
- * Flavor selection for get_download_url. Pure: it decides, the caller fetches.
+ * Flavors (an entry's renditions): which one to download, and how the tools show them. Pure: it
+ * decides, the caller fetches.
  */
-import { numberOrNull, stringOrNull } from './fields.js';
+import { z } from 'zod';
+import {
+  DOWNLOADABLE_STATUSES,
+  flavorStatusName,
+  numberOrNull,
+  stringOrNull,
+  type FlavorAsset,
+} from './kaltura/types.js';
 
-/** Kaltura's KalturaFlavorAssetStatus, as numbers on the wire. */
-export const FlavorStatus = {
-  ERROR: -1,
-  QUEUED: 0,
-  CONVERTING: 1,
-  READY: 2,
-  DELETED: 3,
-  NOT_APPLICABLE: 4,
-  TEMP: 5,
-  WAIT_FOR_CONVERT: 6,
-  IMPORTING: 7,
-  VALIDATING: 8,
-  EXPORTING: 9,
-} as const;
-
-const STATUS_NAMES = new Map<number, string>(Object.entries(FlavorStatus).map(([name, code]) => [code, name]));
-
-/** The readable name of a flavor status code, e.g. `2` → `READY`; unknown codes stay numeric. */
-export function flavorStatusName(status: number | undefined): string {
-  if (status === undefined) return 'UNKNOWN';
-  return STATUS_NAMES.get(status) ?? String(status);
-}
-
-/** The fields of a KalturaFlavorAsset that selection and the answer use. */
-export interface FlavorAsset {
-  id: string;
-  entryId?: string;
-  isOriginal?: boolean;
-  status?: number;
-  /** KB, as Kaltura reports it. */
-  size?: number;
-  /** kbps. */
-  bitrate?: number;
-  fileExt?: string;
-  width?: number;
-  height?: number;
-  tags?: string;
-  flavorParamsId?: number;
-}
-
-/** Kaltura serves a download URL for READY flavors, and for EXPORTING ones (their file is already there). */
-export const DOWNLOADABLE_STATUSES: readonly number[] = [FlavorStatus.READY, FlavorStatus.EXPORTING];
-
-/** Whether Kaltura will serve this flavor's file. */
-export function isDownloadable(flavor: FlavorAsset): boolean {
+/** Whether Kaltura will serve this flavor's file (READY, or EXPORTING). */
+function isDownloadable(flavor: FlavorAsset): boolean {
   return flavor.status !== undefined && DOWNLOADABLE_STATUSES.includes(flavor.status);
 }
 
@@ -84,22 +49,21 @@ export function flavorSizeInBytes(flavor: FlavorAsset): number | null {
   return flavor.size ? flavor.size * 1024 : null;
 }
 
-/** A flavor as the tools show it to an agent choosing one for get_download_url. */
-export interface FlavorSummary {
-  [field: string]: unknown;
-  flavorId: string;
-  format: string | null;
-  /** kbps. */
-  bitrate: number | null;
-  /** Bytes, or null when unknown. */
-  fileSize: number | null;
-  width: number | null;
-  height: number | null;
-  isOriginal: boolean;
-  /** READY, CONVERTING, …: only READY (and EXPORTING) flavors can be downloaded. */
-  status: string;
-  tags: string | null;
-}
+/** One flavor as the tools show it to an agent choosing one for get_download_url. */
+export const flavorSummarySchema = z.object({
+  flavorId: z.string().describe('Pass as flavor_id to get_download_url'),
+  format: z.string().nullable().describe('File extension, e.g. mp4'),
+  bitrate: z.number().nullable().describe('kbps'),
+  fileSize: z.number().nullable().describe('Bytes, or null when Kaltura does not know it'),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  isOriginal: z.boolean().describe('The uploaded source file'),
+  status: z.string().describe('READY (downloadable), CONVERTING, QUEUED, ERROR, …'),
+  tags: z.string().nullable(),
+});
+
+/** A flavor as the tools show it. */
+type FlavorSummary = z.infer<typeof flavorSummarySchema>;
 
 /** The summary of one flavor. */
 export function flavorSummary(flavor: FlavorAsset): FlavorSummary {

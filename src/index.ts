@@ -1,48 +1,28 @@
 #!/usr/bin/env node
 /**
- * Entry point: the stdio MCP server. stdout carries JSON-RPC only; diagnostics go to stderr.
+ * Entry point: reads the environment, builds the server and serves it over stdio. stdout carries
+ * JSON-RPC only; diagnostics go to stderr.
  */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { isDebug, loadDotEnv, serverDirectory } from './config.js';
+import { loadDotEnv, serverDirectory } from './env-file.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
-import { createLogger } from './logger.js';
+import { createLogger, isDebug } from './logging.js';
 import { Redactor } from './redact.js';
-import { createServer, MAX_CONCURRENT_CALLS } from './server.js';
+import { createServer } from './server.js';
 import { Slots } from './slots.js';
+import { ALL_TOOLS } from './tools/all-tools.js';
+import { serveStdio } from './transports/stdio.js';
 
-/** How long shutdown waits for calls in flight to be answered before leaving anyway. */
-const SHUTDOWN_GRACE_MS = 750;
+/**
+ * Tool calls at work at once; more wait their turn. Bursts then cost Kaltura (and this
+ * process's memory) a bounded amount: 32 keeps RSS under 90 MB through 200 concurrent calls.
+ */
+const MAX_CONCURRENT_CALLS = 32;
 
 async function main(): Promise<void> {
   const redactor = new Redactor();
   const logger = createLogger(redactor, { debug: () => isDebug(process.env) });
   const ownDirectory = serverDirectory(process.argv[1]);
   const dotEnvFile = loadDotEnv(process.env, [...(ownDirectory ? [ownDirectory] : []), process.cwd()]);
-  const manager = new KalturaClientManager({ env: process.env, logger, redactor });
-  const slots = new Slots(MAX_CONCURRENT_CALLS);
-  const server = createServer(manager, logger, slots);
-  const transport = new StdioServerTransport();
-
-  let closing = false;
-  const shutdown = (reason: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info('shutting down', { reason, callsInFlight: slots.pending });
-    // Calls in flight get a moment to be answered; then the server closes and the process leaves
-    // (within a second, whatever hangs).
-    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 200).unref();
-    void slots
-      .idle(SHUTDOWN_GRACE_MS)
-      // The last answer is sent a few microtasks after its call leaves the slots; then wait for
-      // stdout (an asynchronous pipe) to take everything written.
-      .then(() => new Promise((resolve) => setImmediate(resolve)))
-      .then(stdoutDrained)
-      .then(() => server.close())
-      .finally(() => process.exit(0));
-  };
-  process.stdin.on('end', () => shutdown('stdin closed'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
   // Nothing dies silently: a stray rejection is logged and the server keeps serving; an
   // uncaught exception is logged and ends the process (its state can no longer be trusted).
   process.on('unhandledRejection', (reason) => {
@@ -53,13 +33,11 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  await server.connect(transport);
+  const manager = new KalturaClientManager({ env: process.env, log: logger, masker: redactor });
+  const slots = new Slots(MAX_CONCURRENT_CALLS);
+  const server = createServer(ALL_TOOLS, { door: (stats) => manager.forCall(stats), logger, slots });
+  await serveStdio(server, logger, slots);
   logger.info('kaltura-mcp ready on stdio', { dotEnv: dotEnvFile ? 'loaded' : 'none' });
-}
-
-/** Resolves once stdout has handed everything written to it to the OS (the exit timer bounds the wait). */
-async function stdoutDrained(): Promise<void> {
-  while (process.stdout.writableLength > 0) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 function describe(reason: unknown): string {

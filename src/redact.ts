@@ -1,9 +1,10 @@
 /**
  * Keeps credentials out of every text the server writes: tool results, errors and logs.
  */
+import { KS_CHARACTERS } from './kaltura/ks.js';
 
 /** KS v2 tokens start with base64 of `v2|`. */
-const KS_V2_PATTERN = /djJ8[A-Za-z0-9+/_=-]{8,}/g;
+const KS_V2_PATTERN = new RegExp(`djJ8[${KS_CHARACTERS}]{8,}`, 'g');
 /** A URL's path and query can carry a KS or a CDN token; its origin cannot. */
 const URL_PATTERN = /\b(https?:\/\/[^/\s"']+)\/[^\s"']*/g;
 

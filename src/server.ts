@@ -1,44 +1,52 @@
 /**
- * createServer(): the MCP server with its tools registered, nothing else (the transport is
- * chosen in index.ts).
+ * createServer(): the MCP server with its tools, nothing else (the transport is chosen in
+ * index.ts). It lists and calls tools through the tool definitions, so every call takes the
+ * same path: arguments checked against the tool's schema, the answer, its result, its log line.
  */
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { KalturaClientManager } from './kaltura/client-manager.js';
-import type { Logger } from './logger.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { LazyAjvValidator } from './json-schema-validator.js';
-import { Slots } from './slots.js';
-import { registerGetDownloadUrlTool } from './tools/get-download-url.js';
-import { registerGetMediaEntryTool } from './tools/get-media-entry.js';
-import { registerGetThumbnailUrlTool } from './tools/get-thumbnail-url.js';
-import { registerListMediaEntriesTool } from './tools/list-media-entries.js';
-import type { ToolDeps } from './tools/run.js';
+import { SERVER_INFO } from './package-info.js';
+import { parseArguments, toolListing, type AnyTool } from './tools/tool.js';
+import { logToolCall, runToolCall, toToolResult, type ToolDeps } from './tools/tool-call.js';
 
-/**
- * Tool calls at work at once; more wait their turn. Bursts then cost Kaltura (and this
- * process's memory) a bounded amount: 32 keeps RSS under 90 MB through 200 concurrent calls.
- */
-export const MAX_CONCURRENT_CALLS = 32;
-
-/** The server's name and version as announced at initialize. */
-export const SERVER_INFO = { name: 'kaltura-mcp', version: '0.1.0' } as const;
-
-/**
- * Builds the MCP server; every tool reaches Kaltura through `manager`, and every call passes
- * through `slots` (which also lets the caller wait for calls in flight at shutdown).
- */
-export function createServer(
-  manager: KalturaClientManager,
-  logger: Logger,
-  slots = new Slots(MAX_CONCURRENT_CALLS),
-): McpServer {
-  const server = new McpServer(SERVER_INFO, {
-    capabilities: { tools: {} },
+/** Builds the MCP server for `tools`; every call reaches Kaltura and the slots through `deps`. */
+export function createServer(tools: readonly AnyTool[], deps: ToolDeps): Server {
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: true } },
     jsonSchemaValidator: new LazyAjvValidator(),
   });
-  const deps: ToolDeps = { door: (stats) => manager.forCall(stats), logger, slots };
-  registerListMediaEntriesTool(server, deps);
-  registerGetMediaEntryTool(server, deps);
-  registerGetDownloadUrlTool(server, deps);
-  registerGetThumbnailUrlTool(server, deps);
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  // JSON Schemas are made at the first tools/list, off the start-up path.
+  let listing: Tool[] | undefined;
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: (listing ??= tools.map(toolListing)) }));
+  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+    const tool = byName.get(request.params.name);
+    if (!tool) {
+      return {
+        content: [{ type: 'text', text: `MCP error -32602: Tool ${request.params.name} not found` }],
+        isError: true,
+      };
+    }
+    return toToolResult(await callTool(tool, request.params.arguments, deps));
+  });
   return server;
+}
+
+/** One call of `tool`: its arguments checked (a broken rule answers at once), then its work. */
+async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps) {
+  const started = performance.now();
+  const parsed = parseArguments(tool, rawArgs);
+  if (!parsed.ok) {
+    logToolCall(deps.logger, tool.name, started, { requests: 0 }, parsed);
+    return parsed;
+  }
+  const { args } = parsed;
+  const call = { tool: tool.name, operation: tool.operation, context: tool.errorContext(args) };
+  return runToolCall(deps, call, (door) => tool.run(door, args));
 }

@@ -9,11 +9,6 @@ export class Slots {
 
   private readonly idleWaiters: Array<() => void> = [];
 
-  /** Tasks running now. */
-  get running(): number {
-    return this.active;
-  }
-
   /** Tasks running or waiting. */
   get pending(): number {
     return this.active + this.waiting.length;

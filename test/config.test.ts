@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseDotEnv, readConfig } from '../src/config.js';
+import { parseDotEnv } from '../src/env-file.js';
+import { ConfigError, readConfig } from '../src/kaltura/config.js';
 
 const base = { KALTURA_PARTNER_ID: '976543', KALTURA_ADMIN_SECRET: 'secret-value' };
 
@@ -15,7 +16,6 @@ describe('readConfig', () => {
       sessionPrivileges: 'disableentitlement',
       sessionMode: 'local',
       requestTimeoutMs: 30000,
-      debug: false,
     });
   });
 
@@ -27,7 +27,6 @@ describe('readConfig', () => {
       KALTURA_SESSION_EXPIRY: '3600',
       KALTURA_SESSION_MODE: 'remote',
       KALTURA_REQUEST_TIMEOUT_MS: '5000',
-      KALTURA_DEBUG: 'true',
     });
     expect(config).toMatchObject({
       serviceUrl: 'https://api.eu.kaltura.com',
@@ -35,7 +34,6 @@ describe('readConfig', () => {
       sessionExpiry: 3600,
       sessionMode: 'remote',
       requestTimeoutMs: 5000,
-      debug: true,
     });
   });
 

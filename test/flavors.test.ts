@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flavorSizeInBytes, flavorStatusName, FlavorStatus, selectFlavor, type FlavorAsset } from '../src/flavors.js';
+import { flavorSizeInBytes, selectFlavor } from '../src/flavors.js';
+import { flavorStatusName, FlavorStatus, type FlavorAsset } from '../src/kaltura/types.js';
 
 const ready = (id: string, extra: Partial<FlavorAsset> = {}): FlavorAsset => ({
   id,

@@ -1,5 +1,5 @@
 /**
- * KS v2 signing, proved byte for byte against kaltura-api.md §7, and read back by the sandbox's
+ * KS v2 signing, proved byte for byte against a fixed vector, and read back by the sandbox's
  * independent parser (which also refuses the Kaltura-authored expired vectors).
  */
 import { describe, expect, it } from 'vitest';

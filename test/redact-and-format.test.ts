@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/logging.js';
 import { maskCredential, Redactor } from '../src/redact.js';
-import { pythonJson } from '../src/tools/result.js';
+import { pythonJson } from '../src/tools/tool-call.js';
 
 describe('Redactor', () => {
   it("masks registered secrets the original's way and removes anything shaped like a KS", () => {

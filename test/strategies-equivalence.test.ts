@@ -5,15 +5,16 @@
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DownloadAnswer, DownloadRequest } from '../src/download/answer.js';
-import { getDownloadUrlSequential } from '../src/download/sequential.js';
-import { getDownloadUrlSingleRoundTrip } from '../src/download/single-round-trip.js';
 import { KalturaClientManager, type RequestStats } from '../src/kaltura/client-manager.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/logging.js';
 import { Redactor } from '../src/redact.js';
+import { findDownloadUrl, type DownloadInfo, type DownloadRequest } from '../src/tools/get-download-url.js';
+import type { Answer } from '../src/tools/tool-call.js';
+import { answerWith, type DownloadStrategy } from './helpers/download-strategies.js';
 import { ENTRIES } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { sandboxEnv } from './helpers/server-process.js';
+import { getDownloadUrlSequential } from './strategies/sequential.js';
 
 let sandbox: Sandbox;
 let manager: KalturaClientManager;
@@ -23,8 +24,8 @@ beforeAll(async () => {
   const redactor = new Redactor();
   manager = new KalturaClientManager({
     env: sandboxEnv(sandbox.url),
-    logger: createLogger(redactor, { debug: () => false, write: () => {} }),
-    redactor,
+    log: createLogger(redactor, { debug: () => false, write: () => {} }),
+    masker: redactor,
   });
 });
 
@@ -47,13 +48,13 @@ function requests(): DownloadRequest[] {
 }
 
 /** The sandbox signs a fresh token into every URL; the rest must match to the byte. */
-function comparable(answer: DownloadAnswer): unknown {
+function comparable(answer: Answer<DownloadInfo>): unknown {
   return JSON.parse(JSON.stringify(answer).replace(/\/ks\/[^/]+\//g, '/ks/TOKEN/'));
 }
 
-async function run(strategy: typeof getDownloadUrlSequential, request: DownloadRequest) {
+async function run(strategy: DownloadStrategy, request: DownloadRequest) {
   const stats: RequestStats = { requests: 0 };
-  const answer = await strategy(manager.forCall(stats), request);
+  const answer = await answerWith(strategy, manager.forCall(stats), request);
   return { answer: comparable(answer), requests: stats.requests };
 }
 
@@ -62,7 +63,7 @@ describe('single round trip vs sequential', () => {
     const cases = requests();
     expect(cases.length).toBeGreaterThan(70);
     for (const request of cases) {
-      const fast = await run(getDownloadUrlSingleRoundTrip, request);
+      const fast = await run(findDownloadUrl, request);
       const slow = await run(getDownloadUrlSequential, request);
       expect(fast.answer, JSON.stringify(request)).toEqual(slow.answer);
       expect(fast.requests, JSON.stringify(request)).toBeLessThanOrEqual(slow.requests);
@@ -77,7 +78,7 @@ describe('single round trip vs sequential', () => {
     ['an original that is not READY', { entryId: '1_convert1' }],
     ['the original past the 30th flavor', { entryId: '1_many0001' }],
   ])('needs one request for %s, where the sequential way needs three', async (_, request) => {
-    const fast = await run(getDownloadUrlSingleRoundTrip, request);
+    const fast = await run(findDownloadUrl, request);
     const slow = await run(getDownloadUrlSequential, request);
     expect(fast.requests).toBe(1);
     expect(slow.requests).toBe(3);

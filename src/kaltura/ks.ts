@@ -1,13 +1,21 @@
 /**
- * Kaltura Session (KS) v2 signing, done locally so the admin secret never crosses the network.
- * Pure apart from the default random source. Format: kaltura-api.md §6.2.
+ * Kaltura Session keys (KS): their shape, and v2 signing, done locally so the admin secret never
+ * crosses the network. Pure apart from the default random source. The format is described in
+ * docs/kaltura-wire.md.
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 
-/** KalturaSessionType: USER = 0, ADMIN = 2. */
-export const SessionType = { USER: 0, ADMIN: 2 } as const;
+/** The characters of a KS: base64, standard or url-safe, with `=` padding. */
+export const KS_CHARACTERS = 'A-Za-z0-9+/_=-';
+const KS_SHAPE = new RegExp(`^[${KS_CHARACTERS}]{16,}$`);
 
-export interface KsV2Input {
+/** Whether `text` has the shape of a KS (a long base64 string); says nothing of its validity. */
+export function looksLikeKs(text: string): boolean {
+  return KS_SHAPE.test(text);
+}
+
+/** What a KS v2 says, and the secret and randomness to sign it with. */
+interface KsV2Input {
   adminSecret: string;
   partnerId: number;
   userId: string;

@@ -1,18 +1,20 @@
 /**
- * The Kaltura requests the tools make, built with kaltura-client's generated services, and the
- * shape checks for their answers. Filters and pagers are plain objects carrying `objectType`:
- * they serialise exactly as kaltura-client's model classes do, without loading its model file.
+ * The Kaltura requests the tools make, built with kaltura-client's generated services, the shape
+ * checks for their answers, and paging through flavor lists. Filters and pagers are plain
+ * objects carrying `objectType`: they serialise exactly as kaltura-client's model classes do,
+ * without loading its model file.
  */
-import type { FlavorAsset } from '../flavors.js';
-import type { KalturaCall } from './client-manager.js';
+import type { KalturaDoor, MultiResult } from './client-manager.js';
+import type { KalturaRequest } from './connection.js';
 import { invalidResponse } from './errors.js';
+import type { FlavorAsset, ListPage, MediaEntry } from './types.js';
 
 /** Kaltura's largest page: `pageSize` is clamped to 500 server-side. */
 export const MAX_PAGE_SIZE = 500;
 
 /** `media.get(entryId)`. */
-export const getMediaEntry =
-  (entryId: string): KalturaCall =>
+export const mediaGetRequest =
+  (entryId: string): KalturaRequest =>
   ({ services }) =>
     services.media.get(entryId);
 
@@ -23,8 +25,8 @@ export interface MediaFilter {
 }
 
 /** `media.list(filter, pager)`. */
-export const listMediaEntries =
-  (filter: MediaFilter, pageIndex: number, pageSize: number): KalturaCall =>
+export const mediaListRequest =
+  (filter: MediaFilter, pageIndex: number, pageSize: number): KalturaRequest =>
   ({ services }) =>
     services.media.listAction(
       { objectType: 'KalturaMediaEntryFilter', ...filter },
@@ -32,18 +34,18 @@ export const listMediaEntries =
     );
 
 /** Filter for `flavorAsset.list`: the entry (or a `{N:result:...}` reference) plus extra conditions. */
-export interface FlavorFilter {
+interface FlavorFilter {
   entryIdEqual?: string;
+  /** Comma-separated entry ids. */
   entryIdIn?: string;
-  statusEqual?: number;
   /** Comma-separated statuses, e.g. `2,9`. */
   statusIn?: string;
   flavorParamsIdEqual?: number;
 }
 
 /** `flavorAsset.list(filter, pager)`, one page of up to 500 flavors. */
-export const listFlavorAssets =
-  (filter: FlavorFilter, pageIndex = 1, pageSize = MAX_PAGE_SIZE): KalturaCall =>
+export const flavorListRequest =
+  (filter: FlavorFilter, pageIndex = 1, pageSize = MAX_PAGE_SIZE): KalturaRequest =>
   ({ services }) =>
     services.flavorAsset.listAction(
       { objectType: 'KalturaFlavorAssetFilter', ...filter },
@@ -51,8 +53,8 @@ export const listFlavorAssets =
     );
 
 /** `flavorAsset.getUrl(id)`; `fileName` names the downloaded file. */
-export const getFlavorUrl =
-  (flavorId: string, fileName?: string): KalturaCall =>
+export const flavorUrlRequest =
+  (flavorId: string, fileName?: string): KalturaRequest =>
   ({ services }) =>
     services.flavorAsset.getUrl(
       flavorId,
@@ -61,23 +63,11 @@ export const getFlavorUrl =
       fileName ? { objectType: 'KalturaFlavorAssetUrlOptions', fileName } : null,
     );
 
-/** The entry fields get_download_url reads. */
-export interface MediaEntry {
-  id: string;
-  name?: string;
-  [field: string]: unknown;
-}
-
-/** One page of `media.list`. */
-export interface MediaPage {
-  objects: MediaEntry[];
-  totalCount: number;
-}
-
-/** One page of `flavorAsset.list`. */
-export interface FlavorPage {
-  objects: FlavorAsset[];
-  totalCount: number;
+/** A multirequest slot's value, or its Kaltura error thrown. */
+export function unwrap(result: MultiResult | undefined): unknown {
+  if (!result) throw invalidResponse('a result is missing');
+  if (!result.ok) throw result.error;
+  return result.value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -91,21 +81,17 @@ export function asMediaEntry(value: unknown): MediaEntry {
 }
 
 /** Checks a `media.list` answer. */
-export function asMediaPage(value: unknown): MediaPage {
+export function asMediaPage(value: unknown): ListPage<MediaEntry> {
   return asListPage<MediaEntry>(value, 'media.list', 'entry');
 }
 
 /** Checks a `flavorAsset.list` answer. */
-export function asFlavorPage(value: unknown): FlavorPage {
+export function asFlavorPage(value: unknown): ListPage<FlavorAsset> {
   return asListPage<FlavorAsset>(value, 'flavorAsset.list', 'flavor');
 }
 
 /** A `*.list` answer: `objects` (each with a string `id`) and `totalCount`. */
-function asListPage<T extends { id: string }>(
-  value: unknown,
-  action: string,
-  item: string,
-): { objects: T[]; totalCount: number } {
+function asListPage<T extends { id: string }>(value: unknown, action: string, item: string): ListPage<T> {
   if (!isRecord(value) || !Array.isArray(value.objects)) throw invalidResponse(`${action} did not return a list`);
   const objects = value.objects.filter((o): o is T => isRecord(o) && typeof o.id === 'string');
   if (objects.length !== value.objects.length) throw invalidResponse(`${action} returned a malformed ${item}`);
@@ -119,4 +105,29 @@ export function asDownloadUrl(value: unknown): string {
     throw invalidResponse('flavorAsset.getUrl did not return a URL');
   }
   return value;
+}
+
+/** Pages fetched at most: 20 × 500 flavors is far past any real entry or page of entries. */
+const MAX_FLAVOR_PAGES = 20;
+
+/**
+ * Every flavor matching `filter`, given its first page (the original looked only at Kaltura's
+ * default first page of 30): fetches the pages after it, if any, 500 at a time.
+ */
+export async function completeFlavorList(
+  door: KalturaDoor,
+  filter: FlavorFilter,
+  firstPage: ListPage<FlavorAsset>,
+): Promise<FlavorAsset[]> {
+  const flavors = [...firstPage.objects];
+  let last = firstPage;
+  for (let page = 2; page <= MAX_FLAVOR_PAGES && !isLastPage(last, flavors.length); page += 1) {
+    last = asFlavorPage(await door.call(flavorListRequest(filter, page)));
+    flavors.push(...last.objects);
+  }
+  return flavors;
+}
+
+function isLastPage(page: ListPage<FlavorAsset>, collected: number): boolean {
+  return page.objects.length < MAX_PAGE_SIZE || collected >= page.totalCount;
 }

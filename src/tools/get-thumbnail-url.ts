@@ -1,34 +1,35 @@
 /**
  * get_thumbnail_url: the original's tool (arguments, bounds, texts), with the port's corrections.
  */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { catchKaltura, failure, INVALID_ENTRY_ID, type Answer } from '../answer.js';
-import { numberOrNull, stringOrNull } from '../fields.js';
 import type { KalturaDoor } from '../kaltura/client-manager.js';
-import { asMediaEntry, getMediaEntry } from '../kaltura/requests.js';
-import { isVideo, sizedThumbnailUrl } from '../media.js';
-import { validateEntryId } from '../validation.js';
-import { READ_ONLY_ANNOTATIONS } from './annotations.js';
-import { toToolResult } from './result.js';
-import { runTool, type ToolDeps } from './run.js';
-
-export const GET_THUMBNAIL_URL = 'get_thumbnail_url';
-const OPERATION = 'get thumbnail URL';
-const MAX_DIMENSION = 4096;
+import { asMediaEntry, mediaGetRequest } from '../kaltura/requests.js';
+import { MEDIA_TYPES, numberOrNull, stringOrNull } from '../kaltura/types.js';
+import { entryIdSchema } from './arguments.js';
+import { defineTool, READ_ONLY } from './tool.js';
+import { failure, type Answer } from './tool-call.js';
 
 /** The original's description, word for word. */
-export const DESCRIPTION =
+const DESCRIPTION =
   "Get video THUMBNAIL/POSTER image. USE WHEN: Displaying video previews, creating galleries, showing video cards, generating custom thumbnails. RETURNS: Image URL with your specified size. EXAMPLES: 'Get thumbnail for video 1_abc123', 'Create 400x300 preview image', 'Get frame from 30 seconds in'. Can capture any frame from video.";
 
-const inputSchema = {
-  entry_id: z.string().describe("Video to get thumbnail from (format: '1_abc123')"),
-  width: z.number().int().optional().describe('Thumbnail width in pixels (default: 120)'),
-  height: z.number().int().optional().describe('Thumbnail height in pixels (default: 90)'),
-  second: z.number().int().optional().describe('Video timestamp in seconds to capture (default: 5)'),
-};
+const MAX_DIMENSION = 4096;
+const INVALID_DIMENSIONS = `Invalid dimensions: width and height must be between 1 and ${MAX_DIMENSION}`;
+const dimension = z.number().int().min(1, INVALID_DIMENSIONS).max(MAX_DIMENSION, INVALID_DIMENSIONS);
 
-const outputSchema = {
+const input = z.object({
+  entry_id: entryIdSchema.describe("Video to get thumbnail from (format: '1_abc123')"),
+  width: dimension.default(120).describe('Thumbnail width in pixels (default: 120)'),
+  height: dimension.default(90).describe('Thumbnail height in pixels (default: 90)'),
+  second: z
+    .number()
+    .int()
+    .min(0, 'Invalid second parameter: must be non-negative')
+    .default(5)
+    .describe('Video timestamp in seconds to capture (default: 5)'),
+});
+
+const output = z.object({
   entryId: z.string(),
   entryName: z.string().nullable(),
   mediaType: z.number().nullable().describe('1 video, 2 image, 5 audio'),
@@ -36,62 +37,51 @@ const outputSchema = {
   width: z.number(),
   height: z.number(),
   second: z.number().nullable().describe('The frame taken, for videos; null otherwise'),
-};
+});
 
-/** The tool's arguments with defaults applied. */
-export interface ThumbnailRequest {
-  entryId: string;
-  width: number;
-  height: number;
-  second: number;
+/**
+ * A sized thumbnail URL in the thumbnail API's path form: `<thumbnailUrl>/width/W/height/H`, plus
+ * `/vid_sec/S` (the frame at S seconds) for videos. The original appended `?width=…&height=…`
+ * query parameters instead; the path form is the one Kaltura documents and builds itself.
+ */
+function sizedThumbnailUrl(base: string, width: number, height: number, second: number | null): string {
+  const path = `/width/${width}/height/${height}${second === null ? '' : `/vid_sec/${second}`}`;
+  const query = base.indexOf('?');
+  return query === -1
+    ? `${base.replace(/\/+$/, '')}${path}`
+    : `${base.slice(0, query).replace(/\/+$/, '')}${path}${base.slice(query)}`;
 }
 
-/** Validates as the original does (id, then dimensions, then second), then builds the URL from the entry. */
-export async function getThumbnail(
-  door: KalturaDoor,
-  request: ThumbnailRequest,
-): Promise<Answer<Record<string, unknown>>> {
-  const { entryId, width, height, second } = request;
-  if (!validateEntryId(entryId)) return INVALID_ENTRY_ID;
-  if (width <= 0 || width > MAX_DIMENSION || height <= 0 || height > MAX_DIMENSION) {
-    return failure({ error: `Invalid dimensions: width and height must be between 1 and ${MAX_DIMENSION}` });
-  }
-  if (second < 0) return failure({ error: 'Invalid second parameter: must be non-negative' });
-  return catchKaltura(OPERATION, { entry_id: entryId }, async () => {
-    const entry = asMediaEntry(await door.call(getMediaEntry(entryId)));
-    const base = stringOrNull(entry.thumbnailUrl);
-    if (!base) return failure({ error: 'No thumbnail available for this entry', entryId }, 'compact');
-    const frame = isVideo(entry) ? second : null;
-    return {
-      ok: true,
-      data: {
-        entryId,
-        entryName: stringOrNull(entry.name),
-        mediaType: numberOrNull(entry.mediaType),
-        thumbnailUrl: sizedThumbnailUrl(base, width, height, frame),
-        width,
-        height,
-        second: frame,
-      },
-    };
-  });
-}
-
-/** Registers get_thumbnail_url on `server`. */
-export function registerGetThumbnailUrlTool(server: McpServer, deps: ToolDeps): void {
-  server.registerTool(
-    GET_THUMBNAIL_URL,
-    {
-      title: 'Get thumbnail URL',
-      description: DESCRIPTION,
-      inputSchema,
-      outputSchema,
-      annotations: { title: 'Get thumbnail URL', ...READ_ONLY_ANNOTATIONS },
+/** The entry's thumbnail at the size asked for, from the frame asked for if it is a video. */
+async function getThumbnail(door: KalturaDoor, args: z.output<typeof input>): Promise<Answer<z.infer<typeof output>>> {
+  const { entry_id: entryId, width, height, second } = args;
+  const entry = asMediaEntry(await door.call(mediaGetRequest(entryId)));
+  const base = stringOrNull(entry.thumbnailUrl);
+  if (!base) return failure({ error: 'No thumbnail available for this entry', entryId }, 'compact');
+  // Only a video has frames to take.
+  const frame = entry.mediaType === MEDIA_TYPES.video ? second : null;
+  return {
+    ok: true,
+    data: {
+      entryId,
+      entryName: stringOrNull(entry.name),
+      mediaType: numberOrNull(entry.mediaType),
+      thumbnailUrl: sizedThumbnailUrl(base, width, height, frame),
+      width,
+      height,
+      second: frame,
     },
-    async ({ entry_id, width, height, second }) => {
-      const request = { entryId: entry_id, width: width ?? 120, height: height ?? 90, second: second ?? 5 };
-      const call = { tool: GET_THUMBNAIL_URL, operation: OPERATION, context: { entry_id } };
-      return toToolResult(await runTool(deps, call, (door) => getThumbnail(door, request)));
-    },
-  );
+  };
 }
+
+export const getThumbnailUrlTool = defineTool({
+  name: 'get_thumbnail_url',
+  title: 'Get thumbnail URL',
+  description: DESCRIPTION,
+  input,
+  output,
+  annotations: READ_ONLY,
+  operation: 'get thumbnail URL',
+  errorContext: ({ entry_id }) => ({ entry_id }),
+  run: getThumbnail,
+});

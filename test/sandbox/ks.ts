@@ -1,6 +1,6 @@
 /**
  * The sandbox's own KS reader: decodes and verifies v2 and v1 session keys the way the Kaltura
- * server does (kaltura-api.md §6.3, §6.4). Written independently of src/kaltura/ks.ts so that
+ * server does (docs/kaltura-wire.md, "How Kaltura checks a key"). Written independently of src/kaltura/ks.ts so that
  * each checks the other.
  */
 import { createDecipheriv, createHash } from 'node:crypto';

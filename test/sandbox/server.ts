@@ -1,6 +1,6 @@
 /**
  * The sandbox Kaltura: a real HTTP server on 127.0.0.1 speaking api_v3's wire format
- * (kaltura-api.md) for the calls this project makes, with a request log and fault injection.
+ * (docs/kaltura-wire.md) for the calls this project makes, with a request log and fault injection.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

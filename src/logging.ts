@@ -1,9 +1,9 @@
 /**
- * Diagnostics on stderr, one JSON line each; stdout belongs to the MCP protocol.
+ * Diagnostics on stderr, one JSON line each, redacted; stdout belongs to the MCP protocol.
  */
 import type { Redactor } from './redact.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** A structured logger whose every line is redacted before it is written. */
 export interface Logger {
@@ -11,8 +11,11 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
-  /** Whether debug lines are written (`KALTURA_DEBUG=true`). */
-  readonly debugEnabled: boolean;
+}
+
+/** `KALTURA_DEBUG=true` turns on debug logging, as in the original. */
+export function isDebug(env: Record<string, string | undefined>): boolean {
+  return env.KALTURA_DEBUG?.trim().toLowerCase() === 'true';
 }
 
 /** Creates the stderr logger. `write` is injectable for tests; it defaults to stderr. */
@@ -37,8 +40,5 @@ export function createLogger(
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    get debugEnabled() {
-      return options.debug();
-    },
   };
 }

@@ -1,17 +1,22 @@
 /**
  * Configuration from the environment, read the original's way: lazily, at the first tool call,
- * so the server starts and lists its tools without credentials.
+ * so the server starts and lists its tools without credentials. Pure.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { SessionType } from './kaltura/ks.js';
+import { looksLikeKs } from './ks.js';
+import { SessionType } from './types.js';
+
+/** Where Kaltura is and how long to wait for it: all that talking to it needs. */
+export interface ConnectionConfig {
+  serviceUrl: string;
+  /** Deadline for one HTTP request to Kaltura, milliseconds. */
+  requestTimeoutMs: number;
+}
 
 /** How the server obtains its session key. */
-export type SessionMode = 'local' | 'remote';
+type SessionMode = 'local' | 'remote';
 
-/** Everything the Kaltura door needs. */
-export interface KalturaConfig {
-  serviceUrl: string;
+/** The server's own session: from the admin secret, or a ready-made key. */
+export interface SessionConfig {
   partnerId: number;
   /** Empty when a ready-made session key is given instead (`KALTURA_KS`). */
   adminSecret: string;
@@ -24,10 +29,10 @@ export interface KalturaConfig {
   sessionPrivileges: string;
   /** `local`: sign the KS here (the secret stays on this machine); `remote`: `session.start`. */
   sessionMode: SessionMode;
-  /** Deadline for one HTTP request to Kaltura, milliseconds. */
-  requestTimeoutMs: number;
-  debug: boolean;
 }
+
+/** Everything the server's own Kaltura session needs. */
+export type KalturaConfig = ConnectionConfig & SessionConfig;
 
 /** A configuration problem; its message names the variable to fix. */
 export class ConfigError extends Error {
@@ -45,8 +50,20 @@ const DEFAULTS = {
 
 type Env = Record<string, string | undefined>;
 
-/** Reads and checks the configuration; throws {@link ConfigError} with the original's messages. */
+/** Reads and checks the whole configuration; throws {@link ConfigError} with the original's messages. */
 export function readConfig(env: Env): KalturaConfig {
+  return { ...readSessionConfig(env), ...readConnectionConfig(env) };
+}
+
+/** The service URL and the request deadline. */
+function readConnectionConfig(env: Env): ConnectionConfig {
+  return {
+    serviceUrl: readServiceUrl(env.KALTURA_SERVICE_URL),
+    requestTimeoutMs: optionalWholeNumber(env, 'KALTURA_REQUEST_TIMEOUT_MS', DEFAULTS.requestTimeoutMs),
+  };
+}
+
+function readSessionConfig(env: Env): SessionConfig {
   const providedKs = readProvidedKs(env.KALTURA_KS);
   const adminSecret = providedKs ? '' : (env.KALTURA_ADMIN_SECRET ?? '');
   const partnerText = env.KALTURA_PARTNER_ID?.trim() ?? '';
@@ -58,13 +75,11 @@ export function readConfig(env: Env): KalturaConfig {
     }
   }
   const partnerId = partnerText ? parseWholeNumber(partnerText, 'KALTURA_PARTNER_ID') : 0;
-
   const mode = (env.KALTURA_SESSION_MODE ?? DEFAULTS.sessionMode).trim().toLowerCase();
   if (mode !== 'local' && mode !== 'remote') {
     throw new ConfigError(`KALTURA_SESSION_MODE must be "local" or "remote", not "${mode}"`);
   }
   return {
-    serviceUrl: readServiceUrl(env.KALTURA_SERVICE_URL),
     partnerId,
     adminSecret,
     ...(providedKs ? { providedKs } : {}),
@@ -73,15 +88,13 @@ export function readConfig(env: Env): KalturaConfig {
     sessionType: readSessionType(env.KALTURA_SESSION_TYPE),
     sessionPrivileges: readPrivileges(env.KALTURA_SESSION_PRIVILEGES),
     sessionMode: mode,
-    requestTimeoutMs: optionalWholeNumber(env, 'KALTURA_REQUEST_TIMEOUT_MS', DEFAULTS.requestTimeoutMs),
-    debug: isDebug(env),
   };
 }
 
 function readProvidedKs(value: string | undefined): string | undefined {
   const ks = value?.trim();
   if (!ks) return undefined;
-  if (!/^[A-Za-z0-9+/_=-]{20,}$/.test(ks)) {
+  if (!looksLikeKs(ks)) {
     throw new ConfigError('KALTURA_KS does not look like a Kaltura session key (a long base64 string)');
   }
   return ks;
@@ -106,33 +119,15 @@ function readPrivileges(value: string | undefined): string {
   return privileges;
 }
 
-/** `KALTURA_DEBUG=true` turns on debug logging, as in the original. */
-export function isDebug(env: Env): boolean {
-  return env.KALTURA_DEBUG?.trim().toLowerCase() === 'true';
-}
-
-/**
- * The server's own directory: the package root, found from the script Node was started with
- * (`dist/index.js`, or `src/index.ts` in development), through any `bin` symlink.
- */
-export function serverDirectory(entryScript: string | undefined): string | undefined {
-  if (!entryScript) return undefined;
-  try {
-    return dirname(dirname(realpathSync(entryScript)));
-  } catch {
-    return undefined;
-  }
-}
-
 function readServiceUrl(value: string | undefined): string {
   const text = (value?.trim() || DEFAULTS.serviceUrl).replace(/\/+$/, '');
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError('KALTURA_SERVICE_URL must be an http(s) URL such as https://www.kaltura.com');
+    url = undefined;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
     throw new ConfigError('KALTURA_SERVICE_URL must be an http(s) URL such as https://www.kaltura.com');
   }
   return text;
@@ -148,45 +143,4 @@ function parseWholeNumber(text: string, name: string): number {
     throw new ConfigError(`${name} must be a positive whole number`);
   }
   return Number(text);
-}
-
-/**
- * Parses a `.env` file: `KEY=value` lines, `#` comments, optional `export `, single or double
- * quotes. Pure.
- */
-export function parseDotEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = rawLine.trim();
-    if (!line || line.startsWith('#')) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) continue;
-    const [, key, rawValue] = match as unknown as [string, string, string];
-    let value = rawValue;
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.length >= 2 && value.endsWith(quote)) {
-      value = value.slice(1, -1);
-      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\"/g, '"');
-    } else {
-      value = value.replace(/\s+#.*$/, '');
-    }
-    out[key] = value;
-  }
-  return out;
-}
-
-/**
- * Loads the first `.env` found in `directories` (the server's own directory, then the working
- * directory) into `env`. Real environment variables win. Returns the file used, if any.
- */
-export function loadDotEnv(env: Env, directories: string[]): string | undefined {
-  for (const dir of directories) {
-    const file = join(dir, '.env');
-    if (!existsSync(file)) continue;
-    for (const [key, value] of Object.entries(parseDotEnv(readFileSync(file, 'utf8')))) {
-      if (env[key] === undefined) env[key] = value;
-    }
-    return file;
-  }
-  return undefined;
 }

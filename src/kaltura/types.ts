@@ -1,0 +1,76 @@
+/**
+ * Kaltura's objects as they arrive on the wire (api_v3, JSON format): the fields this server
+ * reads, the enumerations it names, and readers for optional fields. Kaltura omits every
+ * property that is null, so each field may be missing. Pure.
+ */
+
+/** KalturaSessionType: USER = 0, ADMIN = 2. */
+export const SessionType = { USER: 0, ADMIN: 2 } as const;
+
+/** The original's media_type names and Kaltura's KalturaMediaType codes. */
+export const MEDIA_TYPES = { video: 1, audio: 5, image: 2 } as const;
+
+/** KalturaFlavorAssetStatus, numbers on the wire. */
+export const FlavorStatus = {
+  ERROR: -1,
+  QUEUED: 0,
+  CONVERTING: 1,
+  READY: 2,
+  DELETED: 3,
+  NOT_APPLICABLE: 4,
+  TEMP: 5,
+  WAIT_FOR_CONVERT: 6,
+  IMPORTING: 7,
+  VALIDATING: 8,
+  EXPORTING: 9,
+} as const;
+
+const STATUS_NAMES = new Map<number, string>(Object.entries(FlavorStatus).map(([name, code]) => [code, name]));
+
+/** The readable name of a flavor status code, e.g. `2` → `READY`; unknown codes stay numeric. */
+export function flavorStatusName(status: number | undefined): string {
+  if (status === undefined) return 'UNKNOWN';
+  return STATUS_NAMES.get(status) ?? String(status);
+}
+
+/** The statuses Kaltura serves a flavor's file in: READY, and EXPORTING (its file is already there). */
+export const DOWNLOADABLE_STATUSES: readonly number[] = [FlavorStatus.READY, FlavorStatus.EXPORTING];
+
+/** flavorParamsId 0 is the source, which Kaltura marks isOriginal. */
+export const SOURCE_FLAVOR_PARAMS_ID = 0;
+
+/** A KalturaMediaEntry: the fields the tools read, by name. */
+export interface MediaEntry {
+  id: string;
+  name?: string;
+  [field: string]: unknown;
+}
+
+/** A KalturaFlavorAsset: the fields selection and the answers read. */
+export interface FlavorAsset {
+  id: string;
+  entryId?: string;
+  isOriginal?: boolean;
+  status?: number;
+  /** KB, as Kaltura reports it. */
+  size?: number;
+  /** kbps. */
+  bitrate?: number;
+  fileExt?: string;
+  width?: number;
+  height?: number;
+  tags?: string;
+  flavorParamsId?: number;
+}
+
+/** One page of a `*.list` answer. */
+export interface ListPage<T> {
+  objects: T[];
+  totalCount: number;
+}
+
+/** The value if it is a string, else null (Kaltura omitted it, or sent another type). */
+export const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** The value if it is a number, else null. */
+export const numberOrNull = (value: unknown): number | null => (typeof value === 'number' ? value : null);

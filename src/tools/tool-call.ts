@@ -1,0 +1,138 @@
+/**
+ * One tool call, the same way for every tool: its answer (data, or a failure worded as the
+ * original words it), the MCP result that carries it, and its log line.
+ */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { KalturaDoor, RequestStats } from '../kaltura/client-manager.js';
+import { FailureCode, KalturaError } from '../kaltura/errors.js';
+import type { Logger } from '../logging.js';
+import type { Slots } from '../slots.js';
+
+/**
+ * How a failure's text is laid out: the original used json.dumps both with and without indent;
+ * a malformed call is answered with its error text alone, as the MCP SDK words it.
+ */
+type ErrorLayout = 'indented' | 'compact' | 'text';
+
+/** The JSON object a failure answers with: always an `error` text, sometimes more fields. */
+interface ErrorPayload {
+  error: string;
+  [field: string]: unknown;
+}
+
+/** A failed answer: the error object and its layout. */
+export interface Failure {
+  ok: false;
+  error: ErrorPayload;
+  layout: ErrorLayout;
+}
+
+/** A tool's answer. */
+export type Answer<T> = { ok: true; data: T } | Failure;
+
+/** A failure with the given error object. */
+export function failure(error: ErrorPayload, layout: ErrorLayout = 'indented'): Failure {
+  return { ok: false, error, layout };
+}
+
+/** The original's `handle_kaltura_error`: `Failed to <operation>: <message>`, the error's type, the context. */
+export function errorShape(
+  operation: string,
+  context: Record<string, unknown>,
+  cause: { code: string; message: string },
+): Failure {
+  return failure({ error: `Failed to ${operation}: ${cause.message}`, errorType: cause.code, operation, ...context });
+}
+
+/**
+ * JSON as Python's `json.dumps` writes it: with `indent`, the same as `JSON.stringify`; without,
+ * on one line with `", "` and `": "` separators. Keeps the original's error texts byte for byte.
+ */
+export function pythonJson(value: unknown, indent?: number): string {
+  if (indent !== undefined) return JSON.stringify(value, null, indent);
+  if (Array.isArray(value)) return `[${value.map((v) => pythonJson(v)).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const items = Object.entries(value).filter(([, v]) => v !== undefined);
+    return `{${items.map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(', ')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * An answer as an MCP tool result: pretty JSON text for every client plus the same object as
+ * `structuredContent`; a failure's JSON text flagged `isError` (the original never set it).
+ */
+export function toToolResult(answer: Answer<Record<string, unknown>>): CallToolResult {
+  if (answer.ok) {
+    return { content: [{ type: 'text', text: JSON.stringify(answer.data, null, 2) }], structuredContent: answer.data };
+  }
+  const { layout, error } = answer;
+  const text = layout === 'text' ? error.error : layout === 'indented' ? pythonJson(error, 2) : pythonJson(error);
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** What the tools need from the server. */
+export interface ToolDeps {
+  /** A door to Kaltura for one call, counting its requests. */
+  door(stats: RequestStats): KalturaDoor;
+  logger: Logger;
+  /** Bounds the calls at work at once (the rest queue before allocating anything). */
+  slots: Slots;
+}
+
+/** Names a call for its log line and for the error shape of a failure. */
+interface CallInfo {
+  tool: string;
+  /** The original's `operation`, e.g. `get download URL`. */
+  operation: string;
+  /** Fields the original adds to its error objects, e.g. `{ entry_id }`. */
+  context: Record<string, unknown>;
+}
+
+/**
+ * Runs `work` for one call through the server's slots, never throwing: a Kaltura failure becomes
+ * the error shape; anything else is a bug, logged and answered as INTERNAL_ERROR.
+ */
+export async function runToolCall<T>(
+  deps: ToolDeps,
+  call: CallInfo,
+  work: (door: KalturaDoor) => Promise<Answer<T>>,
+): Promise<Answer<T>> {
+  const stats: RequestStats = { requests: 0 };
+  const started = performance.now();
+  let answer: Answer<T>;
+  try {
+    answer = await deps.slots.run(() => work(deps.door(stats)));
+  } catch (error) {
+    answer = unexpectedFailure(deps.logger, call, error);
+  }
+  logToolCall(deps.logger, call.tool, started, stats, answer);
+  return answer;
+}
+
+function unexpectedFailure(logger: Logger, call: CallInfo, error: unknown): Failure {
+  if (error instanceof KalturaError) return errorShape(call.operation, call.context, error);
+  logger.error(`${call.tool} failed unexpectedly`, {
+    detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  });
+  return errorShape(call.operation, call.context, {
+    code: FailureCode.INTERNAL_ERROR,
+    message: 'internal error in the server (details are in its log); try again, and report it if it persists',
+  });
+}
+
+/** The one log line of a tool call: tool, duration, Kaltura requests, outcome (no URL, no secret). */
+export function logToolCall(
+  logger: Logger,
+  tool: string,
+  started: number,
+  stats: RequestStats,
+  answer: Answer<unknown>,
+): void {
+  logger.info('tool call', {
+    tool,
+    ms: Math.round(performance.now() - started),
+    kalturaRequests: stats.requests,
+    outcome: answer.ok ? 'ok' : String(answer.error.errorType ?? 'error'),
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * What a tool is: its name and texts, its argument and answer schemas (where every argument rule
+ * is stated, once), its annotations, and the function that answers it. The server lists and
+ * calls tools only through this shape.
+ */
+import type { Tool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { KalturaDoor } from '../kaltura/client-manager.js';
+import { failure, type Answer, type Failure } from './tool-call.js';
+
+/** A tool: texts, schemas, annotations, and how it answers. */
+interface ToolDefinition<Input extends z.ZodType, Output extends z.ZodType> {
+  name: string;
+  title: string;
+  description: string;
+  /** The arguments and every rule on them; a rule's message is the error text the tool answers with. */
+  input: Input;
+  output: Output;
+  annotations: Omit<ToolAnnotations, 'title'>;
+  /** The original's `operation` in error objects, e.g. `get download URL`. */
+  operation: string;
+  /** Fields the original adds to its error objects, e.g. `{ entry_id }`. */
+  errorContext(args: z.output<Input>): Record<string, unknown>;
+  /** Answers the call; Kaltura failures may be thrown as KalturaError (the caller words them). */
+  run(door: KalturaDoor, args: z.output<Input>): Promise<Answer<z.output<Output>>>;
+}
+
+/** A tool with its types erased, as the server holds it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- erased on purpose; defineTool checks each tool
+export type AnyTool = ToolDefinition<z.ZodType<any>, z.ZodType<Record<string, unknown>>>;
+
+/** Checks a tool's parts against each other, then erases its types. */
+export function defineTool<Input extends z.ZodType, Output extends z.ZodType<Record<string, unknown>>>(
+  tool: ToolDefinition<Input, Output>,
+): AnyTool {
+  return tool as unknown as AnyTool;
+}
+
+/** Reads, checks and never modifies Kaltura; the same question gets the same answer. */
+export const READ_ONLY = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: true,
+} as const satisfies ToolAnnotations;
+
+/** The tool as tools/list shows it, its schemas as JSON Schema. */
+export function toolListing(tool: AnyTool): Tool {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: jsonSchema(tool.input, 'input') as Tool['inputSchema'],
+    outputSchema: jsonSchema(tool.output, 'output') as Tool['outputSchema'],
+    annotations: { title: tool.title, ...tool.annotations },
+  };
+}
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  return z.toJSONSchema(schema, { target: 'draft-7', io }) as Record<string, unknown>;
+}
+
+/**
+ * Zod issue codes of the rules a tool states on valid-typed values (bounds, patterns, refinements):
+ * their messages are the tool's own error texts. Every other issue is a malformed call.
+ */
+const RULE_ISSUES = new Set(['too_big', 'too_small', 'invalid_format', 'custom']);
+
+/** The arguments checked against the tool's schema: the parsed values, or the failure to answer with. */
+export function parseArguments(tool: AnyTool, args: unknown): { ok: true; args: Record<string, unknown> } | Failure {
+  const parsed = tool.input.safeParse(args ?? {});
+  if (parsed.success) return { ok: true, args: parsed.data as Record<string, unknown> };
+  const issues = parsed.error.issues;
+  const malformed = issues.filter((issue) => !RULE_ISSUES.has(issue.code));
+  if (malformed.length === 0) return failure({ error: issues[0]!.message });
+  const detail = malformed.map((i) => (i.path.length ? `${i.message} at ${dotPath(i.path)}` : i.message)).join('\n');
+  return failure(
+    { error: `MCP error -32602: Input validation error: Invalid arguments for tool ${tool.name}: ${detail}` },
+    'text',
+  );
+}
+
+function dotPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, segment, index) => {
+    if (index === 0) return String(segment);
+    return typeof segment === 'number' ? `${acc}[${segment}]` : `${acc}.${String(segment)}`;
+  }, '');
+}

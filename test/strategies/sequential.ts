@@ -1,0 +1,37 @@
+/**
+ * get_download_url the plain way, as the original does it: one Kaltura request after another
+ * (`media.get`, `flavorAsset.list` page by page, then `flavorAsset.getUrl` for the chosen
+ * flavor). The reference the tool's one-round-trip way must answer exactly like; test-only.
+ */
+import { selectFlavor } from '../../src/flavors.js';
+import type { KalturaDoor } from '../../src/kaltura/client-manager.js';
+import {
+  asDownloadUrl,
+  asFlavorPage,
+  asMediaEntry,
+  completeFlavorList,
+  flavorListRequest,
+  flavorUrlRequest,
+  mediaGetRequest,
+} from '../../src/kaltura/requests.js';
+import {
+  choiceFailure,
+  downloadInfo,
+  type DownloadInfo,
+  type DownloadRequest,
+} from '../../src/tools/get-download-url.js';
+import type { Answer } from '../../src/tools/tool-call.js';
+
+export async function getDownloadUrlSequential(
+  door: KalturaDoor,
+  request: DownloadRequest,
+): Promise<Answer<DownloadInfo>> {
+  const { entryId } = request;
+  const entry = asMediaEntry(await door.call(mediaGetRequest(entryId)));
+  const filter = { entryIdEqual: entryId };
+  const firstPage = asFlavorPage(await door.call(flavorListRequest(filter, 1)));
+  const choice = selectFlavor(await completeFlavorList(door, filter, firstPage), request.flavorId);
+  if (choice.kind !== 'chosen') return choiceFailure(entryId, choice);
+  const url = asDownloadUrl(await door.call(flavorUrlRequest(choice.flavor.id, request.fileName)));
+  return { ok: true, data: downloadInfo(entryId, entry, choice.flavor, url) };
+}
