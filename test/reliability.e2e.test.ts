@@ -239,8 +239,11 @@ describe('lifecycle', () => {
   });
 
   it('logs an uncaught exception before exiting non-zero, never silently', async () => {
-    const inject = `data:text/javascript,setTimeout(() => { throw new Error('injected-test-crash') }, 100)`;
+    // The crash comes on a signal the test sends once the server is serving, not on a timer.
+    const inject = `data:text/javascript,process.on('SIGUSR2', () => { throw new Error('injected-test-crash') })`;
     const s = await serve(sandboxEnv(sandbox.url), ['--import', inject]);
+    await s.client.listTools();
+    s.transport.child!.kill('SIGUSR2');
     expect(await s.transport.exited).toBe(1);
     expect(logLines(s.transport)).toContainEqual(
       expect.objectContaining({
