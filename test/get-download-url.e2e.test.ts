@@ -129,7 +129,7 @@ describe('choosing the flavor', () => {
 });
 
 describe('named downloads (file_name)', () => {
-  it('passes file_name to getUrl as options.fileName, so the saved file gets that name', async () => {
+  it("passes file_name to getUrl as options.fileName, cleaned by Kaltura's own rule (Kaltura puts it into the URL as given)", async () => {
     const body = jsonOf(await download({ entry_id: '1_demo0001', file_name: 'Quarterly review.mp4' }));
     expect(body.downloadUrl).toContain('/fileName/Quarterly_review.mp4/');
     const getUrls = sandbox.log.flatMap((r) => r.calls).filter((c) => c.action === 'geturl');
@@ -137,7 +137,7 @@ describe('named downloads (file_name)', () => {
     for (const call of getUrls) {
       expect(call.params.options).toEqual({
         objectType: 'KalturaFlavorAssetUrlOptions',
-        fileName: 'Quarterly review.mp4',
+        fileName: 'Quarterly_review.mp4',
       });
     }
   });

@@ -117,14 +117,18 @@ describe('sessions', () => {
     expect(keys.size).toBe(2);
   });
 
-  it('reports a refused session that a fresh one does not fix, without the key in the text', async () => {
+  it('reports a refused session that a fresh one does not fix, without the key in the text, saying what to check', async () => {
     // Partner id that the sandbox does not know: every locally signed KS is refused.
     const server = await serve(sandboxEnv(sandbox.url, { KALTURA_PARTNER_ID: '111' }));
     const result = await download(server);
     expect(result.isError).toBe(true);
     const body = jsonOf(result);
     expect(body.errorType).toBe('INVALID_KS');
-    expect(String(body.error)).toMatch(/^Failed to get download URL: Invalid KS "djJ8\*\*\*", Error "-1,INVALID_STR"$/);
+    expect(String(body.error)).toMatch(
+      /^Failed to get download URL: Invalid KS "djJ8\*\*\*", Error "-1,INVALID_STR": Kaltura did not accept KALTURA_ADMIN_SECRET for partner 111; check that KALTURA_ADMIN_SECRET is that partner's admin secret .*not the user secret.* and that KALTURA_PARTNER_ID is right$/,
+    );
+    // Signing another key with the same secret cannot help, so none was tried.
+    expect(sandbox.log).toHaveLength(1);
   });
 
   it('gives up after the request timeout, says so, and serves the next call', async () => {

@@ -108,7 +108,8 @@ export class KalturaClientManager {
           return error ? { ok: false, error } : { ok: true, value };
         });
       },
-      (results) => results.some((r) => !r.ok && isSessionError(r.error)),
+      (results) =>
+        results.find((r): r is { ok: false; error: KalturaError } => !r.ok && isSessionError(r.error))?.error,
     );
   }
 
@@ -116,21 +117,22 @@ export class KalturaClientManager {
    * Runs `attempt` with the current session. If Kaltura refuses the session (INVALID_KS, as an
    * error or, for a multirequest, inside the answer), renews it once and tries again.
    */
-  private async withSession<T>(attempt: (ks: string) => Promise<T>, refused?: (outcome: T) => boolean): Promise<T> {
+  private async withSession<T>(
+    attempt: (ks: string) => Promise<T>,
+    refusedIn?: (outcome: T) => KalturaError | undefined,
+  ): Promise<T> {
     const ks = await this.session.current();
-    let outcome: T;
+    let refusal: KalturaError | undefined;
     try {
-      outcome = await attempt(ks);
+      const outcome = await attempt(ks);
+      refusal = refusedIn?.(outcome);
+      if (!refusal) return outcome;
     } catch (error) {
-      if (!isSessionError(error)) throw error;
-      return this.retryWithNewSession(attempt, ks);
+      if (!(error instanceof KalturaError) || !isSessionError(error)) throw error;
+      refusal = error;
     }
-    return refused?.(outcome) ? this.retryWithNewSession(attempt, ks) : outcome;
-  }
-
-  private async retryWithNewSession<T>(attempt: (ks: string) => Promise<T>, stale: string): Promise<T> {
-    this.options.log.info('Kaltura refused the session; renewing it once');
-    return attempt(await this.session.renew(stale));
+    this.options.log.info('Kaltura refused the session; renewing it once', { reason: refusal.refusal });
+    return attempt(await this.session.renew(ks, refusal));
   }
 
   /** Loads kaltura-client on first use, keeping it off the start-up path. */

@@ -3,10 +3,11 @@
  * bodies parsed here, a deadline on every request, multirequests that always settle), and one
  * `send` that turns every answer into a value or a {@link KalturaError}.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ClientBase, RequestBuilder } from 'kaltura-client/KalturaClientBase.js';
 import type { ConnectionConfig } from './config.js';
 import type { KalturaLog, SecretMasker } from './deps.js';
-import { asKalturaError, invalidResponse, transportError } from './errors.js';
+import { asKalturaError, cancelled, dieError, invalidResponse, KalturaError, transportError } from './errors.js';
 
 type Services = typeof import('kaltura-client/KalturaServices.js');
 
@@ -24,10 +25,24 @@ const CLIENT_TAG = 'kaltura-mcp-ts';
 /** One HTTP connection to Kaltura (kept alive across requests). */
 export interface Connection {
   lib: KalturaLib;
-  /** Posts `request` with `ks`; resolves with Kaltura's parsed answer, rejects with a KalturaError. */
-  send(request: RequestBuilder, ks: string | undefined, label: string): Promise<unknown>;
+  /**
+   * Posts `request` with `ks`; resolves with Kaltura's parsed answer, rejects with a
+   * KalturaError. `signal` cancels it (on top of the request deadline).
+   */
+  send(request: RequestBuilder, ks: string | undefined, label: string, signal?: AbortSignal): Promise<unknown>;
   /** One request that carries `requests` as a multirequest. */
   multiRequest(requests: RequestBuilder[]): RequestBuilder;
+  /** Kaltura's clock minus this host's, in seconds, from the `Date` header of the latest answer. */
+  clockOffset(): number | undefined;
+}
+
+/**
+ * One request in flight, as the axios interceptors see it: kaltura-client gives them no handle
+ * on the request they belong to, so each `send` runs in its own async context.
+ */
+interface Exchange {
+  signal: AbortSignal;
+  headers?: Record<string, unknown>;
 }
 
 /** Loads kaltura-client (and only its client and services: never its 96k-line model file) and connects. */
@@ -54,10 +69,22 @@ export async function openConnection(
   // as a "successful" string.
   client.axios.defaults.responseType = 'text';
   client.axios.defaults.transformResponse = [(data: unknown) => data];
-  // axios's own timeout only watches for idle sockets; this bounds the whole request.
+  const exchanges = new AsyncLocalStorage<Exchange>();
+  let offset: number | undefined;
+  // The request's own signal: its deadline (axios's timeout only watches idle sockets) and the
+  // call's cancellation.
   client.axios.interceptors.request.use((requestConfig) => {
-    requestConfig.signal = AbortSignal.timeout(config.requestTimeoutMs);
+    const exchange = exchanges.getStore();
+    if (exchange) requestConfig.signal = exchange.signal;
     return requestConfig;
+  });
+  // kaltura-client hands on only the body; the headers say when Kaltura "died" and what its clock reads.
+  client.axios.interceptors.response.use((response) => {
+    const exchange = exchanges.getStore();
+    if (exchange) exchange.headers = response.headers;
+    const date = Date.parse(String(response.headers.date ?? ''));
+    if (Number.isFinite(date)) offset = Math.round((date - Date.now()) / 1000);
+    return response;
   });
 
   // kaltura-client's MultiRequestBuilder throws inside its promise handlers on HTTP errors, so
@@ -83,18 +110,24 @@ export async function openConnection(
   return {
     lib: { services },
     multiRequest: (requests) => new MultiRequest(requests),
-    async send(request, ks, label) {
+    clockOffset: () => offset,
+    async send(request, ks, label, signal) {
+      if (signal?.aborted) throw cancelled();
       if (ks) request.setKs(ks);
+      const deadline = AbortSignal.timeout(config.requestTimeoutMs);
+      const exchange: Exchange = { signal: signal ? AbortSignal.any([deadline, signal]) : deadline };
       const started = performance.now();
       let raw: unknown;
       try {
-        raw = await request.execute(client);
+        raw = await exchanges.run(exchange, () => request.execute(client));
       } catch (error) {
-        const failure = transportError(error, host, config.requestTimeoutMs);
+        const failure = signal?.aborted ? cancelled() : transportError(error, host, config.requestTimeoutMs);
         log.debug('kaltura request failed', { request: label, code: failure.code });
         throw failure;
       }
       log.debug('kaltura request', { request: label, ms: Math.round(performance.now() - started) });
+      const died = raw === '' ? dieError(exchange.headers ?? {}) : undefined;
+      if (died) throw new KalturaError(died.code, masker.redact(died.message));
       const value = parseBody(raw);
       const error = asKalturaError(value, masker);
       if (error) throw error;

@@ -18,6 +18,12 @@ export const FailureCode = {
   CONFIGURATION_ERROR: 'CONFIGURATION_ERROR',
   /** A bug in this server; details go to its log only. */
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  /** The client cancelled the call; nothing is answered. */
+  CANCELLED: 'CANCELLED',
+  /** Kaltura answered `null` for a flavor's URL: nothing delivers its file. */
+  NO_DOWNLOAD_URL: 'NO_DOWNLOAD_URL',
+  /** Kaltura ended the whole answer with its "die" headers and an empty body. */
+  KALTURA_REFUSED: 'KALTURA_REFUSED',
 } as const;
 
 /**
@@ -30,6 +36,11 @@ export class KalturaError extends Error {
     /** Kaltura's error code (e.g. `ENTRY_ID_NOT_FOUND`) or a {@link FailureCode}. */
     readonly code: string,
     message: string,
+    /**
+     * For INVALID_KS: why Kaltura refused the key. `EXPIRED`, `LOGOUT` (revoked) and the like for
+     * a key it could read; `INVALID_STR` for one it could not verify (wrong secret or partner).
+     */
+    readonly refusal?: string,
   ) {
     super(message);
   }
@@ -40,6 +51,60 @@ export function invalidResponse(detail: string): KalturaError {
   return new KalturaError(
     FailureCode.INVALID_RESPONSE,
     `unexpected response from Kaltura: ${detail}; check that KALTURA_SERVICE_URL points at the Kaltura API, then try again`,
+  );
+}
+
+/** The call was cancelled by the client. */
+export function cancelled(): KalturaError {
+  return new KalturaError(FailureCode.CANCELLED, 'the call was cancelled');
+}
+
+/**
+ * Kaltura's "die" codes (`X-Kaltura: error-<n>`): the name this server gives each, and what to
+ * do about it. Codes 7 and 31 are about the session, so they count as INVALID_KS (and renew it).
+ */
+const DIE_CODES: Record<string, { code: string; advice: string }> = {
+  '1': { code: 'ENTRY_ID_NOT_FOUND', advice: 'check the entry id' },
+  '2': {
+    code: 'NOT_SCHEDULED_NOW',
+    advice: "the entry is outside its scheduling window; try within the entry's start and end dates",
+  },
+  '3': {
+    code: 'ACCESS_CONTROL_RESTRICTED',
+    advice:
+      "the entry's access-control profile restricts its files; an ADMIN session, or one with the privilege download:<entry id> or download:*, is allowed",
+  },
+  '4': { code: 'INVALID_KS', advice: 'the session key could not be read' },
+  '7': { code: 'INVALID_KS', advice: 'the session key is not valid' },
+  '9': { code: 'ENTRY_DELETED_MODERATED', advice: 'the entry was deleted or rejected in moderation' },
+  '13': {
+    code: 'ENTRY_MODERATION_ERROR',
+    advice: 'the entry awaits moderation; an ADMIN session, or the privilege view:<entry id>, is allowed',
+  },
+  '16': { code: 'IP_COUNTRY_BLOCKED', advice: "this machine's address or country is blocked for the entry" },
+  '30': {
+    code: 'SERVICE_ACCESS_CONTROL_RESTRICTED',
+    advice: "the partner's API access control refuses this action from here",
+  },
+  '31': { code: 'INVALID_KS', advice: 'the session key has expired' },
+};
+
+/**
+ * The "die" answer: an empty 200 body whose `X-Kaltura: error-<n>` header says why Kaltura ended
+ * the request (every slot of a multirequest is lost with it). Undefined when the headers say
+ * nothing of the kind.
+ */
+export function dieError(headers: Record<string, unknown>): KalturaError | undefined {
+  const marker = /^error-\s*(\S+)/.exec(String(headers['x-kaltura'] ?? ''));
+  if (!marker) return undefined;
+  const dieCode = marker[1]!;
+  const app = /exiting on error \S+ - (.*)$/.exec(String(headers['x-kaltura-app'] ?? ''));
+  const reason = app?.[1]?.trim() || 'no reason given';
+  const known = DIE_CODES[dieCode];
+  const what = `Kaltura ended the request with error ${dieCode} (${reason})`;
+  return new KalturaError(
+    known?.code ?? FailureCode.KALTURA_REFUSED,
+    known ? `${what}: ${known.advice}` : `${what}; the request was refused, nothing was answered`,
   );
 }
 
@@ -81,5 +146,11 @@ export function asKalturaError(value: unknown, masker: SecretMasker): KalturaErr
   if (candidate.objectType !== 'KalturaAPIException') return undefined;
   const code = typeof candidate.code === 'string' && candidate.code ? candidate.code : 'KALTURA_ERROR';
   const message = typeof candidate.message === 'string' ? candidate.message : code;
-  return new KalturaError(code, masker.redact(message));
+  return new KalturaError(code, masker.redact(message), code === 'INVALID_KS' ? ksRefusal(candidate.args) : undefined);
+}
+
+/** INVALID_KS's `args.KSID` is a reason word for a key Kaltura could read, else the key itself. */
+function ksRefusal(args: unknown): string {
+  const ksid = (args as { KSID?: unknown } | null)?.KSID;
+  return typeof ksid === 'string' && /^[A-Z_]{3,40}$/.test(ksid) ? ksid : 'INVALID_STR';
 }

@@ -39,6 +39,11 @@ declare module 'kaltura-client/KalturaClientBase.js' {
       defaults: { transformResponse: unknown; responseType?: string };
       interceptors: {
         request: { use(fn: (config: { signal?: AbortSignal }) => { signal?: AbortSignal }): number };
+        response: {
+          use(
+            onAnswer: (response: { status: number; headers: Record<string, unknown>; data: unknown }) => unknown,
+          ): number;
+        };
       };
     };
   }

@@ -6,7 +6,7 @@
  */
 import type { KalturaDoor, MultiResult } from './client-manager.js';
 import type { KalturaRequest } from './connection.js';
-import { invalidResponse } from './errors.js';
+import { FailureCode, invalidResponse, KalturaError } from './errors.js';
 import type { FlavorAsset, ListPage, MediaEntry } from './types.js';
 
 /** Kaltura's largest page: `pageSize` is clamped to 500 server-side. */
@@ -52,7 +52,16 @@ export const flavorListRequest =
       { objectType: 'KalturaFilterPager', pageSize, pageIndex },
     );
 
-/** `flavorAsset.getUrl(id)`; `fileName` names the downloaded file. */
+/**
+ * A file name as Kaltura cleans the names it makes itself: every character outside
+ * `A-Za-z0-9-._~!$()*+,;=:@` becomes `_`. Kaltura puts `options.fileName` into the URL path as
+ * given, so a name must be cleaned before it is sent: a space, `#`, `?` or `%` breaks the URL.
+ */
+export function urlSafeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9\-._~!$()*+,;=:@]/g, '_');
+}
+
+/** `flavorAsset.getUrl(id)`; `fileName` names the downloaded file (cleaned for the URL). */
 export const flavorUrlRequest =
   (flavorId: string, fileName?: string): KalturaRequest =>
   ({ services }) =>
@@ -60,7 +69,7 @@ export const flavorUrlRequest =
       flavorId,
       null,
       false,
-      fileName ? { objectType: 'KalturaFlavorAssetUrlOptions', fileName } : null,
+      fileName ? { objectType: 'KalturaFlavorAssetUrlOptions', fileName: urlSafeFileName(fileName) } : null,
     );
 
 /** A multirequest slot's value, or its Kaltura error thrown. */
@@ -99,8 +108,17 @@ function asListPage<T extends { id: string }>(value: unknown, action: string, it
   return { objects, totalCount };
 }
 
-/** Checks a `flavorAsset.getUrl` answer: an http(s) URL. */
-export function asDownloadUrl(value: unknown): string {
+/**
+ * Checks a `flavorAsset.getUrl` answer for `flavorId`: an http(s) URL. `null` means that no
+ * delivery profile serves the flavor's file (for instance, it is kept only on remote storage).
+ */
+export function asDownloadUrl(value: unknown, flavorId: string): string {
+  if (value === null) {
+    throw new KalturaError(
+      FailureCode.NO_DOWNLOAD_URL,
+      `Kaltura has no download URL for flavor ${flavorId}: no delivery profile serves its file (for example, it is kept only on remote storage); choose another flavor, or ask your Kaltura administrator to enable downloads for it`,
+    );
+  }
   if (typeof value !== 'string' || !/^https?:\/\/\S+$/.test(value)) {
     throw invalidResponse('flavorAsset.getUrl did not return a URL');
   }

@@ -1,8 +1,9 @@
 /**
- * The server's own Kaltura session: a KS signed here with the admin secret (the default), one
- * from `session.start`, or a ready-made key from `KALTURA_KS`. Reused across calls, renewed
- * before it expires, and renewed once when Kaltura refuses it; concurrent callers share one
- * renewal.
+ * Where a call's Kaltura session key comes from. The server's own session is a KS signed here
+ * with the admin secret (the default), one from `session.start`, or a ready-made key from
+ * `KALTURA_KS`: reused across calls, renewed before it expires, and renewed once when Kaltura
+ * refuses it, concurrent callers sharing one renewal. When renewing cannot help, the refusal is
+ * worded with what to check.
  */
 import type { SessionConfig } from './config.js';
 import type { Connection } from './connection.js';
@@ -14,16 +15,21 @@ import { looksLikeKs, signKsV2 } from './ks.js';
 export interface SessionSource {
   /** The key to use now. */
   current(): Promise<string>;
-  /** A new key after Kaltura refused `stale`; throws a worded {@link KalturaError} when there can be none. */
-  renew(stale: string): Promise<string>;
+  /**
+   * A new key after Kaltura refused `stale` with `refusal`; throws a worded KalturaError when a
+   * new key cannot help.
+   */
+  renew(stale: string, refusal: KalturaError): Promise<string>;
 }
 
 /** Renew the session this long before it expires (the original's five minutes). */
 const RENEW_MARGIN_SECONDS = 300;
+/** A clock difference smaller than this is not worth correcting (the Date header counts whole seconds). */
+const NEGLIGIBLE_SKEW_SECONDS = 5;
 
 interface Session {
   ks: string;
-  /** Unix seconds. */
+  /** Unix seconds on this host's clock. */
   expiresAt: number;
 }
 
@@ -41,6 +47,8 @@ interface OwnSessionDeps {
 export class OwnSession implements SessionSource {
   private session?: Session;
   private pending?: Promise<string>;
+  /** Kaltura's clock minus this host's, seconds, once a refusal showed they differ. */
+  private clockOffset = 0;
 
   constructor(private readonly deps: OwnSessionDeps) {}
 
@@ -49,11 +57,44 @@ export class OwnSession implements SessionSource {
     const session = this.session;
     const margin = Math.min(RENEW_MARGIN_SECONDS, this.deps.config().sessionExpiry / 2);
     if (session && session.expiresAt - margin > this.deps.now()) return session.ks;
-    return this.renew(session?.ks);
+    return this.replace(session?.ks);
+  }
+
+  async renew(stale: string, refusal: KalturaError): Promise<string> {
+    const config = this.deps.config();
+    if (config.providedKs) {
+      throw new KalturaError(
+        'INVALID_KS',
+        'Kaltura refused the session key in KALTURA_KS (it has expired or was revoked); create a new one, set KALTURA_KS to it and restart the server',
+        refusal.refusal,
+      );
+    }
+    if (config.sessionMode === 'local') {
+      // A key signed here that Kaltura cannot verify was signed with the wrong secret or for the
+      // wrong partner: signing another one cannot help.
+      if (refusal.refusal === 'INVALID_STR') throw wrongCredentials(refusal, config.partnerId);
+      if (refusal.refusal === 'EXPIRED') await this.adoptKalturaClock(stale);
+    }
+    return this.replace(stale);
+  }
+
+  /**
+   * A key this host thinks is valid was refused as expired: this host's clock is behind Kaltura's.
+   * From now on keys are signed against Kaltura's clock, read from its answers' `Date` header.
+   */
+  private async adoptKalturaClock(stale: string): Promise<void> {
+    const session = this.session;
+    if (!session || session.ks !== stale || session.expiresAt <= this.deps.now()) return;
+    const offset = (await this.deps.connect()).clockOffset();
+    if (offset === undefined || Math.abs(offset - this.clockOffset) < NEGLIGIBLE_SKEW_SECONDS) return;
+    this.clockOffset = offset;
+    this.deps.log.warn("this host's clock differs from Kaltura's; signing session keys against Kaltura's clock", {
+      skewSeconds: offset,
+    });
   }
 
   /** Replaces the session `stale`; concurrent callers share one renewal. */
-  renew(stale: string | undefined): Promise<string> {
+  private replace(stale: string | undefined): Promise<string> {
     if (this.session && this.session.ks !== stale) return Promise.resolve(this.session.ks);
     this.pending ??= this.start().finally(() => {
       this.pending = undefined;
@@ -63,7 +104,10 @@ export class OwnSession implements SessionSource {
 
   private async start(): Promise<string> {
     const config = this.deps.config();
-    if (config.providedKs) return this.useProvidedKs(config.providedKs);
+    if (config.providedKs) {
+      this.session = { ks: config.providedKs, expiresAt: Number.POSITIVE_INFINITY };
+      return config.providedKs;
+    }
     const expiresAt = Math.floor(this.deps.now()) + config.sessionExpiry;
     const ks = config.sessionMode === 'local' ? this.sign(config, expiresAt) : await this.startRemotely(config);
     this.deps.masker.add(ks);
@@ -79,7 +123,8 @@ export class OwnSession implements SessionSource {
       userId: config.userId,
       type: config.sessionType,
       privileges: config.sessionPrivileges,
-      expiresAt,
+      // The expiry Kaltura checks is on its own clock.
+      expiresAt: expiresAt + this.clockOffset,
     });
   }
 
@@ -93,22 +138,30 @@ export class OwnSession implements SessionSource {
       config.sessionExpiry,
       config.sessionPrivileges,
     );
-    const result = await connection.send(request, undefined, 'session.start');
+    let result: unknown;
+    try {
+      result = await connection.send(request, undefined, 'session.start');
+    } catch (error) {
+      if (error instanceof KalturaError && REFUSED_START.has(error.code)) {
+        throw wrongCredentials(error, config.partnerId);
+      }
+      throw error;
+    }
     if (typeof result !== 'string' || !looksLikeKs(result)) {
       throw invalidResponse('session.start did not return a session key');
     }
     return result;
   }
+}
 
-  /** A ready-made key is used as is; once Kaltura has refused it, nothing here can make a new one. */
-  private useProvidedKs(ks: string): string {
-    if (this.session?.ks === ks) {
-      throw new KalturaError(
-        'INVALID_KS',
-        'Kaltura refused the session key in KALTURA_KS (it has expired or was revoked); create a new one, set KALTURA_KS to it and restart the server',
-      );
-    }
-    this.session = { ks, expiresAt: Number.POSITIVE_INFINITY };
-    return ks;
-  }
+/** session.start's answers to a wrong secret, and to a partner that does not exist. */
+const REFUSED_START = new Set(['START_SESSION_ERROR', 'SERVICE_FORBIDDEN_CONTENT_BLOCKED']);
+
+/** Kaltura's refusal, followed by what to check: the most likely first-day mistake. */
+function wrongCredentials(refusal: KalturaError, partnerId: number): KalturaError {
+  return new KalturaError(
+    refusal.code,
+    `${refusal.message}: Kaltura did not accept KALTURA_ADMIN_SECRET for partner ${partnerId}; check that KALTURA_ADMIN_SECRET is that partner's admin secret (KMC > Settings > Integration Settings; not the user secret) and that KALTURA_PARTNER_ID is ${partnerId === 0 ? 'set' : 'right'}`,
+    refusal.refusal,
+  );
 }

@@ -198,7 +198,7 @@ export async function findDownloadUrl(door: KalturaDoor, request: DownloadReques
   if (choice.kind !== 'chosen') return choiceFailure(entryId, choice);
   const speculated = urlFor(results, choice.flavor.id);
   const url = speculated ? unwrap(speculated) : await door.call(flavorUrlRequest(choice.flavor.id, request.fileName));
-  return { ok: true, data: downloadInfo(entryId, entry, choice.flavor, asDownloadUrl(url)) };
+  return { ok: true, data: downloadInfo(entryId, entry, choice.flavor, asDownloadUrl(url, choice.flavor.id)) };
 }
 
 export const getDownloadUrlTool = defineTool({

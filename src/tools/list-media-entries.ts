@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { flavorsByEntry } from '../flavors.js';
-import type { KalturaDoor } from '../kaltura/client-manager.js';
+import type { KalturaDoor, MultiResult } from '../kaltura/client-manager.js';
 import {
   asFlavorPage,
   asMediaPage,
@@ -77,7 +77,7 @@ async function listEntries(door: KalturaDoor, args: z.output<typeof input>): Pro
   const ids = entries.objects.map((e) => e.id);
   // With no entry on the page the flavor request had no ids, and its answer means nothing.
   const flavors = ids.length
-    ? flavorsByEntry(await completeFlavorList(door, { entryIdIn: ids.join(',') }, asFlavorPage(unwrap(results[1]))))
+    ? flavorsByEntry(await flavorsOf(door, ids, results[1]))
     : new Map<string, FlavorAsset[]>();
   return {
     ok: true,
@@ -88,6 +88,19 @@ async function listEntries(door: KalturaDoor, args: z.output<typeof input>): Pro
       pageSize: limit,
     },
   };
+}
+
+/**
+ * Every flavor of the entries `ids`, given the answer to the request that asked for them by
+ * reference. Servers older than October 2018 cannot resolve `_all`, so that request failed
+ * there: then the flavors are asked for again, by the ids themselves.
+ */
+async function flavorsOf(door: KalturaDoor, ids: string[], byReference: MultiResult | undefined) {
+  const filter = { entryIdIn: ids.join(',') };
+  const firstPage = byReference?.ok
+    ? asFlavorPage(byReference.value)
+    : asFlavorPage(await door.call(flavorListRequest(filter)));
+  return completeFlavorList(door, filter, firstPage);
 }
 
 export const listMediaEntriesTool = defineTool({

@@ -14,8 +14,9 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from '../sandbox/fixtures.js';
 
-/** The built entry point; `npm test` builds it first. */
-export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+/** The built entry point; `npm test` builds it first. KALTURA_MCP_TEST_SERVER runs the tests against another build. */
+export const SERVER_ENTRY =
+  process.env.KALTURA_MCP_TEST_SERVER ?? fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 /** A stdio transport over a child process that keeps a copy of everything it wrote. */
 export class RecordingStdioTransport implements Transport {

@@ -32,6 +32,6 @@ export async function getDownloadUrlSequential(
   const firstPage = asFlavorPage(await door.call(flavorListRequest(filter, 1)));
   const choice = selectFlavor(await completeFlavorList(door, filter, firstPage), request.flavorId);
   if (choice.kind !== 'chosen') return choiceFailure(entryId, choice);
-  const url = asDownloadUrl(await door.call(flavorUrlRequest(choice.flavor.id, request.fileName)));
+  const url = asDownloadUrl(await door.call(flavorUrlRequest(choice.flavor.id, request.fileName)), choice.flavor.id);
   return { ok: true, data: downloadInfo(entryId, entry, choice.flavor, url) };
 }
