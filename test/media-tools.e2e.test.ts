@@ -3,7 +3,7 @@
  * must have. The built server over stdio, the SDK Client, the sandbox Kaltura.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ENTRIES, ENTRY_BY_ID } from './sandbox/fixtures.js';
+import { ENTRY_BY_ID, LISTED_ENTRIES } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { jsonOf, sandboxEnv, startServer, textOf, type RunningServer } from './helpers/server-process.js';
 
@@ -72,8 +72,8 @@ describe('list_media_entries', () => {
     expect(result.isError).toBeFalsy();
     const body = jsonOf(result) as { totalCount: number; entries: Listed[]; page: number; pageSize: number };
     expect(result.structuredContent).toEqual(body);
-    expect(body).toMatchObject({ totalCount: ENTRIES.length, page: 1, pageSize: 20 });
-    expect(body.entries.map((e) => e.id)).toEqual(ENTRIES.map((e) => e.id));
+    expect(body).toMatchObject({ totalCount: LISTED_ENTRIES.length, page: 1, pageSize: 20 });
+    expect(body.entries.map((e) => e.id)).toEqual(LISTED_ENTRIES.map((e) => e.id));
     for (const entry of body.entries) {
       expect(entry.flavors.map((f) => f.flavorId)).toEqual(ENTRY_BY_ID.get(entry.id)!.flavors.map((f) => f.id));
     }
@@ -128,14 +128,14 @@ describe('list_media_entries', () => {
 
   it("pages the original's way: page = offset / limit + 1", async () => {
     const body = jsonOf(await call('list_media_entries', { limit: 2, offset: 3 })) as { entries: Listed[] };
-    expect(body).toMatchObject({ page: 2, pageSize: 2, totalCount: ENTRIES.length });
-    expect(body.entries.map((e) => e.id)).toEqual(ENTRIES.slice(2, 4).map((e) => e.id));
+    expect(body).toMatchObject({ page: 2, pageSize: 2, totalCount: LISTED_ENTRIES.length });
+    expect(body.entries.map((e) => e.id)).toEqual(LISTED_ENTRIES.slice(2, 4).map((e) => e.id));
   });
 
   it('answers an empty page past the end without asking for flavors of nothing', async () => {
     const result = await call('list_media_entries', { limit: 5, offset: 500 });
     expect(result.isError).toBeFalsy();
-    expect(jsonOf(result)).toEqual({ totalCount: ENTRIES.length, entries: [], page: 101, pageSize: 5 });
+    expect(jsonOf(result)).toEqual({ totalCount: LISTED_ENTRIES.length, entries: [], page: 101, pageSize: 5 });
   });
 
   it.each([

@@ -1,12 +1,30 @@
 /**
- * The sandbox's deterministic data: one partner, and entries that cover each case the tools
+ * The sandbox's deterministic data: two partners, and entries that cover each case the tools
  * must handle (original first or last, no original, no flavors, flavors not READY, more than a
- * page of flavors, unknown size, a long unicode title).
+ * page of flavors, unknown size, a long unicode title, access control, remote storage, entries
+ * that media.list hides by default).
  */
 
 export const SANDBOX_PARTNER_ID = 976543;
 /** The sandbox partner's admin secret. Tests grep every byte the server writes for it. */
 export const SANDBOX_ADMIN_SECRET = 'sbx-admin-7f3c9a1e5b2d4f60a8c1';
+/** Its user secret: good for session.start of a USER session, never for signing a KS. */
+export const SANDBOX_USER_SECRET = 'sbx-user-2b8d0c6e4a1f3957d2e0';
+
+/** A second partner, for proving that two callers' sessions never see each other's data. */
+export const OTHER_PARTNER_ID = 976544;
+export const OTHER_ADMIN_SECRET = 'sbx-other-9c1e7a3b5d2f4068b1e3';
+
+export interface FixturePartner {
+  id: number;
+  adminSecret: string;
+  userSecret: string;
+}
+
+export const PARTNERS: readonly FixturePartner[] = [
+  { id: SANDBOX_PARTNER_ID, adminSecret: SANDBOX_ADMIN_SECRET, userSecret: SANDBOX_USER_SECRET },
+  { id: OTHER_PARTNER_ID, adminSecret: OTHER_ADMIN_SECRET, userSecret: 'sbx-other-user-51d3a8e2c7b94f06' },
+];
 
 /** KalturaFlavorAssetStatus codes used below. */
 const READY = 2;
@@ -28,9 +46,12 @@ export interface FixtureFlavor {
   width: number;
   height: number;
   tags: string;
+  /** Kaltura keeps this flavor's file only on remote storage: getUrl answers null. */
+  remoteOnly?: boolean;
 }
 
 export interface FixtureEntry {
+  partnerId: number;
   id: string;
   name: string;
   description: string;
@@ -44,6 +65,12 @@ export interface FixtureEntry {
   flavors: FixtureFlavor[];
   /** Kaltura sends no thumbnailUrl for this entry. */
   noThumbnail?: boolean;
+  /** KalturaEntryStatus: 2 READY (the default), 1 PRECONVERT, … */
+  status: number;
+  /** KalturaEntryModerationStatus: 6 AUTO_APPROVED (the default), 1 PENDING_MODERATION, 3 REJECTED. */
+  moderationStatus: number;
+  /** An access-control profile that restricts downloads to sessions allowed to download it. */
+  restricted?: boolean;
 }
 
 const source = (id: string, extra: Partial<FixtureFlavor> = {}): FixtureFlavor => ({
@@ -82,6 +109,7 @@ const entry = (
   flavors: FixtureFlavor[],
   extra: Partial<FixtureEntry> = {},
 ): FixtureEntry => ({
+  partnerId: SANDBOX_PARTNER_ID,
   id,
   name,
   description: `Sandbox entry: ${name}`,
@@ -92,6 +120,8 @@ const entry = (
   plays: 12,
   views: 30,
   flavors,
+  status: 2,
+  moderationStatus: 6,
   ...extra,
 });
 
@@ -148,7 +178,27 @@ export const ENTRIES: FixtureEntry[] = [
   ),
   entry('1_image001', 'Poster image', [], { mediaType: 2, tags: 'sandbox,image', duration: 0 }),
   entry('1_nothumb1', 'No thumbnail yet', [source('1_nothumf1')], { noThumbnail: true }),
+  entry('1_private1', 'Restricted lecture', [source('1_privsrc1'), rendition('1_privf002', 487041)], {
+    restricted: true,
+  }),
+  entry('1_remote01', 'Archived to remote storage', [source('1_remotsrc', { remoteOnly: true })]),
+  entry('1_pending1', 'Still preconverting', [source('1_pendsrc1', { status: QUEUED })], { status: 1 }),
+  entry('1_moderat1', 'Awaiting moderation', [source('1_modersrc')], { moderationStatus: 1 }),
 ];
 
-/** Entries by id. */
-export const ENTRY_BY_ID = new Map(ENTRIES.map((e) => [e.id, e]));
+/** The other partner's entries: none of them is visible to the first partner's sessions. */
+export const OTHER_PARTNER_ENTRIES: FixtureEntry[] = [
+  entry('2_theirs01', 'Their own video', [source('2_theirsf1', { size: 2048 })], { partnerId: OTHER_PARTNER_ID }),
+  entry('2_theirs02', 'Their second video', [source('2_theirsf2', { size: 1024 })], { partnerId: OTHER_PARTNER_ID }),
+];
+
+/** Entries by id, of both partners. */
+export const ENTRY_BY_ID = new Map([...ENTRIES, ...OTHER_PARTNER_ENTRIES].map((e) => [e.id, e]));
+
+/** What media.list shows by default: READY entries not held back by moderation (pending 1, rejected 3). */
+export function listedByDefault(entry: FixtureEntry): boolean {
+  return entry.status === 2 && entry.moderationStatus !== 1 && entry.moderationStatus !== 3;
+}
+
+/** The first partner's entries that media.list shows without a status filter, in list order. */
+export const LISTED_ENTRIES = ENTRIES.filter(listedByDefault);

@@ -94,3 +94,19 @@ function parseV1(decoded: Buffer, secret: string): ParsedKs | undefined {
     privileges: (parts[6] ?? '').split(',').filter(Boolean),
   };
 }
+
+/** The partner id a KS claims, read without any secret (v2: `v2|<pid>|…`; v1: the first info field). */
+export function ksPartnerId(ks: string): number | undefined {
+  const decoded = fromBase64Any(ks);
+  if (!decoded || decoded.length < 4) return undefined;
+  let pid: string | undefined;
+  if (decoded.subarray(0, 3).toString('latin1') === 'v2|') {
+    const second = decoded.indexOf(0x7c, 3);
+    pid = second === -1 ? undefined : decoded.subarray(3, second).toString('latin1');
+  } else {
+    const text = decoded.toString('latin1');
+    const bar = text.indexOf('|');
+    pid = bar === -1 ? undefined : text.slice(bar + 1).split(';')[0];
+  }
+  return pid !== undefined && /^[0-9]+$/.test(pid) ? Number(pid) : undefined;
+}

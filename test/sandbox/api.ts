@@ -1,0 +1,297 @@
+/**
+ * The sandbox's api_v3 actions (media.get, media.list, flavorAsset.list, flavorAsset.getUrl,
+ * session.start) over the fixtures, with Kaltura's checks: KS signature, expiry on Kaltura's
+ * clock, revocation, partner isolation, list defaults, access control, remote-only files.
+ */
+import { signKsV2 } from '../../src/kaltura/ks.js';
+import { checkKs, ksPartnerId, type ParsedKs } from './ks.js';
+import { ENTRY_BY_ID, listedByDefault, PARTNERS, type FixtureEntry, type FixtureFlavor } from './fixtures.js';
+import { Die, errors, kalturaObject, type Json, type Params } from './wire.js';
+
+/** What the actions read of the running sandbox. */
+export interface ApiState {
+  baseUrl(): string;
+  /** Kaltura's clock, unix seconds (the host's, moved by the configured skew). */
+  now(): number;
+  /** Entries added for one run (the bench's big file), on top of the fixtures. */
+  extraEntries: FixtureEntry[];
+  /** Every KS presented or issued so far, and those revoked. */
+  seen: Set<string>;
+  revoked: Set<string>;
+}
+
+const MEDIA_LIST_MAX_IDS = 150;
+const MAX_IN_VALUES = 500;
+
+/** Kaltura's file-name rule (kString::keepOnlyValidUrlChars): anything else becomes `_`. */
+export function keepOnlyValidUrlChars(name: string): string {
+  return name.replace(/[^A-Za-z0-9\-._~!$()*+,;=:@]/g, '_');
+}
+
+function pager(params: Params): { pageSize: number; pageIndex: number } {
+  const p = (params.pager ?? {}) as Params;
+  const size = Number(p.pageSize ?? 30);
+  const index = Number(p.pageIndex ?? 1);
+  return {
+    pageSize: Math.max(0, Math.min(500, Number.isFinite(size) ? size : 30)),
+    pageIndex: Math.max(1, Number.isFinite(index) ? Math.floor(index) : 1),
+  };
+}
+
+function page<T>(items: T[], params: Params): { objects: T[]; totalCount: number } {
+  const { pageSize, pageIndex } = pager(params);
+  const start = (pageIndex - 1) * pageSize;
+  return { objects: items.slice(start, start + pageSize), totalCount: items.length };
+}
+
+const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}_]+\*?/gu) ?? [];
+
+/**
+ * freeText as Kaltura's search engine reads it: whole words of the name, tags, description and
+ * id; every word of a term must match (`abc*` matches a prefix of 3 letters or more); terms
+ * separated by commas are alternatives.
+ */
+function matchesFreeText(entry: FixtureEntry, text: string): boolean {
+  const have = new Set(words(`${entry.name} ${entry.tags.replace(/,/g, ' ')} ${entry.description} ${entry.id}`));
+  const matchesWord = (word: string) =>
+    word.endsWith('*') && word.length > 3
+      ? [...have].some((w) => w.startsWith(word.slice(0, -1)))
+      : have.has(word.replace(/\*$/, ''));
+  return text.split(',').some((term) => {
+    const wanted = words(term);
+    return wanted.length > 0 && wanted.every(matchesWord);
+  });
+}
+
+/** The api_v3 actions over the fixtures and `state`. */
+export function createApi(state: ApiState) {
+  const allEntries = () => [...ENTRY_BY_ID.values(), ...state.extraEntries];
+  const entryById = (id: string) => ENTRY_BY_ID.get(id) ?? state.extraEntries.find((e) => e.id === id);
+  /** The entry, if the session's partner owns it. */
+  const visibleEntry = (id: string, ks: ParsedKs) => {
+    const e = entryById(id);
+    return e && e.partnerId === ks.partnerId ? e : undefined;
+  };
+
+  const entryJson = (e: FixtureEntry): Json => {
+    const base = `${state.baseUrl()}/p/${e.partnerId}/sp/${e.partnerId}00`;
+    return kalturaObject('KalturaMediaEntry', {
+      mediaType: e.mediaType,
+      sourceType: '1',
+      dataUrl: `${base}/playManifest/entryId/${e.id}/format/url/protocol/http`,
+      flavorParamsIds: e.flavors.map((f) => f.flavorParamsId).join(','),
+      plays: e.plays,
+      views: e.views,
+      width: e.flavors[0]?.width ?? 0,
+      height: e.flavors[0]?.height ?? 0,
+      duration: e.duration,
+      msDuration: e.duration * 1000,
+      id: e.id,
+      name: e.name,
+      description: e.description,
+      partnerId: e.partnerId,
+      userId: 'sandbox-owner',
+      tags: e.tags,
+      categories: 'Sandbox',
+      categoriesIds: '101',
+      status: e.status,
+      moderationStatus: e.moderationStatus,
+      type: 1,
+      createdAt: e.createdAt,
+      updatedAt: e.createdAt + 500,
+      downloadUrl: `${base}/playManifest/entryId/${e.id}/format/download/protocol/http/flavorParamIds/0`,
+      thumbnailUrl: e.noThumbnail ? undefined : `${base}/thumbnail/entry_id/${e.id}/version/100002`,
+      accessControlId: e.restricted ? 7001 : 7000,
+      version: 0,
+    });
+  };
+
+  const flavorJson = (e: FixtureEntry, f: FixtureFlavor): Json =>
+    kalturaObject('KalturaFlavorAsset', {
+      flavorParamsId: f.flavorParamsId,
+      width: f.width,
+      height: f.height,
+      bitrate: f.bitrate,
+      frameRate: 29.97,
+      isOriginal: f.isOriginal,
+      isWeb: f.tags.includes('web'),
+      containerFormat: 'isom',
+      videoCodecId: e.mediaType === 5 ? '' : 'avc1',
+      status: f.status,
+      language: 'Undefined',
+      isDefault: false,
+      id: f.id,
+      entryId: e.id,
+      partnerId: e.partnerId,
+      version: '1',
+      size: f.size,
+      tags: f.tags,
+      fileExt: f.fileExt,
+      createdAt: e.createdAt + 10,
+      updatedAt: e.createdAt + 90,
+      description: '',
+      sizeInBytes: f.size ? f.size * 1024 : 0,
+    });
+
+  /** A time-limited URL token, as a delivery profile's KS tokenizer adds one. */
+  const urlToken = (e: FixtureEntry) =>
+    signKsV2({
+      adminSecret: partnerOf(e.partnerId)!.adminSecret,
+      partnerId: e.partnerId,
+      userId: '',
+      type: 0,
+      privileges: `disableentitlementforentry:${e.id},sview:${e.id}`,
+      expiresAt: state.now() + 600,
+    });
+
+  /** The session of a request: verified with its partner's admin secret, on Kaltura's clock. */
+  const requireKs = (service: string, action: string, params: Params): ParsedKs => {
+    const ks = typeof params.ks === 'string' ? params.ks : '';
+    if (!ks) throw errors.forbidden(service, action);
+    const partner = partnerOf(ksPartnerId(ks));
+    if (!partner) throw errors.invalidKs(ks);
+    const check = checkKs(ks, partner.adminSecret, state.now());
+    if (!check.ok) throw errors.invalidKs(check.reason === 'EXPIRED' ? 'EXPIRED' : ks);
+    if (state.revoked.has(ks)) throw errors.invalidKs('LOGOUT');
+    state.seen.add(ks);
+    return check.ks;
+  };
+
+  const startSession = (params: Params): string => {
+    const partner = partnerOf(Number(params.partnerId));
+    if (!partner) throw errors.partnerBlocked();
+    const secret = String(params.secret ?? '');
+    const type = Number(params.type ?? 0);
+    const accepted = type >= 2 ? [partner.adminSecret] : [partner.adminSecret, partner.userSecret];
+    if (!accepted.includes(secret)) throw errors.startSession(String(partner.id));
+    const ks = signKsV2({
+      adminSecret: partner.adminSecret,
+      partnerId: partner.id,
+      userId: String(params.userId ?? ''),
+      type,
+      privileges: String(params.privileges ?? ''),
+      expiresAt: state.now() + Math.min(Number(params.expiry ?? 86400), 86400),
+    });
+    state.seen.add(ks);
+    return ks;
+  };
+
+  const listMedia = (params: Params, ks: ParsedKs): Json => {
+    const filter = (params.filter ?? {}) as Params;
+    const text = typeof filter.freeText === 'string' ? filter.freeText : '';
+    const type = filter.mediaTypeEqual === undefined ? undefined : Number(filter.mediaTypeEqual);
+    const statuses = typeof filter.statusIn === 'string' ? filter.statusIn.split(',').map(Number) : undefined;
+    const ids =
+      typeof filter.idIn === 'string' ? filter.idIn.split(',').filter(Boolean).slice(0, MEDIA_LIST_MAX_IDS) : undefined;
+    const matches = allEntries().filter(
+      (e) =>
+        e.partnerId === ks.partnerId &&
+        // Without a status filter Kaltura lists READY, moderation-approved entries only.
+        (statuses ? statuses.includes(e.status) : listedByDefault(e)) &&
+        (!ids || ids.includes(e.id)) &&
+        (!text || matchesFreeText(e, text)) &&
+        (type === undefined || e.mediaType === type),
+    );
+    const result = page(matches, params);
+    return kalturaObject('KalturaMediaListResponse', {
+      objects: result.objects.map(entryJson),
+      totalCount: result.totalCount,
+    });
+  };
+
+  const listFlavors = (params: Params, ks: ParsedKs): Json => {
+    const filter = (params.filter ?? {}) as Params;
+    const idsText =
+      typeof filter.entryIdEqual === 'string' && filter.entryIdEqual !== ''
+        ? filter.entryIdEqual
+        : typeof filter.entryIdIn === 'string' && filter.entryIdIn !== ''
+          ? filter.entryIdIn
+          : undefined;
+    if (idsText === undefined) throw errors.entryFilterNull();
+    const ids = idsText.split(',').filter(Boolean).slice(0, MAX_IN_VALUES);
+    let pairs = ids.flatMap((id) => {
+      const e = visibleEntry(id, ks);
+      return e ? e.flavors.map((f) => ({ e, f })) : [];
+    });
+    if (typeof filter.statusIn === 'string') {
+      const statuses = filter.statusIn.split(',').map(Number);
+      pairs = pairs.filter(({ f }) => statuses.includes(f.status));
+    }
+    if (filter.flavorParamsIdEqual !== undefined) {
+      pairs = pairs.filter(({ f }) => f.flavorParamsId === Number(filter.flavorParamsIdEqual));
+    }
+    if (filter.orderBy === '-size' || filter.orderBy === '+size') {
+      const sign = filter.orderBy === '-size' ? -1 : 1;
+      pairs = [...pairs].sort((a, b) => sign * ((a.f.size ?? 0) - (b.f.size ?? 0)));
+    }
+    const result = page(pairs, params);
+    return kalturaObject('KalturaFlavorAssetListResponse', {
+      objects: result.objects.map(({ e, f }) => flavorJson(e, f)),
+      totalCount: result.totalCount,
+    });
+  };
+
+  const flavorUrl = (params: Params, ks: ParsedKs): Json => {
+    const id = typeof params.id === 'string' ? params.id : '';
+    const found = findFlavor(id);
+    if (!found || found.entry.partnerId !== ks.partnerId) throw errors.flavorNotFound(id);
+    const { entry: e, flavor: f } = found;
+    if (f.status !== 2 && f.status !== 9) throw errors.notReady();
+    // Access control (download context): ADMIN sessions and download:* / download:<entry> pass.
+    const mayDownload =
+      ks.type >= 2 || ks.privileges.includes('download:*') || ks.privileges.includes(`download:${e.id}`);
+    if (e.restricted && !mayDownload) throw new Die(3, 'entry restricted due to access-control');
+    // No delivery profile serves a file kept only on remote storage.
+    if (f.remoteOnly) return null;
+    const options = (params.options ?? {}) as Params;
+    const ext = f.fileExt ?? 'mp4';
+    // options.fileName goes into the URL exactly as given; only the default name is cleaned.
+    const fileName =
+      typeof options.fileName === 'string' && options.fileName
+        ? options.fileName
+        : `${keepOnlyValidUrlChars(`${e.name} (${f.paramsName})`)}.${ext}`;
+    return (
+      `${state.baseUrl()}/p/${e.partnerId}/sp/${e.partnerId}00/serveFlavor/entryId/${e.id}/v/1/flavorId/${f.id}` +
+      `/fileName/${fileName}/ks/${urlToken(e)}/name/a.${ext}`
+    );
+  };
+
+  const findFlavor = (id: string) => {
+    for (const entry of allEntries()) {
+      const flavor = entry.flavors.find((x) => x.id === id);
+      if (flavor) return { entry, flavor };
+    }
+    return undefined;
+  };
+
+  /** Runs one action; throws an ApiError (its slot's answer) or a Die (the whole HTTP answer's). */
+  const dispatch = (service: string, action: string, params: Params): Json => {
+    if (service === 'session' && action === 'start') return startSession(params);
+    if (!['media', 'flavorasset', 'session'].includes(service)) throw errors.noService(service);
+    const ks = requireKs(service, action, params);
+    switch (`${service}.${action}`) {
+      case 'media.get': {
+        const id = params.entryId;
+        if (typeof id !== 'string' || id === '') throw errors.missing('entryId');
+        const e = visibleEntry(id, ks);
+        if (!e) throw errors.entryNotFound(id);
+        return entryJson(e);
+      }
+      case 'media.list':
+        return listMedia(params, ks);
+      case 'flavorasset.list':
+        return listFlavors(params, ks);
+      case 'flavorasset.geturl':
+        return flavorUrl(params, ks);
+      default:
+        throw errors.noAction(action, service);
+    }
+  };
+
+  return { dispatch, findFlavor, entryById };
+}
+
+/** A partner of the sandbox, by id. */
+export function partnerOf(id: number | undefined) {
+  return PARTNERS.find((p) => p.id === id);
+}
