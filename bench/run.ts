@@ -51,10 +51,10 @@ async function strategies(sandbox: Sandbox) {
   const results = new Map<string, { fast: number[]; slow: number[]; fastReq: number; slowReq: number }>();
   for (const [name] of cases) results.set(name, { fast: [], slow: [], fastReq: 0, slowReq: 0 });
   for (let i = 0; i < SAMPLES; i += 1) {
-    roundTrips.push((await timed((stats) => manager.forCall(stats).call(mediaGetRequest('1_demo0001')))).ms);
+    roundTrips.push((await timed((stats) => manager.forCall({ stats }).call(mediaGetRequest('1_demo0001')))).ms);
     for (const [name, request] of cases) {
       const r = results.get(name)!;
-      const run = (s: DownloadStrategy) => timed((stats) => answerWith(s, manager.forCall(stats), request));
+      const run = (s: DownloadStrategy) => timed((stats) => answerWith(s, manager.forCall({ stats }), request));
       const fast = await run(findDownloadUrl);
       const slow = await run(getDownloadUrlSequential);
       r.fast.push(fast.ms);
@@ -116,15 +116,7 @@ function rssMb(pid: number): number {
 
 /** The built server under load: 200 concurrent calls, then 5,000 sequential ones. */
 async function load(sandbox: Sandbox) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [SERVER_ENTRY],
-    env: sandboxEnv(sandbox.url),
-    stderr: 'ignore',
-  });
-  const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(transport);
-  const pid = transport.pid!;
+  const { client, pid } = await connect(sandbox);
   const call = (entry_id: string) => client.callTool({ name: 'get_download_url', arguments: { entry_id } });
   await call('1_demo0001'); // warm up: loads kaltura-client, signs the session
   const rssIdle = rssMb(pid);
@@ -155,6 +147,52 @@ async function load(sandbox: Sandbox) {
   return { rssIdle, rssAfterConcurrent, rssSeries, concurrentRatio: concurrentMs / median(oneCall), wrong };
 }
 
+/** A stdio client of the built server against the sandbox. */
+async function connect(sandbox: Sandbox, env: Record<string, string> = {}) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [SERVER_ENTRY],
+    env: sandboxEnv(sandbox.url, env),
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(transport);
+  return { client, pid: transport.pid! };
+}
+
+/**
+ * A fast call behind 32 cancelled slow ones, as a ratio to the same call unloaded: with the
+ * slots freed on cancellation it waits for nothing. Also the tools/list payload.
+ */
+async function cancellation(sandbox: Sandbox) {
+  const { client } = await connect(sandbox, { KALTURA_REQUEST_TIMEOUT_MS: '60000' });
+  const payload = JSON.stringify(await client.listTools()).length;
+  const call = (entry_id: string, signal?: AbortSignal) =>
+    client.callTool({ name: 'get_download_url', arguments: { entry_id } }, undefined, { signal });
+  const timedCall = async () => {
+    const started = performance.now();
+    await call('1_demo0001');
+    return performance.now() - started;
+  };
+  await call('1_demo0001');
+  const unloaded: number[] = [];
+  const behind: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    unloaded.push(await timedCall());
+    sandbox.clearLog();
+    sandbox.setFault({ kind: 'hang', match: '1_origlast' });
+    const controllers = Array.from({ length: 32 }, () => new AbortController());
+    const slow = controllers.map((c) => call('1_origlast', c.signal).catch(() => undefined));
+    while (sandbox.log.length < 32) await new Promise((r) => setTimeout(r, 5));
+    for (const c of controllers) c.abort();
+    await Promise.all(slow);
+    behind.push(await timedCall());
+    sandbox.setFault(undefined);
+  }
+  await client.close();
+  return { ratio: median(behind) / median(unloaded), payload };
+}
+
 const sandbox = await startSandbox({ latencyMs: LATENCY_MS });
 try {
   console.log(`kaltura-mcp benchmark — sandbox latency ${LATENCY_MS} ms per request, ${SAMPLES} samples, medians\n`);
@@ -166,6 +204,9 @@ try {
   console.log(`\nsession.start requests during all of the above: ${sessionStarts}`);
   console.log(`cold start, spawn to initialize answer: ${fmt(await coldStart())}x bare \`node -e 0\``);
   sandbox.setLatency(LATENCY_MS);
+  const c = await cancellation(sandbox);
+  console.log(`a call behind 32 cancelled slow calls: ${fmt(c.ratio)}x the same call unloaded`);
+  console.log(`tools/list payload: ${c.payload} bytes`);
   const l = await load(sandbox);
   console.log(`200 concurrent calls: wall time ${fmt(l.concurrentRatio)}x one call; wrong answers: ${l.wrong}`);
   console.log(

@@ -5,7 +5,7 @@
  */
 import { loadDotEnv, serverDirectory } from './env-file.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
-import { createLogger, isDebug } from './logging.js';
+import { createLogger, isDebug, serveMcpLogging } from './logging.js';
 import { Redactor } from './redact.js';
 import { createServer } from './server.js';
 import { Slots } from './slots.js';
@@ -35,7 +35,8 @@ async function main(): Promise<void> {
 
   const manager = new KalturaClientManager({ env: process.env, log: logger, masker: redactor });
   const slots = new Slots(MAX_CONCURRENT_CALLS);
-  const server = createServer(ALL_TOOLS, { door: (stats) => manager.forCall(stats), logger, slots });
+  const server = createServer(ALL_TOOLS, { door: (scope) => manager.forCall(scope), logger, slots });
+  serveMcpLogging(server, logger);
   await serveStdio(server, logger, slots);
   logger.info('kaltura-mcp ready on stdio', { dotEnv: dotEnvFile ? 'loaded' : 'none' });
 }

@@ -3,5 +3,10 @@
  */
 import pkg from '../package.json' with { type: 'json' };
 
-/** The server's name and version as announced at initialize. */
-export const SERVER_INFO = { name: pkg.name, version: pkg.version } as const;
+/** The server as announced at initialize. */
+export const SERVER_INFO = {
+  name: pkg.name,
+  title: 'Kaltura',
+  version: pkg.version,
+  description: pkg.description,
+};

@@ -2,44 +2,74 @@
  * createServer(): the MCP server with its tools, nothing else (the transport is chosen in
  * index.ts). It lists and calls tools through the tool definitions, so every call takes the
  * same path: arguments checked against the tool's schema, the answer, its result, its log line.
+ * Protocol errors (an unknown tool, malformed params) are JSON-RPC errors, as the spec says.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-  type CallToolResult,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { LazyAjvValidator } from './json-schema-validator.js';
 import { SERVER_INFO } from './package-info.js';
+import { invalidParams, ProtocolError } from './protocol-error.js';
 import { parseArguments, toolListing, type AnyTool } from './tools/tool.js';
 import { logToolCall, runToolCall, toToolResult, type ToolDeps } from './tools/tool-call.js';
+
+/** What an agent should know before its first call, in a few lines. */
+export const INSTRUCTIONS = [
+  'Kaltura media: find entries, see their flavors (renditions), get download and thumbnail URLs.',
+  "Workflow: list_media_entries (search_text, media_type) finds entry ids and shows each entry's flavors; get_media_entry shows one entry; get_download_url gives the URL of the original (or a chosen flavor_id).",
+  'Only READY flavors can be downloaded; a flavor still converting answers an error naming its status: try later or choose another.',
+  'Download and thumbnail URLs are credentials (they may carry an access token): do not post them publicly.',
+  'Errors are JSON with "error" (what happened and what to do) and "errorType": INVALID_KS means the session key was refused, ENTRY_ID_NOT_FOUND a wrong id, ACCESS_CONTROL_RESTRICTED a session without download rights, TIMEOUT/NETWORK_ERROR a Kaltura outage.',
+].join('\n');
 
 /** Builds the MCP server for `tools`; every call reaches Kaltura and the slots through `deps`. */
 export function createServer(tools: readonly AnyTool[], deps: ToolDeps): Server {
   const server = new Server(SERVER_INFO, {
-    capabilities: { tools: { listChanged: true } },
+    capabilities: { tools: {} },
+    instructions: INSTRUCTIONS,
     jsonSchemaValidator: new LazyAjvValidator(),
   });
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   // JSON Schemas are made at the first tools/list, off the start-up path.
   let listing: Tool[] | undefined;
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: (listing ??= tools.map(toolListing)) }));
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
-    const tool = byName.get(request.params.name);
-    if (!tool) {
-      return {
-        content: [{ type: 'text', text: `MCP error -32602: Tool ${request.params.name} not found` }],
-        isError: true,
-      };
+  // The tool methods are served by the fallback handler, which receives each request as sent:
+  // the SDK's own handling would answer malformed params with a raw schema dump.
+  server.fallbackRequestHandler = async (request, extra) => {
+    if (request.method === 'tools/list') {
+      const cursor = (request.params as { cursor?: unknown } | undefined)?.cursor;
+      if (cursor !== undefined && typeof cursor !== 'string') {
+        throw invalidParams('Invalid params for tools/list: "cursor" must be a string');
+      }
+      // One page holds every tool: a cursor can only be one this server never gave.
+      if (cursor !== undefined) throw invalidParams('Invalid params for tools/list: unknown cursor');
+      return { tools: (listing ??= tools.map(toolListing)) };
     }
-    return toToolResult(await callTool(tool, request.params.arguments, deps));
-  });
+    if (request.method !== 'tools/call') throw new ProtocolError(ErrorCode.MethodNotFound, 'Method not found');
+    const { name, args } = callParams(request.params);
+    const tool = byName.get(name);
+    if (!tool)
+      throw invalidParams(`Unknown tool: ${name.slice(0, 100)}; the tools are ${[...byName.keys()].join(', ')}`);
+    return toToolResult(await callTool(tool, args, deps, extra.signal));
+  };
   return server;
 }
 
+/** tools/call's params, or a JSON-RPC -32602 that says what is wrong with them. */
+function callParams(params: unknown): { name: string; args: unknown } {
+  if (!params || typeof params !== 'object' || Array.isArray(params)) {
+    throw invalidParams('Invalid params for tools/call: params must be an object with "name"');
+  }
+  const { name, arguments: args } = params as { name?: unknown; arguments?: unknown };
+  if (typeof name !== 'string' || name === '') {
+    throw invalidParams('Invalid params for tools/call: "name" must be the name of a tool');
+  }
+  if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
+    throw invalidParams('Invalid params for tools/call: "arguments" must be an object');
+  }
+  return { name, args };
+}
+
 /** One call of `tool`: its arguments checked (a broken rule answers at once), then its work. */
-async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps) {
+async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps, signal: AbortSignal) {
   const started = performance.now();
   const parsed = parseArguments(tool, rawArgs);
   if (!parsed.ok) {
@@ -48,5 +78,5 @@ async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps) {
   }
   const { args } = parsed;
   const call = { tool: tool.name, operation: tool.operation, context: tool.errorContext(args) };
-  return runToolCall(deps, call, (door) => tool.run(door, args));
+  return runToolCall(deps, call, (door) => tool.run(door, args), signal);
 }

@@ -1,13 +1,20 @@
 /**
- * A counting semaphore: at most `size` tasks run at once; the others wait, in arrival order.
+ * A counting semaphore: at most `size` tasks run at once; the others wait, in arrival order. A
+ * task whose signal aborts leaves at once: taken out of the queue if it was waiting, its slot
+ * given to the next task if it was running (its own work is expected to stop on the signal).
  */
+
+/** A task given up on: its signal aborted while it waited or ran. */
+export class Abandoned extends Error {
+  override readonly name = 'Abandoned';
+}
+
 export class Slots {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
+  private readonly idleWaiters: Array<() => void> = [];
 
   constructor(private readonly size: number) {}
-
-  private readonly idleWaiters: Array<() => void> = [];
 
   /** Tasks running or waiting. */
   get pending(): number {
@@ -26,16 +33,53 @@ export class Slots {
     });
   }
 
-  /** Runs `task` when a slot is free; the slot is released however the task ends. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  /**
+   * Runs `task` when a slot is free; the slot is released however the task ends, or as soon as
+   * `signal` aborts (then the promise rejects with {@link Abandoned}).
+   */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw new Abandoned('abandoned before it started');
+    if (this.active >= this.size) await this.waitForSlot(signal);
     this.active += 1;
-    try {
-      return await task();
-    } finally {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       this.active -= 1;
       this.waiting.shift()?.();
       if (this.pending === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    };
+    try {
+      if (!signal) return await task();
+      return await new Promise<T>((resolve, reject) => {
+        const onAbort = () => {
+          release();
+          reject(new Abandoned('abandoned while running'));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        task()
+          .then(resolve, reject)
+          .finally(() => signal.removeEventListener('abort', onAbort));
+      });
+    } finally {
+      release();
     }
+  }
+
+  private waitForSlot(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.waiting.indexOf(wake);
+        if (at !== -1) this.waiting.splice(at, 1);
+        if (this.pending === 0) for (const idle of this.idleWaiters.splice(0)) idle();
+        reject(new Abandoned('abandoned while waiting'));
+      };
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.waiting.push(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 }

@@ -36,7 +36,7 @@ describe('tool listing', () => {
     const { tools } = await server.client.listTools();
     const tool = tools.find((t) => t.name === TOOL);
     expect(tool).toBeDefined();
-    expect(tool!.description).toBe(ORIGINAL_DESCRIPTION);
+    expect(tool!.description!.startsWith(ORIGINAL_DESCRIPTION)).toBe(true);
     expect(tool!.inputSchema.required).toEqual(['entry_id']);
     expect(tool!.inputSchema.properties).toMatchObject({
       entry_id: { type: 'string', description: "Video to download (format: '1_abc123')" },

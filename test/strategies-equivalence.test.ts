@@ -54,7 +54,7 @@ function comparable(answer: Answer<DownloadInfo>): unknown {
 
 async function run(strategy: DownloadStrategy, request: DownloadRequest) {
   const stats: RequestStats = { requests: 0 };
-  const answer = await answerWith(strategy, manager.forCall(stats), request);
+  const answer = await answerWith(strategy, manager.forCall({ stats }), request);
   return { answer: comparable(answer), requests: stats.requests };
 }
 

@@ -17,6 +17,16 @@ export interface RequestStats {
   requests: number;
 }
 
+/** What one tool call's door is bound to. */
+export interface CallScope {
+  /** Counts the call's HTTP requests. */
+  stats?: RequestStats;
+  /** Aborts the call's requests when the client cancels it. */
+  signal?: AbortSignal;
+}
+
+type BoundCall = CallScope & { stats: RequestStats };
+
 /** The door to Kaltura as a tool sees it: one request, or several in one round trip. */
 export interface KalturaDoor {
   call(request: KalturaRequest): Promise<unknown>;
@@ -76,30 +86,31 @@ export class KalturaClientManager {
     return this.config;
   }
 
-  /** A door for one tool call, counting its requests into `stats`. */
-  forCall(stats: RequestStats = { requests: 0 }): KalturaDoor {
+  /** A door for one tool call: its requests counted into `scope.stats`, cancelled by `scope.signal`. */
+  forCall(scope: CallScope = {}): KalturaDoor {
+    const call = { stats: scope.stats ?? { requests: 0 }, signal: scope.signal };
     return {
-      call: (request) => this.call(request, stats),
-      multi: (requests) => this.multi(requests, stats),
+      call: (request) => this.call(request, call),
+      multi: (requests) => this.multi(requests, call),
     };
   }
 
-  private async call(build: KalturaRequest, stats: RequestStats): Promise<unknown> {
+  private async call(build: KalturaRequest, scope: BoundCall): Promise<unknown> {
     return this.withSession(async (ks) => {
       const connection = await this.connect();
       const request = build(connection.lib);
-      stats.requests += 1;
-      return connection.send(request, ks, `${request.service}.${request.action}`);
+      scope.stats.requests += 1;
+      return connection.send(request, ks, `${request.service}.${request.action}`, scope.signal);
     });
   }
 
-  private async multi(builds: KalturaRequest[], stats: RequestStats): Promise<MultiResult[]> {
+  private async multi(builds: KalturaRequest[], scope: BoundCall): Promise<MultiResult[]> {
     return this.withSession(
       async (ks) => {
         const connection = await this.connect();
         const requests = builds.map((build) => build(connection.lib));
-        stats.requests += 1;
-        const raw = await connection.send(connection.multiRequest(requests), ks, 'multirequest');
+        scope.stats.requests += 1;
+        const raw = await connection.send(connection.multiRequest(requests), ks, 'multirequest', scope.signal);
         if (!Array.isArray(raw) || raw.length !== requests.length) {
           throw invalidResponse('the multirequest answer is not one result per request');
         }

@@ -29,13 +29,14 @@ import { entryIdSchema, flavorIdSchema } from './arguments.js';
 import { defineTool, READ_ONLY } from './tool.js';
 import { failure, type Answer, type Failure } from './tool-call.js';
 
-/** The original's description, word for word. */
-const DESCRIPTION =
+/** The original's description, word for word, then what it left unsaid. */
+export const ORIGINAL_DESCRIPTION =
   "Get direct DOWNLOAD link for video files. USE WHEN: User needs to download/save video locally, export for editing, backup content, share downloadable link. RETURNS: Time-limited secure URL for downloading. EXAMPLE: 'Download video 1_abc123', 'Get mp4 file for editing'. Different from streaming - this is for saving files.";
+const DESCRIPTION = `${ORIGINAL_DESCRIPTION} Serves audio entries too. The URL expires when Kaltura's delivery adds an access token (the account sets how long); treat it as a credential. A flavor not yet READY answers an error naming its status: choose another, or try later.`;
 
 const FILE_NAME_RULE = 'Invalid file name: use 1 to 200 characters, without slashes, backslashes or control characters';
 
-const input = z.object({
+const input = z.strictObject({
   entry_id: entryIdSchema.describe("Video to download (format: '1_abc123')"),
   flavor_id: flavorIdSchema
     .optional()

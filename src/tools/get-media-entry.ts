@@ -21,7 +21,7 @@ import type { Answer } from './tool-call.js';
 const DESCRIPTION =
   "Get complete metadata for a single video/media file. USE WHEN: You have a specific entry_id and need full details (title, description, duration, tags, thumbnail, status). RETURNS: Complete media metadata including URLs, dimensions, creation date. EXAMPLE: After search finds entry_id='1_abc123', use this to get full video details. Also lists all of the entry's flavors (renditions): flavorId, format, bitrate, size, dimensions and status, for get_download_url's flavor_id.";
 
-const input = z.object({
+const input = z.strictObject({
   entry_id: entryIdSchema.describe("The media entry ID (format: '1_abc123' or '0_xyz789')"),
 });
 

@@ -9,15 +9,15 @@ import { entryIdSchema } from './arguments.js';
 import { defineTool, READ_ONLY } from './tool.js';
 import { failure, type Answer } from './tool-call.js';
 
-/** The original's description, word for word. */
+/** The original's description, word for word, then what it left unsaid. */
 const DESCRIPTION =
-  "Get video THUMBNAIL/POSTER image. USE WHEN: Displaying video previews, creating galleries, showing video cards, generating custom thumbnails. RETURNS: Image URL with your specified size. EXAMPLES: 'Get thumbnail for video 1_abc123', 'Create 400x300 preview image', 'Get frame from 30 seconds in'. Can capture any frame from video.";
+  "Get video THUMBNAIL/POSTER image. USE WHEN: Displaying video previews, creating galleries, showing video cards, generating custom thumbnails. RETURNS: Image URL with your specified size. EXAMPLES: 'Get thumbnail for video 1_abc123', 'Create 400x300 preview image', 'Get frame from 30 seconds in'. Can capture any frame from video. Audio and image entries get their thumbnail sized, without a frame (second is null).";
 
 const MAX_DIMENSION = 4096;
 const INVALID_DIMENSIONS = `Invalid dimensions: width and height must be between 1 and ${MAX_DIMENSION}`;
 const dimension = z.number().int().min(1, INVALID_DIMENSIONS).max(MAX_DIMENSION, INVALID_DIMENSIONS);
 
-const input = z.object({
+const input = z.strictObject({
   entry_id: entryIdSchema.describe("Video to get thumbnail from (format: '1_abc123')"),
   width: dimension.default(120).describe('Thumbnail width in pixels (default: 120)'),
   height: dimension.default(90).describe('Thumbnail height in pixels (default: 90)'),

@@ -26,7 +26,7 @@ const DESCRIPTION =
 /** Longest search text accepted; Kaltura's free-text search needs no more. */
 const MAX_SEARCH_TEXT = 1000;
 
-const input = z.object({
+const input = z.strictObject({
   search_text: z
     .string()
     .max(MAX_SEARCH_TEXT, `Invalid search_text: at most ${MAX_SEARCH_TEXT} characters`)

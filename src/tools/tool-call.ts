@@ -3,16 +3,13 @@
  * original words it), the MCP result that carries it, and its log line.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { KalturaDoor, RequestStats } from '../kaltura/client-manager.js';
+import type { CallScope, KalturaDoor, RequestStats } from '../kaltura/client-manager.js';
 import { FailureCode, KalturaError } from '../kaltura/errors.js';
 import type { Logger } from '../logging.js';
 import type { Slots } from '../slots.js';
 
-/**
- * How a failure's text is laid out: the original used json.dumps both with and without indent;
- * a malformed call is answered with its error text alone, as the MCP SDK words it.
- */
-type ErrorLayout = 'indented' | 'compact' | 'text';
+/** How a failure's JSON text is laid out: the original used json.dumps both with and without indent. */
+type ErrorLayout = 'indented' | 'compact';
 
 /** The JSON object a failure answers with: always an `error` text, sometimes more fields. */
 interface ErrorPayload {
@@ -66,15 +63,14 @@ export function toToolResult(answer: Answer<Record<string, unknown>>): CallToolR
   if (answer.ok) {
     return { content: [{ type: 'text', text: JSON.stringify(answer.data, null, 2) }], structuredContent: answer.data };
   }
-  const { layout, error } = answer;
-  const text = layout === 'text' ? error.error : layout === 'indented' ? pythonJson(error, 2) : pythonJson(error);
+  const text = answer.layout === 'indented' ? pythonJson(answer.error, 2) : pythonJson(answer.error);
   return { content: [{ type: 'text', text }], isError: true };
 }
 
 /** What the tools need from the server. */
 export interface ToolDeps {
-  /** A door to Kaltura for one call, counting its requests. */
-  door(stats: RequestStats): KalturaDoor;
+  /** A door to Kaltura for one call, counting its requests, cancelled with it. */
+  door(scope: CallScope): KalturaDoor;
   logger: Logger;
   /** Bounds the calls at work at once (the rest queue before allocating anything). */
   slots: Slots;
@@ -91,20 +87,25 @@ interface CallInfo {
 
 /**
  * Runs `work` for one call through the server's slots, never throwing: a Kaltura failure becomes
- * the error shape; anything else is a bug, logged and answered as INTERNAL_ERROR.
+ * the error shape; anything else is a bug, logged and answered as INTERNAL_ERROR. When `signal`
+ * aborts (the client cancelled the call) the slot is freed at once, the Kaltura request is
+ * aborted, and the answer (which nobody will read) says CANCELLED.
  */
 export async function runToolCall<T>(
   deps: ToolDeps,
   call: CallInfo,
   work: (door: KalturaDoor) => Promise<Answer<T>>,
+  signal?: AbortSignal,
 ): Promise<Answer<T>> {
   const stats: RequestStats = { requests: 0 };
   const started = performance.now();
   let answer: Answer<T>;
   try {
-    answer = await deps.slots.run(() => work(deps.door(stats)));
+    answer = await deps.slots.run(() => work(deps.door({ stats, signal })), signal);
   } catch (error) {
-    answer = unexpectedFailure(deps.logger, call, error);
+    answer = signal?.aborted
+      ? errorShape(call.operation, call.context, { code: FailureCode.CANCELLED, message: 'the call was cancelled' })
+      : unexpectedFailure(deps.logger, call, error);
   }
   logToolCall(deps.logger, call.tool, started, stats, answer);
   return answer;
@@ -133,6 +134,12 @@ export function logToolCall(
     tool,
     ms: Math.round(performance.now() - started),
     kalturaRequests: stats.requests,
-    outcome: answer.ok ? 'ok' : String(answer.error.errorType ?? 'error'),
+    outcome: answer.ok ? 'ok' : outcomeOf(answer.error),
   });
+}
+
+/** A failure's outcome in the log: its error type, `cancelled`, or plain `error`. */
+function outcomeOf(error: ErrorPayload): string {
+  if (error.errorType === FailureCode.CANCELLED) return 'cancelled';
+  return typeof error.errorType === 'string' ? error.errorType : 'error';
 }

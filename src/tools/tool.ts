@@ -57,7 +57,23 @@ export function toolListing(tool: AnyTool): Tool {
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'draft-7', io }) as Record<string, unknown>;
+  return dropSafeIntegerBounds(z.toJSONSchema(schema, { target: 'draft-7', io })) as Record<string, unknown>;
+}
+
+/**
+ * zod gives every integer the bounds of a safe integer; where those are all it has, they say
+ * nothing to a client but "the limits are somewhere else". Only real bounds stay.
+ */
+function dropSafeIntegerBounds(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(dropSafeIntegerBounds);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'maximum' && value === Number.MAX_SAFE_INTEGER) continue;
+    if (key === 'minimum' && value === Number.MIN_SAFE_INTEGER) continue;
+    out[key] = dropSafeIntegerBounds(value);
+  }
+  return out;
 }
 
 /**
@@ -73,16 +89,55 @@ export function parseArguments(tool: AnyTool, args: unknown): { ok: true; args: 
   const issues = parsed.error.issues;
   const malformed = issues.filter((issue) => !RULE_ISSUES.has(issue.code));
   if (malformed.length === 0) return failure({ error: issues[0]!.message });
-  const detail = malformed.map((i) => (i.path.length ? `${i.message} at ${dotPath(i.path)}` : i.message)).join('\n');
-  return failure(
-    { error: `MCP error -32602: Input validation error: Invalid arguments for tool ${tool.name}: ${detail}` },
-    'text',
+  const accepted = acceptedArguments(tool);
+  const problems = malformed.map((issue) => describeIssue(issue, Object.keys(accepted)));
+  const list = Object.entries(accepted)
+    .map(([name, required]) => (required ? `${name} (required)` : name))
+    .join(', ');
+  return failure({
+    error: `Input validation error: Invalid arguments for tool ${tool.name}: ${problems.join('; ')}. The accepted arguments are: ${list}.`,
+    errorType: 'INVALID_ARGUMENTS',
+  });
+}
+
+/** The tool's argument names, each with whether it is required. */
+function acceptedArguments(tool: AnyTool): Record<string, boolean> {
+  const schema = jsonSchema(tool.input, 'input') as { properties?: object; required?: string[] };
+  return Object.fromEntries(
+    Object.keys(schema.properties ?? {}).map((name) => [name, schema.required?.includes(name) ?? false]),
   );
 }
 
-function dotPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, segment, index) => {
-    if (index === 0) return String(segment);
-    return typeof segment === 'number' ? `${acc}[${segment}]` : `${acc}.${String(segment)}`;
-  }, '');
+function describeIssue(issue: z.core.$ZodIssue, accepted: string[]): string {
+  const where = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys
+      .map((key) => {
+        const near = accepted.find((name) => similar(name, key));
+        return `unknown argument "${key}"${near ? ` (did you mean "${near}"?)` : ''}`;
+      })
+      .join('; ');
+  }
+  if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) return `${where} is required`;
+  const message = issue.message.replace(/^Invalid (input|option): /, '');
+  return where ? `${where}: ${message}` : message;
+}
+
+/** Two names that differ only in case, separators, or a letter or two: a likely misspelling. */
+function similar(a: string, b: string): boolean {
+  const x = a.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const y = b.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return x === y || (Math.abs(x.length - y.length) <= 2 && editDistance(x, y) <= 2);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
