@@ -4,7 +4,9 @@
  * fixed latency to every answer, so one HTTP request costs about one "round trip".
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { KalturaClientManager, type RequestStats } from '../src/kaltura/client-manager.js';
@@ -14,6 +16,7 @@ import { Redactor } from '../src/redact.js';
 import { findDownloadUrl, type DownloadRequest } from '../src/tools/get-download-url.js';
 import { answerWith, type DownloadStrategy } from '../test/helpers/download-strategies.js';
 import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
+import { manyEntries, sizedEntry } from '../test/sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from '../test/sandbox/server.js';
 import { getDownloadUrlSequential } from '../test/strategies/sequential.js';
 
@@ -193,7 +196,59 @@ async function cancellation(sandbox: Sandbox) {
   return { ratio: median(behind) / median(unloaded), payload };
 }
 
-const sandbox = await startSandbox({ latencyMs: LATENCY_MS });
+/** Kaltura HTTP requests for one get_download_urls call of 50 entries with 10 flavors each. */
+async function batch(sandbox: Sandbox) {
+  const { client } = await connect(sandbox);
+  sandbox.clearLog();
+  const result = await client.callTool({
+    name: 'get_download_urls',
+    arguments: { entry_ids: BATCH.map((e) => e.id), max_height: 720 },
+  });
+  const ok = (result.structuredContent as { results: Array<{ ok: boolean }> }).results.filter((r) => r.ok).length;
+  const requests = sandbox.log.length;
+  await client.close();
+  return { requests, ok };
+}
+
+/**
+ * save_media_file of a 512 MB file: the server's RSS growth while it streams, and its time as a
+ * ratio to reading the same URL with a bare fetch into nothing.
+ */
+async function bigSave(sandbox: Sandbox) {
+  const folder = mkdtempSync(join(tmpdir(), 'kaltura-mcp-bench-'));
+  try {
+    const { client, pid } = await connect(sandbox, { KALTURA_DOWNLOAD_DIR: folder });
+    const url = String(
+      (
+        (await client.callTool({ name: 'get_download_url', arguments: { entry_id: BIG.id } })).structuredContent as {
+          downloadUrl: string;
+        }
+      ).downloadUrl,
+    );
+    const bareStarted = performance.now();
+    const response = await fetch(url);
+    for await (const chunk of response.body!) void chunk;
+    const bareMs = performance.now() - bareStarted;
+    const before = rssMb(pid);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 50);
+    const started = performance.now();
+    const saved = await client.callTool({ name: 'save_media_file', arguments: { entry_id: BIG.id } }, undefined, {
+      timeout: 600_000,
+    });
+    const saveMs = performance.now() - started;
+    clearInterval(sampler);
+    const bytes = (saved.structuredContent as { bytes?: number } | undefined)?.bytes ?? 0;
+    await client.close();
+    return { growthMb: peak - before, ratio: saveMs / bareMs, bytes };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+const BATCH = manyEntries(50, 10);
+const BIG = sizedEntry('1_big00001', 512 * 1024);
+const sandbox = await startSandbox({ latencyMs: LATENCY_MS, extraEntries: [...BATCH, BIG] });
 try {
   console.log(`kaltura-mcp benchmark — sandbox latency ${LATENCY_MS} ms per request, ${SAMPLES} samples, medians\n`);
   const { rows, sessionStarts } = await strategies(sandbox);
@@ -207,6 +262,13 @@ try {
   const c = await cancellation(sandbox);
   console.log(`a call behind 32 cancelled slow calls: ${fmt(c.ratio)}x the same call unloaded`);
   console.log(`tools/list payload: ${c.payload} bytes`);
+  const b = await batch(sandbox);
+  console.log(`get_download_urls of 50 entries x 10 flavors: ${b.requests} Kaltura requests, ${b.ok} of 50 answered`);
+  const big = await bigSave(sandbox);
+  console.log(
+    `save_media_file of a ${fmt(big.bytes / 1024 / 1024, 0)} MB file: RSS grew ${fmt(big.growthMb, 1)} MB; ` +
+      `time ${fmt(big.ratio)}x a bare fetch of the same URL into nothing`,
+  );
   const l = await load(sandbox);
   console.log(`200 concurrent calls: wall time ${fmt(l.concurrentRatio)}x one call; wrong answers: ${l.wrong}`);
   console.log(

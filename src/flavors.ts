@@ -16,32 +16,83 @@ function isDownloadable(flavor: FlavorAsset): boolean {
   return flavor.status !== undefined && DOWNLOADABLE_STATUSES.includes(flavor.status);
 }
 
+/** A rendition asked for by quality rather than by id. */
+export type Quality = 'original' | 'highest' | 'lowest';
+
+/** How to choose among an entry's flavors: one by id, or by quality, height and format. */
+export interface FlavorRequest {
+  /** A flavor id (an empty string counts as none). */
+  flavorId?: string;
+  quality?: Quality;
+  /** Only flavors with a picture of at most this height (audio-only flavors have none). */
+  maxHeight?: number;
+  /** File extension, e.g. `mp4`; case does not matter. */
+  format?: string;
+}
+
+/** Whether the request chooses by quality, height or format (rather than by today's rule). */
+export function hasCriteria(request: FlavorRequest): boolean {
+  return request.quality !== undefined || request.maxHeight !== undefined || request.format !== undefined;
+}
+
 /** What selection decided: a flavor to fetch, or why there is none (the caller words the error). */
 export type FlavorChoice =
   | { kind: 'chosen'; flavor: FlavorAsset }
   | { kind: 'requested-not-found'; flavorId: string }
   | { kind: 'requested-not-ready'; flavor: FlavorAsset }
   | { kind: 'no-flavors' }
-  | { kind: 'none-ready'; flavors: FlavorAsset[] };
+  | { kind: 'none-ready'; flavors: FlavorAsset[] }
+  | { kind: 'none-match'; ready: FlavorAsset[] };
 
 /**
- * Picks the flavor to download, the original's rules made READY-aware:
- * - a requested id (an empty string counts as none) must be listed and downloadable;
- * - otherwise the original if downloadable, else the first downloadable flavor in list order.
+ * Picks the flavor to download:
+ * - a requested id must be listed and downloadable;
+ * - with criteria, among the downloadable flavors that have the format and fit under the
+ *   height, the original, or the highest or lowest by height, then bitrate, then size
+ *   (`highest` when only a format or a height is given);
+ * - otherwise the original's rules made READY-aware: the original if downloadable, else the
+ *   first downloadable flavor in list order.
  */
-export function selectFlavor(flavors: readonly FlavorAsset[], requestedId?: string): FlavorChoice {
-  if (requestedId) {
-    const requested = flavors.find((f) => f.id === requestedId);
-    if (!requested) return { kind: 'requested-not-found', flavorId: requestedId };
+export function selectFlavor(flavors: readonly FlavorAsset[], request: FlavorRequest = {}): FlavorChoice {
+  if (request.flavorId) {
+    const requested = flavors.find((f) => f.id === request.flavorId);
+    if (!requested) return { kind: 'requested-not-found', flavorId: request.flavorId };
     if (!isDownloadable(requested)) return { kind: 'requested-not-ready', flavor: requested };
     return { kind: 'chosen', flavor: requested };
   }
   if (flavors.length === 0) return { kind: 'no-flavors' };
-  const original = flavors.find((f) => f.isOriginal === true);
-  if (original && isDownloadable(original)) return { kind: 'chosen', flavor: original };
-  const firstReady = flavors.find(isDownloadable);
-  if (firstReady) return { kind: 'chosen', flavor: firstReady };
-  return { kind: 'none-ready', flavors: [...flavors] };
+  const ready = flavors.filter(isDownloadable);
+  if (ready.length === 0) return { kind: 'none-ready', flavors: [...flavors] };
+  if (hasCriteria(request)) {
+    const chosen = byCriteria(ready, request);
+    return chosen ? { kind: 'chosen', flavor: chosen } : { kind: 'none-match', ready };
+  }
+  const original = ready.find((f) => f.isOriginal === true);
+  return { kind: 'chosen', flavor: original ?? ready[0]! };
+}
+
+function byCriteria(ready: FlavorAsset[], request: FlavorRequest): FlavorAsset | undefined {
+  const format = request.format?.toLowerCase();
+  const { maxHeight } = request;
+  const candidates = ready.filter(
+    (f) =>
+      (format === undefined || f.fileExt?.toLowerCase() === format) &&
+      (maxHeight === undefined || ((f.height ?? 0) > 0 && f.height! <= maxHeight)),
+  );
+  switch (request.quality ?? 'highest') {
+    case 'original':
+      return candidates.find((f) => f.isOriginal === true);
+    // Sorting is stable: among equals, the first listed wins.
+    case 'highest':
+      return [...candidates].sort((a, b) => byQuality(b, a))[0];
+    case 'lowest':
+      return [...candidates].sort(byQuality)[0];
+  }
+}
+
+/** Lower quality first: by height, then bitrate, then size; ties keep list order. */
+function byQuality(a: FlavorAsset, b: FlavorAsset): number {
+  return (a.height ?? 0) - (b.height ?? 0) || (a.bitrate ?? 0) - (b.bitrate ?? 0) || (a.size ?? 0) - (b.size ?? 0);
 }
 
 /** Kaltura reports size in KB; the answer gives bytes, or null when the size is unknown (0 or missing). */

@@ -5,6 +5,7 @@
  */
 import { loadDotEnv, serverDirectory } from './env-file.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, readConnectionConfig } from './kaltura/config.js';
 import { createLogger, isDebug, serveMcpLogging } from './logging.js';
 import { Redactor } from './redact.js';
 import { createServer } from './server.js';
@@ -17,6 +18,17 @@ import { serveStdio } from './transports/stdio.js';
  * process's memory) a bounded amount: 32 keeps RSS under 90 MB through 200 concurrent calls.
  */
 const MAX_CONCURRENT_CALLS = 32;
+/** Saves at once (each holds a connection and a file open for its whole download). */
+const MAX_CONCURRENT_SAVES = 4;
+
+/** KALTURA_REQUEST_TIMEOUT_MS, or its default while the configuration is broken (calls will say why). */
+function requestTimeoutMs(env: Record<string, string | undefined>): number {
+  try {
+    return readConnectionConfig(env).requestTimeoutMs;
+  } catch {
+    return DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+}
 
 async function main(): Promise<void> {
   const redactor = new Redactor();
@@ -34,10 +46,11 @@ async function main(): Promise<void> {
   });
 
   const manager = new KalturaClientManager({ env: process.env, log: logger, masker: redactor });
-  const slots = new Slots(MAX_CONCURRENT_CALLS);
-  const server = createServer(ALL_TOOLS, { door: (scope) => manager.forCall(scope), logger, slots });
+  const slots = { calls: new Slots(MAX_CONCURRENT_CALLS), saves: new Slots(MAX_CONCURRENT_SAVES) };
+  const settings = { downloadDir: process.env.KALTURA_DOWNLOAD_DIR, requestTimeoutMs: requestTimeoutMs(process.env) };
+  const server = createServer(ALL_TOOLS, { door: (scope) => manager.forCall(scope), logger, slots, settings });
   serveMcpLogging(server, logger);
-  await serveStdio(server, logger, slots);
+  await serveStdio(server, logger, Object.values(slots));
   logger.info('kaltura-mcp ready on stdio', { dotEnv: dotEnvFile ? 'loaded' : 'none' });
 }
 

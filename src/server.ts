@@ -9,23 +9,28 @@ import { ErrorCode, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { LazyAjvValidator } from './json-schema-validator.js';
 import { SERVER_INFO } from './package-info.js';
 import { invalidParams, ProtocolError } from './protocol-error.js';
-import { parseArguments, toolListing, type AnyTool } from './tools/tool.js';
+import { parseArguments, toolListing, type AnyTool, type CallContext } from './tools/tool.js';
 import { logToolCall, runToolCall, toToolResult, type ToolDeps } from './tools/tool-call.js';
 
-/** What an agent should know before its first call, in a few lines. */
-export const INSTRUCTIONS = [
-  'Kaltura media: find entries, see their flavors (renditions), get download and thumbnail URLs.',
-  "Workflow: list_media_entries (search_text, media_type) finds entry ids and shows each entry's flavors; get_media_entry shows one entry; get_download_url gives the URL of the original (or a chosen flavor_id).",
-  'Only READY flavors can be downloaded; a flavor still converting answers an error naming its status: try later or choose another.',
-  'Download and thumbnail URLs are credentials (they may carry an access token): do not post them publicly.',
-  'Errors are JSON with "error" (what happened and what to do) and "errorType": INVALID_KS means the session key was refused, ENTRY_ID_NOT_FOUND a wrong id, ACCESS_CONTROL_RESTRICTED a session without download rights, TIMEOUT/NETWORK_ERROR a Kaltura outage.',
-].join('\n');
+/** What an agent should know before its first call, in a few lines (naming only the tools offered). */
+export function instructions(toolNames: readonly string[]): string {
+  const saving = toolNames.includes('save_media_file')
+    ? " save_media_file saves one into the server's download folder, with progress."
+    : '';
+  return [
+    'Kaltura media: find entries, see their flavors (renditions), get download and thumbnail URLs.',
+    `Workflow: list_media_entries (search_text, media_type) finds entry ids and shows each entry's flavors; get_media_entry shows one entry; get_download_url gives the URL of the original, of a flavor_id, or of the best match for quality/max_height/format; get_download_urls does the same for up to 50 entries.${saving}`,
+    'Only READY flavors can be downloaded; a flavor still converting answers an error naming its status: try later or choose another.',
+    'Download and thumbnail URLs are credentials (they may carry an access token): do not post them publicly.',
+    'Errors are JSON with "error" (what happened and what to do) and "errorType": INVALID_KS means the session key was refused, ENTRY_ID_NOT_FOUND a wrong id, ACCESS_CONTROL_RESTRICTED a session without download rights, TIMEOUT/NETWORK_ERROR a Kaltura outage.',
+  ].join('\n');
+}
 
 /** Builds the MCP server for `tools`; every call reaches Kaltura and the slots through `deps`. */
 export function createServer(tools: readonly AnyTool[], deps: ToolDeps): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: {} },
-    instructions: INSTRUCTIONS,
+    instructions: instructions(tools.map((tool) => tool.name)),
     jsonSchemaValidator: new LazyAjvValidator(),
   });
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
@@ -48,7 +53,18 @@ export function createServer(tools: readonly AnyTool[], deps: ToolDeps): Server 
     const tool = byName.get(name);
     if (!tool)
       throw invalidParams(`Unknown tool: ${name.slice(0, 100)}; the tools are ${[...byName.keys()].join(', ')}`);
-    return toToolResult(await callTool(tool, args, deps, extra.signal));
+    const token = extra._meta?.progressToken;
+    const progress =
+      token === undefined
+        ? undefined
+        : (done: number, total: number | undefined) =>
+            void extra
+              .sendNotification({
+                method: 'notifications/progress',
+                params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }) },
+              })
+              .catch(() => undefined);
+    return toToolResult(await callTool(tool, args, deps, { signal: extra.signal, progress, ...deps.settings }));
   };
   return server;
 }
@@ -69,7 +85,7 @@ function callParams(params: unknown): { name: string; args: unknown } {
 }
 
 /** One call of `tool`: its arguments checked (a broken rule answers at once), then its work. */
-async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps, signal: AbortSignal) {
+async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps, context: CallContext) {
   const started = performance.now();
   const parsed = parseArguments(tool, rawArgs);
   if (!parsed.ok) {
@@ -78,5 +94,8 @@ async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps, signal:
   }
   const { args } = parsed;
   const call = { tool: tool.name, operation: tool.operation, context: tool.errorContext(args) };
-  return runToolCall(deps, call, (door) => tool.run(door, args), signal);
+  return runToolCall(deps, call, (door) => tool.run(door, args, context), {
+    signal: context.signal,
+    slots: tool.slots,
+  });
 }

@@ -56,12 +56,14 @@ describe('tool listing', () => {
       'bitrate',
       'format',
       'downloadUrl',
+      'width',
+      'height',
     ]);
   });
 });
 
 describe('choosing the flavor', () => {
-  it('returns the original when it is listed first, with the seven fields in text and structuredContent', async () => {
+  it("returns the original when it is listed first, with the original's seven fields (then width and height) in text and structuredContent", async () => {
     const result = await download({ entry_id: '1_demo0001' });
     expect(result.isError).toBeFalsy();
     const body = jsonOf(result);
@@ -75,6 +77,8 @@ describe('choosing the flavor', () => {
       downloadUrl: expect.stringMatching(
         new RegExp(`^${sandbox.url}/p/976543/sp/97654300/serveFlavor/entryId/1_demo0001/v/1/flavorId/1_demof001/`),
       ),
+      width: 1280,
+      height: 720,
     });
     expect(result.structuredContent).toEqual(body);
     // Pretty-printed like the original's json.dumps(indent=2).

@@ -34,13 +34,15 @@ async function inspector(args: string[]): Promise<Record<string, unknown>> {
 }
 
 describe('MCP Inspector CLI', () => {
-  it('lists the four tools', async () => {
+  it('lists the tools', async () => {
     const { tools } = (await inspector(['--method', 'tools/list'])) as { tools: Array<{ name: string }> };
     expect(tools.map((t) => t.name).sort()).toEqual([
       'get_download_url',
+      'get_download_urls',
       'get_media_entry',
       'get_thumbnail_url',
       'list_media_entries',
+      'save_media_file',
     ]);
   });
 

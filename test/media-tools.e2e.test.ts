@@ -33,15 +33,18 @@ describe('every tool', () => {
     const { tools } = await server.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
       'get_download_url',
+      'get_download_urls',
       'get_media_entry',
       'get_thumbnail_url',
       'list_media_entries',
+      'save_media_file',
     ]);
     for (const tool of tools) {
       expect(tool.title, tool.name).toBeTruthy();
+      // Every tool only reads Kaltura; save_media_file also writes a new file here (never over one).
       expect(tool.annotations, tool.name).toEqual({
         title: tool.title,
-        readOnlyHint: true,
+        readOnlyHint: tool.name !== 'save_media_file',
         destructiveHint: false,
         idempotentHint: true,
         openWorldHint: true,
@@ -51,7 +54,7 @@ describe('every tool', () => {
     }
   });
 
-  it('names no tool, in any description, that is not registered', async () => {
+  it('names no tool, in any description or in the instructions, that is not registered', async () => {
     const { tools } = await server.client.listTools();
     const registered = new Set(tools.map((t) => t.name));
     const texts = tools.flatMap((t) => [
@@ -60,9 +63,13 @@ describe('every tool', () => {
         (p) => p.description ?? '',
       ),
     ]);
-    const named = texts.flatMap((text) => text.match(/\b(?:get|list|search)_[a-z_]+\b/g) ?? []);
+    texts.push(server.client.getInstructions() ?? '');
+    const named = texts.flatMap((text) => text.match(/\b(?:get|list|search|save)_[a-z_]+\b/g) ?? []);
     expect(named).toContain('list_media_entries'); // the reference that used to dangle
-    for (const name of named) expect(registered, `"${name}" is named but not registered`).toContain(name);
+    const argumentNames = new Set(tools.flatMap((t) => Object.keys(t.inputSchema.properties ?? {})));
+    for (const name of named.filter((n) => !argumentNames.has(n))) {
+      expect(registered, `"${name}" is named but not registered`).toContain(name);
+    }
   });
 });
 

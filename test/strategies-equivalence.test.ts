@@ -41,6 +41,14 @@ function requests(): DownloadRequest[] {
     for (const flavor of entry.flavors) out.push({ entryId: entry.id, flavorId: flavor.id });
     out.push({ entryId: entry.id, flavorId: '1_notthere' });
     out.push({ entryId: entry.id, fileName: 'my clip.mp4' });
+    out.push(
+      { entryId: entry.id, quality: 'highest' },
+      { entryId: entry.id, quality: 'lowest' },
+      { entryId: entry.id, quality: 'original' },
+      { entryId: entry.id, maxHeight: 400 },
+      { entryId: entry.id, format: 'MOV' },
+      { entryId: entry.id, quality: 'lowest', format: 'mp4', maxHeight: 720 },
+    );
   }
   out.push({ entryId: '1_missing1' }, { entryId: '1_missing1', flavorId: '1_demof001' }, { entryId: 'bad id' });
   out.push({ entryId: '1_demo0001', flavorId: 'bad/flavor' });
@@ -61,7 +69,7 @@ async function run(strategy: DownloadStrategy, request: DownloadRequest) {
 describe('single round trip vs sequential', () => {
   it('answers exactly the same for every fixture and every way of asking', async () => {
     const cases = requests();
-    expect(cases.length).toBeGreaterThan(70);
+    expect(cases.length).toBeGreaterThan(150);
     for (const request of cases) {
       const fast = await run(findDownloadUrl, request);
       const slow = await run(getDownloadUrlSequential, request);

@@ -39,13 +39,16 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** How long a request to Kaltura may take, by default. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30000;
+
 const DEFAULTS = {
   serviceUrl: 'https://www.kaltura.com',
   userId: '',
   sessionExpiry: 86400,
   sessionPrivileges: 'disableentitlement',
   sessionMode: 'local' as SessionMode,
-  requestTimeoutMs: 30000,
+  requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
 };
 
 type Env = Record<string, string | undefined>;
@@ -56,7 +59,7 @@ export function readConfig(env: Env): KalturaConfig {
 }
 
 /** The service URL and the request deadline. */
-function readConnectionConfig(env: Env): ConnectionConfig {
+export function readConnectionConfig(env: Env): ConnectionConfig {
   return {
     serviceUrl: readServiceUrl(env.KALTURA_SERVICE_URL),
     requestTimeoutMs: optionalWholeNumber(env, 'KALTURA_REQUEST_TIMEOUT_MS', DEFAULTS.requestTimeoutMs),

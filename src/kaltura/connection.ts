@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ClientBase, RequestBuilder } from 'kaltura-client/KalturaClientBase.js';
 import type { ConnectionConfig } from './config.js';
 import type { KalturaLog, SecretMasker } from './deps.js';
-import { asKalturaError, cancelled, dieError, invalidResponse, KalturaError, transportError } from './errors.js';
+import { asKalturaError, cancelled, dieError, invalidResponse, KalturaDied, transportError } from './errors.js';
 
 type Services = typeof import('kaltura-client/KalturaServices.js');
 
@@ -127,7 +127,7 @@ export async function openConnection(
       }
       log.debug('kaltura request', { request: label, ms: Math.round(performance.now() - started) });
       const died = raw === '' ? dieError(exchange.headers ?? {}) : undefined;
-      if (died) throw new KalturaError(died.code, masker.redact(died.message));
+      if (died) throw new KalturaDied(died.code, masker.redact(died.message));
       const value = parseBody(raw);
       const error = asKalturaError(value, masker);
       if (error) throw error;

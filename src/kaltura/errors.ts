@@ -89,12 +89,15 @@ const DIE_CODES: Record<string, { code: string; advice: string }> = {
   '31': { code: 'INVALID_KS', advice: 'the session key has expired' },
 };
 
+/** Kaltura's "die" answer: the whole HTTP answer was lost, every slot of a multirequest with it. */
+export class KalturaDied extends KalturaError {}
+
 /**
  * The "die" answer: an empty 200 body whose `X-Kaltura: error-<n>` header says why Kaltura ended
  * the request (every slot of a multirequest is lost with it). Undefined when the headers say
  * nothing of the kind.
  */
-export function dieError(headers: Record<string, unknown>): KalturaError | undefined {
+export function dieError(headers: Record<string, unknown>): KalturaDied | undefined {
   const marker = /^error-\s*(\S+)/.exec(String(headers['x-kaltura'] ?? ''));
   if (!marker) return undefined;
   const dieCode = marker[1]!;
@@ -102,7 +105,7 @@ export function dieError(headers: Record<string, unknown>): KalturaError | undef
   const reason = app?.[1]?.trim() || 'no reason given';
   const known = DIE_CODES[dieCode];
   const what = `Kaltura ended the request with error ${dieCode} (${reason})`;
-  return new KalturaError(
+  return new KalturaDied(
     known?.code ?? FailureCode.KALTURA_REFUSED,
     known ? `${what}: ${known.advice}` : `${what}; the request was refused, nothing was answered`,
   );

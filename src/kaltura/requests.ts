@@ -34,13 +34,14 @@ export const mediaListRequest =
     );
 
 /** Filter for `flavorAsset.list`: the entry (or a `{N:result:...}` reference) plus extra conditions. */
-interface FlavorFilter {
+export interface FlavorFilter {
   entryIdEqual?: string;
   /** Comma-separated entry ids. */
   entryIdIn?: string;
   /** Comma-separated statuses, e.g. `2,9`. */
   statusIn?: string;
   flavorParamsIdEqual?: number;
+  orderBy?: '+size' | '-size';
 }
 
 /** `flavorAsset.list(filter, pager)`, one page of up to 500 flavors. */

@@ -10,7 +10,7 @@ const KALTURA_ID_PATTERN = /^[0-9]+_[a-zA-Z0-9]+$/;
 const MAX_ID_LENGTH = 50;
 
 /** The original's answer to a malformed entry id. */
-const INVALID_ENTRY_ID = 'Invalid entry ID format';
+export const INVALID_ENTRY_ID = 'Invalid entry ID format';
 
 /**
  * An entry id, by the original's rule (`validate_entry_id`): the whole string matches
@@ -29,3 +29,30 @@ export const flavorIdSchema = z
   .string()
   .max(MAX_ID_LENGTH, 'Invalid flavor ID format')
   .regex(/^(?:[0-9]+_[a-zA-Z0-9]+)?$/, 'Invalid flavor ID format');
+
+/** The rendition by quality: the arguments get_download_url, get_download_urls and save_media_file share. */
+export const qualityArguments = {
+  quality: z
+    .enum(['original', 'highest', 'lowest'])
+    .optional()
+    .describe(
+      "Optional: 'original' (the uploaded file), 'highest' or 'lowest' (by height, then bitrate, then size). Only READY flavors count. Default: 'highest' when max_height or format is given, else the original if it is ready, else the first ready flavor.",
+    ),
+  max_height: z
+    .number()
+    .int()
+    .min(1, 'Invalid max_height: must be a whole number of pixels, at least 1')
+    .max(100000, 'Invalid max_height: must be a whole number of pixels, at least 1')
+    .optional()
+    .describe('Optional: only flavors at most this many pixels high (e.g. 720); audio-only flavors do not count'),
+  format: z
+    .string()
+    .max(10, "Invalid format: a file extension such as 'mp4' or 'm4a'")
+    .regex(/^[A-Za-z0-9]+$/, "Invalid format: a file extension such as 'mp4' or 'm4a'")
+    .optional()
+    .describe("Optional: file extension, e.g. 'mp4', 'mov', 'm4a', 'mp3' (case does not matter)"),
+};
+
+/** The refusal when a call names a flavor and also asks for one by quality. */
+export const FLAVOR_OR_QUALITY =
+  'Choose either flavor_id or quality/max_height/format, not both: flavor_id already names one flavor';

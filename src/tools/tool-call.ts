@@ -17,19 +17,21 @@ interface ErrorPayload {
   [field: string]: unknown;
 }
 
-/** A failed answer: the error object and its layout. */
+/** A failed answer: the error object, its layout, and a code for where the payload carries none. */
 export interface Failure {
   ok: false;
   error: ErrorPayload;
   layout: ErrorLayout;
+  /** What kind of failure, e.g. NO_FLAVORS; the payload's `errorType` where it has one. */
+  code?: string;
 }
 
 /** A tool's answer. */
 export type Answer<T> = { ok: true; data: T } | Failure;
 
 /** A failure with the given error object. */
-export function failure(error: ErrorPayload, layout: ErrorLayout = 'indented'): Failure {
-  return { ok: false, error, layout };
+export function failure(error: ErrorPayload, layout: ErrorLayout = 'indented', code?: string): Failure {
+  return { ok: false, error, layout, ...(code ? { code } : {}) };
 }
 
 /** The original's `handle_kaltura_error`: `Failed to <operation>: <message>`, the error's type, the context. */
@@ -72,8 +74,10 @@ export interface ToolDeps {
   /** A door to Kaltura for one call, counting its requests, cancelled with it. */
   door(scope: CallScope): KalturaDoor;
   logger: Logger;
-  /** Bounds the calls at work at once (the rest queue before allocating anything). */
-  slots: Slots;
+  /** Bound the calls at work at once (the rest queue before allocating anything): every call, and saves. */
+  slots: Record<'calls' | 'saves', Slots>;
+  /** The settings tools read: KALTURA_DOWNLOAD_DIR, KALTURA_REQUEST_TIMEOUT_MS. */
+  settings: { downloadDir?: string; requestTimeoutMs: number };
 }
 
 /** Names a call for its log line and for the error shape of a failure. */
@@ -95,13 +99,14 @@ export async function runToolCall<T>(
   deps: ToolDeps,
   call: CallInfo,
   work: (door: KalturaDoor) => Promise<Answer<T>>,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; slots?: 'calls' | 'saves' } = {},
 ): Promise<Answer<T>> {
+  const { signal } = options;
   const stats: RequestStats = { requests: 0 };
   const started = performance.now();
   let answer: Answer<T>;
   try {
-    answer = await deps.slots.run(() => work(deps.door({ stats, signal })), signal);
+    answer = await deps.slots[options.slots ?? 'calls'].run(() => work(deps.door({ stats, signal })), signal);
   } catch (error) {
     answer = signal?.aborted
       ? errorShape(call.operation, call.context, { code: FailureCode.CANCELLED, message: 'the call was cancelled' })

@@ -8,6 +8,18 @@ import { z } from 'zod';
 import type { KalturaDoor } from '../kaltura/client-manager.js';
 import { failure, type Answer, type Failure } from './tool-call.js';
 
+/** What a call gives its tool besides the door and the arguments. */
+export interface CallContext {
+  /** Aborts when the client cancels the call. */
+  signal?: AbortSignal;
+  /** Reports progress to a client that asked for it (with a progressToken); absent otherwise. */
+  progress?: (done: number, total: number | undefined) => void;
+  /** KALTURA_DOWNLOAD_DIR as configured, unchecked. */
+  downloadDir?: string;
+  /** KALTURA_REQUEST_TIMEOUT_MS: how long to wait for an answer, or for more of one. */
+  requestTimeoutMs: number;
+}
+
 /** A tool: texts, schemas, annotations, and how it answers. */
 interface ToolDefinition<Input extends z.ZodType, Output extends z.ZodType> {
   name: string;
@@ -22,7 +34,11 @@ interface ToolDefinition<Input extends z.ZodType, Output extends z.ZodType> {
   /** Fields the original adds to its error objects, e.g. `{ entry_id }`. */
   errorContext(args: z.output<Input>): Record<string, unknown>;
   /** Answers the call; Kaltura failures may be thrown as KalturaError (the caller words them). */
-  run(door: KalturaDoor, args: z.output<Input>): Promise<Answer<z.output<Output>>>;
+  run(door: KalturaDoor, args: z.output<Input>, context: CallContext): Promise<Answer<z.output<Output>>>;
+  /** It works on the server's own machine (its disk): never offered to remote callers. */
+  localOnly?: boolean;
+  /** The slots it waits for: the 32 of every call, or the 4 of saves. */
+  slots?: 'calls' | 'saves';
 }
 
 /** A tool with its types erased, as the server holds it. */

@@ -11,17 +11,16 @@ import type { Slots } from '../slots.js';
 const SHUTDOWN_GRACE_MS = 750;
 
 /** Connects `server` to stdin/stdout and ends the process when the client goes away or a signal asks. */
-export async function serveStdio(server: Server, logger: Logger, slots: Slots): Promise<void> {
+export async function serveStdio(server: Server, logger: Logger, slots: readonly Slots[]): Promise<void> {
   let closing = false;
   const shutdown = (reason: string) => {
     if (closing) return;
     closing = true;
-    logger.info('shutting down', { reason, callsInFlight: slots.pending });
+    logger.info('shutting down', { reason, callsInFlight: slots.reduce((sum, s) => sum + s.pending, 0) });
     // Calls in flight get a moment to be answered; then the server closes and the process leaves
     // (within a second, whatever hangs).
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 200).unref();
-    void slots
-      .idle(SHUTDOWN_GRACE_MS)
+    void Promise.all(slots.map((s) => s.idle(SHUTDOWN_GRACE_MS)))
       // The last answer is sent a few microtasks after its call leaves the slots; then wait for
       // stdout (an asynchronous pipe) to take everything written.
       .then(() => new Promise((resolve) => setImmediate(resolve)))

@@ -16,11 +16,16 @@ export async function answerWith(
   door: KalturaDoor,
   request: DownloadRequest,
 ): Promise<Answer<DownloadInfo>> {
-  const parsed = parseArguments(getDownloadUrlTool, {
+  const args = {
     entry_id: request.entryId,
-    ...(request.flavorId !== undefined ? { flavor_id: request.flavorId } : {}),
-    ...(request.fileName !== undefined ? { file_name: request.fileName } : {}),
-  });
+    flavor_id: request.flavorId,
+    file_name: request.fileName,
+    quality: request.quality,
+    max_height: request.maxHeight,
+    format: request.format,
+  };
+  const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
+  const parsed = parseArguments(getDownloadUrlTool, given);
   if (!parsed.ok) return parsed;
   try {
     return await strategy(door, request);

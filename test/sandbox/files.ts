@@ -130,21 +130,27 @@ function stream(
   log: LoggedFileRequest,
 ): void {
   const cutAt = serving.truncate ? from + Math.floor((to - from) / 2) : to;
-  const chunkSize = serving.bytesPerSecond > 0 ? Math.max(1, Math.floor(serving.bytesPerSecond / 20)) : BLOCK;
+  // Throttled, the body goes out in 20 bursts a second.
+  const perTick = serving.bytesPerSecond > 0 ? Math.max(1, Math.floor(serving.bytesPerSecond / 20)) : Infinity;
   let at = from;
   res.on('close', () => {
     if (at < to) log.clientGone = !serving.truncate || at < cutAt;
   });
+  let burst = 0;
   const pump = () => {
     while (at < cutAt) {
       if (res.destroyed) return;
       const offset = at % BLOCK;
-      const length = Math.min(chunkSize, BLOCK - offset, cutAt - at);
+      const length = Math.min(BLOCK - offset, cutAt - at, perTick - burst);
       const more = res.write(block.subarray(offset, offset + length));
       at += length;
+      burst += length;
       log.bytesSent = at - from;
-      if (serving.bytesPerSecond > 0) {
-        setTimeout(pump, 50);
+      if (burst >= perTick) {
+        setTimeout(() => {
+          burst = 0;
+          pump();
+        }, 50);
         return;
       }
       if (!more) {

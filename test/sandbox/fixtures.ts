@@ -202,3 +202,23 @@ export function listedByDefault(entry: FixtureEntry): boolean {
 
 /** The first partner's entries that media.list shows without a status filter, in list order. */
 export const LISTED_ENTRIES = ENTRIES.filter(listedByDefault);
+
+/** `count` entries of `flavorsEach` READY flavors each (ids `3_batchNNN`), for batches and the benchmark. */
+export function manyEntries(count: number, flavorsEach: number): FixtureEntry[] {
+  return Array.from({ length: count }, (_, i) => {
+    const id = `3_batch${String(i).padStart(3, '0')}`;
+    const flavors = Array.from({ length: flavorsEach }, (_, j) => {
+      const flavorId = `${id}f${String(j).padStart(2, '0')}`;
+      const height = 180 * (j + 1);
+      return j === 0
+        ? source(flavorId, { size: 64, height: 1080, width: 1920 })
+        : rendition(flavorId, 600000 + j, { size: 32 + j, height, width: Math.round((height * 16) / 9) });
+    });
+    return entry(id, `Batch lecture ${i + 1}`, flavors);
+  });
+}
+
+/** One entry whose only flavor's file is `kb` KB (a big file for the benchmark, a huge one for the room check). */
+export function sizedEntry(id: string, kb: number): FixtureEntry {
+  return entry(id, `A file of ${kb} KB`, [source(`${id}s`, { size: kb })]);
+}

@@ -30,8 +30,8 @@ export async function getDownloadUrlSequential(
   const entry = asMediaEntry(await door.call(mediaGetRequest(entryId)));
   const filter = { entryIdEqual: entryId };
   const firstPage = asFlavorPage(await door.call(flavorListRequest(filter, 1)));
-  const choice = selectFlavor(await completeFlavorList(door, filter, firstPage), request.flavorId);
-  if (choice.kind !== 'chosen') return choiceFailure(entryId, choice);
+  const choice = selectFlavor(await completeFlavorList(door, filter, firstPage), request);
+  if (choice.kind !== 'chosen') return choiceFailure(entryId, choice, request);
   const url = asDownloadUrl(await door.call(flavorUrlRequest(choice.flavor.id, request.fileName)), choice.flavor.id);
   return { ok: true, data: downloadInfo(entryId, entry, choice.flavor, url) };
 }

@@ -1,0 +1,245 @@
+/**
+ * Saving a download URL's file into a folder, safely: a name that cannot leave the folder, no
+ * symlink followed, nothing overwritten, room checked, the body streamed to `<name>.part` (never
+ * held in memory) and checked against Content-Length, then linked into place; on any failure or
+ * cancellation the partial file is removed.
+ */
+import { constants } from 'node:fs';
+import { link, lstat, open, realpath, rename, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { httpGet } from './http-get.js';
+import { SERVER_INFO } from './package-info.js';
+
+const USER_AGENT = `${SERVER_INFO.name}/${SERVER_INFO.version}`;
+
+/** Why a save did not happen, worded for the user. */
+export class SaveRefused extends Error {
+  override readonly name = 'SaveRefused';
+
+  constructor(
+    /** e.g. UNSAFE_FILE_NAME, FILE_EXISTS, INSUFFICIENT_SPACE, DOWNLOAD_FAILED, INCOMPLETE_DOWNLOAD. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a save did. */
+export interface Saved {
+  path: string;
+  bytes: number;
+  /** A file of the same size was already there: nothing was downloaded. */
+  skipped: boolean;
+}
+
+export interface SaveRequest {
+  /** The folder (KALTURA_DOWNLOAD_DIR). */
+  folder: string;
+  /** The file's name in it: no separators, not `.` or `..`. */
+  name: string;
+  /** The download URL (a credential: never logged, never in a message). */
+  url: string;
+  /** The size Kaltura reports, when it knows it: checked against the free space up front. */
+  expectedBytes: number | null;
+  /** Aborts the download; the partial file is removed. */
+  signal?: AbortSignal;
+  /** Called with the bytes written so far and the total, when known, at most every 250 ms. */
+  onProgress?: (done: number, total: number | undefined) => void;
+  /** Longest wait for the server to answer or send more bytes, milliseconds. */
+  idleTimeoutMs: number;
+}
+
+const PROGRESS_INTERVAL_MS = 250;
+/** Targets being written by this process now: a second save of one is refused, not raced. */
+const inFlight = new Set<string>();
+
+/** The folder as a real path, or a refusal naming the variable. */
+export async function downloadFolder(configured: string | undefined): Promise<string> {
+  if (!configured?.trim()) {
+    throw new SaveRefused(
+      'CONFIGURATION_ERROR',
+      'KALTURA_DOWNLOAD_DIR is not set: set it to the folder save_media_file may write into (an absolute path), then restart the server',
+    );
+  }
+  try {
+    const folder = await realpath(configured.trim());
+    if (!(await stat(folder)).isDirectory()) throw new Error('ENOTDIR');
+    return folder;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'ENOTDIR';
+    throw new SaveRefused(
+      'CONFIGURATION_ERROR',
+      `KALTURA_DOWNLOAD_DIR does not name a folder this server can use (${code}): create it, or fix the path, then try again`,
+    );
+  }
+}
+
+/** Where `name` lands in `folder`, refused if it could land anywhere else. */
+function targetIn(folder: string, name: string): string {
+  // eslint-disable-next-line no-control-regex -- a control character or NUL has no place in a file name
+  const unsafe = /[/\\\u0000-\u001f\u007f]/.test(name) || name === '.' || name === '..' || name.trim() === '';
+  const target = join(folder, name);
+  if (unsafe || dirname(target) !== folder || basename(target) !== name) {
+    throw new SaveRefused(
+      'UNSAFE_FILE_NAME',
+      'the file name would leave KALTURA_DOWNLOAD_DIR (it has a path separator, a control character, or is . or ..): give a plain file name',
+    );
+  }
+  return target;
+}
+
+/** What is at `path` without following a symlink: nothing, a file of some size, or something else. */
+async function existing(path: string): Promise<{ kind: 'none' } | { kind: 'file'; size: number } | { kind: 'other' }> {
+  try {
+    const info = await lstat(path);
+    return info.isFile() ? { kind: 'file', size: info.size } : { kind: 'other' };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+    throw error;
+  }
+}
+
+/** Saves the URL's file as `name` in `folder`; never overwrites; throws {@link SaveRefused}. */
+export async function saveToFolder(request: SaveRequest): Promise<Saved> {
+  const target = targetIn(request.folder, request.name);
+  const present = await existing(target);
+  if (present.kind === 'other') {
+    throw new SaveRefused(
+      'UNSAFE_FILE_NAME',
+      `${request.name} exists in KALTURA_DOWNLOAD_DIR and is not a plain file (a symlink or a folder): choose another file_name`,
+    );
+  }
+  if (present.kind === 'file' && request.expectedBytes !== null) {
+    if (present.size === request.expectedBytes) return { path: target, bytes: present.size, skipped: true };
+    throw fileExists(request.name, present.size);
+  }
+  if (inFlight.has(target)) {
+    throw new SaveRefused(
+      'FILE_EXISTS',
+      `${request.name} is being saved by another call: wait for it, or choose another file_name`,
+    );
+  }
+  inFlight.add(target);
+  try {
+    return await download(request, target, present.kind === 'file' ? present.size : undefined);
+  } finally {
+    inFlight.delete(target);
+  }
+}
+
+function fileExists(name: string, size: number): SaveRefused {
+  return new SaveRefused(
+    'FILE_EXISTS',
+    `${name} already exists in KALTURA_DOWNLOAD_DIR with a different size (${size} bytes) and is never overwritten: choose another file_name, or remove the file`,
+  );
+}
+
+async function download(request: SaveRequest, target: string, presentSize: number | undefined): Promise<Saved> {
+  if (request.expectedBytes !== null) await ensureRoom(request.folder, request.expectedBytes);
+  const idle = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const stillAlive = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => idle.abort(), request.idleTimeoutMs);
+  };
+  const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
+  stillAlive();
+  const part = `${target}.part`;
+  let file: FileHandle | undefined;
+  let total: number | undefined;
+  let done = 0;
+  let reported = 0;
+  try {
+    const result = await httpGet(request.url, {
+      signal,
+      userAgent: USER_AGENT,
+      onResponse: async (response) => {
+        stillAlive();
+        if (response.status !== 200) {
+          throw new SaveRefused(
+            'DOWNLOAD_FAILED',
+            `the file's server answered HTTP ${response.status}${response.status === 403 ? ' (the URL may have expired)' : ''}: try again`,
+          );
+        }
+        total = response.contentLength;
+        // The size Kaltura did not know, the server says: a file of that size is already saved.
+        if (presentSize !== undefined)
+          throw presentSize === total ? ALREADY_SAVED : fileExists(request.name, presentSize);
+        if (total !== undefined && request.expectedBytes === null) await ensureRoom(request.folder, total);
+        // A .part left by a crash is ours to replace (unlink removes a symlink itself, never its target);
+        // then it is created exclusively: nothing that appears there meanwhile is written through.
+        await unlink(part).catch(() => undefined);
+        file = await open(part, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+      },
+      onBody: async (chunk) => {
+        stillAlive();
+        await file!.write(chunk);
+        done += chunk.byteLength;
+        const now = performance.now();
+        if (request.onProgress && now - reported >= PROGRESS_INTERVAL_MS) {
+          reported = now;
+          request.onProgress(done, total);
+        }
+      },
+    });
+    await file?.close();
+    file = undefined;
+    if (!result.complete || (total !== undefined && result.bytes !== total)) {
+      throw new SaveRefused(
+        'INCOMPLETE_DOWNLOAD',
+        `the download was cut off after ${result.bytes}${total === undefined ? '' : ` of ${total}`} bytes; nothing was saved: try again`,
+      );
+    }
+    await putInPlace(part, target, request.name);
+    return { path: target, bytes: result.bytes, skipped: false };
+  } catch (error) {
+    await file?.close().catch(() => undefined);
+    if (error === ALREADY_SAVED) return { path: target, bytes: presentSize!, skipped: true };
+    await unlink(part).catch(() => undefined);
+    if (request.signal?.aborted) throw new SaveRefused('CANCELLED', 'the save was cancelled; nothing was kept');
+    if (idle.signal.aborted) {
+      throw new SaveRefused(
+        'TIMEOUT',
+        `the download stalled for ${request.idleTimeoutMs} ms; nothing was saved: try again, or raise KALTURA_REQUEST_TIMEOUT_MS`,
+      );
+    }
+    if (error instanceof SaveRefused) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SaveRefused(
+      'DOWNLOAD_FAILED',
+      `the download failed (${code ?? (error instanceof Error ? error.message : 'I/O error')}); nothing was saved: try again`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Thrown from the response handler when the file is already there: no body is read. */
+const ALREADY_SAVED = new Error('already saved');
+
+async function ensureRoom(folder: string, bytes: number): Promise<void> {
+  const info = await statfs(folder);
+  const free = info.bavail * info.bsize;
+  if (free < bytes) {
+    throw new SaveRefused(
+      'INSUFFICIENT_SPACE',
+      `the file needs ${bytes} bytes but KALTURA_DOWNLOAD_DIR has ${free} free: make room, or choose a smaller flavor (max_height, quality lowest)`,
+    );
+  }
+}
+
+/** Moves the finished file to its name, never replacing a file that appeared meanwhile. */
+async function putInPlace(part: string, target: string, name: string): Promise<void> {
+  try {
+    await link(part, target);
+    await unlink(part);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw fileExists(name, (await lstat(target)).size);
+    // Filesystems without hard links: rename, once nothing is at the target.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw error;
+    if ((await existing(target)).kind !== 'none') throw fileExists(name, (await lstat(target)).size);
+    await rename(part, target);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * save_media_file: saves one entry's chosen flavor into the folder KALTURA_DOWNLOAD_DIR names,
+ * with progress notifications. A local tool: it writes to the server's own disk, so it is never
+ * offered in remote (HTTP) mode.
+ */
+import { z } from 'zod';
+import { SaveRefused, downloadFolder, saveToFolder } from '../file-saver.js';
+import { urlSafeFileName } from '../kaltura/requests.js';
+import { entryIdSchema, FLAVOR_OR_QUALITY, flavorIdSchema, qualityArguments } from './arguments.js';
+import { downloadRequest, fileNameSchema, findDownloadUrl, oneWayToChoose } from './get-download-url.js';
+import { defineTool } from './tool.js';
+import { errorShape, type Answer } from './tool-call.js';
+
+const DESCRIPTION =
+  "SAVE one entry's media file (video or audio) into the server's download folder (KALTURA_DOWNLOAD_DIR). USE WHEN: The user wants the file on this machine, not a link. Choose the rendition as in get_download_url (flavor_id, or quality/max_height/format). RETURNS: entryId, flavorId, path, bytes, format, ms, and skipped (true when the same file was already there: files are never overwritten). Sends progress notifications when the call carries a progressToken; cancelling removes the partial file. EXAMPLE: 'Save the 720p mp4 of 1_abc123', entry_id '1_abc123', max_height 720, format 'mp4'.";
+
+const OPERATION = 'save media file';
+
+const input = z
+  .strictObject({
+    entry_id: entryIdSchema.describe("The entry to save (format: '1_abc123')"),
+    flavor_id: flavorIdSchema.optional().describe('Optional: a specific flavor (see list_media_entries)'),
+    file_name: fileNameSchema
+      .optional()
+      .describe(
+        "Optional: the saved file's name (e.g. 'lecture-1.mp4'), without any folder; default: the entry's name and the flavor id",
+      ),
+    ...qualityArguments,
+  })
+  .refine(oneWayToChoose, FLAVOR_OR_QUALITY);
+
+const output = z.object({
+  entryId: z.string(),
+  flavorId: z.string().describe('The flavor saved'),
+  path: z.string().describe('Where the file is, inside KALTURA_DOWNLOAD_DIR'),
+  bytes: z.number().describe('The file size in bytes'),
+  format: z.string().nullable().describe('File extension, e.g. mp4'),
+  ms: z.number().describe('How long the call took'),
+  skipped: z.boolean().describe('True when the same file was already there and nothing was downloaded'),
+});
+
+/** The name a file gets when the call gives none: the entry's name (cleaned) and the flavor id. */
+function defaultName(entryName: string | null, entryId: string, flavorId: string, format: string | null): string {
+  const base = urlSafeFileName(entryName?.trim() || entryId)
+    .replace(/^[._]+/, '')
+    .slice(0, 120);
+  return `${base || entryId}-${flavorId}${format ? `.${format}` : ''}`;
+}
+
+export const saveMediaFileTool = defineTool({
+  name: 'save_media_file',
+  title: 'Save media file',
+  description: DESCRIPTION,
+  input,
+  output,
+  // It writes a new file (never changes or removes one); saving the same file twice is a no-op.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  operation: OPERATION,
+  errorContext: ({ entry_id }) => ({ entry_id }),
+  localOnly: true,
+  slots: 'saves',
+  async run(door, args, context): Promise<Answer<z.infer<typeof output>>> {
+    const started = performance.now();
+    const context_ = { entry_id: args.entry_id };
+    try {
+      const folder = await downloadFolder(context.downloadDir);
+      const found = await findDownloadUrl(door, { ...downloadRequest(args), fileName: undefined });
+      if (!found.ok) return found;
+      const info = found.data;
+      const saved = await saveToFolder({
+        folder,
+        name: args.file_name || defaultName(info.entryName, info.entryId, info.flavorId, info.format),
+        url: info.downloadUrl,
+        expectedBytes: info.fileSize,
+        signal: context.signal,
+        onProgress: context.progress,
+        idleTimeoutMs: context.requestTimeoutMs,
+      });
+      return {
+        ok: true,
+        data: {
+          entryId: info.entryId,
+          flavorId: info.flavorId,
+          path: saved.path,
+          bytes: saved.bytes,
+          format: info.format,
+          ms: Math.round(performance.now() - started),
+          skipped: saved.skipped,
+        },
+      };
+    } catch (error) {
+      if (error instanceof SaveRefused) return errorShape(OPERATION, context_, error);
+      throw error;
+    }
+  },
+});
