@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 /**
- * Entry point: reads the environment, builds the server and serves it over stdio. stdout carries
- * JSON-RPC only; diagnostics go to stderr.
+ * Entry point: reads the command line and the environment, builds the server, and serves it
+ * over stdio (the default) or, with `--http`, over Streamable HTTP. stdout carries JSON-RPC only
+ * in stdio mode; diagnostics go to stderr.
  */
+import { parseCommand, USAGE, type Command } from './cli.js';
 import { loadDotEnv, serverDirectory } from './env-file.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, readConnectionConfig } from './kaltura/config.js';
-import { createLogger, isDebug, serveMcpLogging } from './logging.js';
+import { createLogger, isDebug, serveMcpLogging, type SinkLogger } from './logging.js';
+import { SERVER_INFO, SOURCE_URL } from './package-info.js';
 import { Redactor } from './redact.js';
 import { createServer } from './server.js';
 import { Slots } from './slots.js';
-import { ALL_TOOLS } from './tools/all-tools.js';
-import { serveStdio } from './transports/stdio.js';
+import { ALL_TOOLS, REMOTE_TOOLS } from './tools/all-tools.js';
 
 /**
  * Tool calls at work at once; more wait their turn. Bursts then cost Kaltura (and this
@@ -31,6 +33,17 @@ function requestTimeoutMs(env: Record<string, string | undefined>): number {
 }
 
 async function main(): Promise<void> {
+  let command: Command;
+  try {
+    command = parseCommand(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`kaltura-mcp: ${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  // Even --help and --version answer on stderr: stdout is only ever the MCP channel.
+  if (command.kind === 'help') return void process.stderr.write(`${USAGE}\n`);
+  if (command.kind === 'version') return void process.stderr.write(`${SERVER_INFO.name} ${SERVER_INFO.version}\n`);
+
   const redactor = new Redactor();
   const logger = createLogger(redactor, { debug: () => isDebug(process.env) });
   const ownDirectory = serverDirectory(process.argv[1]);
@@ -46,12 +59,57 @@ async function main(): Promise<void> {
   });
 
   const manager = new KalturaClientManager({ env: process.env, log: logger, masker: redactor });
-  const slots = { calls: new Slots(MAX_CONCURRENT_CALLS), saves: new Slots(MAX_CONCURRENT_SAVES) };
   const settings = { downloadDir: process.env.KALTURA_DOWNLOAD_DIR, requestTimeoutMs: requestTimeoutMs(process.env) };
-  const server = createServer(ALL_TOOLS, { door: (scope) => manager.forCall(scope), logger, slots, settings });
+  const calls = new Slots(MAX_CONCURRENT_CALLS);
+  if (command.kind === 'http') return serveRemote(command, logger, manager, calls, settings);
+
+  const slots = { calls, saves: new Slots(MAX_CONCURRENT_SAVES) };
+  const server = createServer(ALL_TOOLS, {
+    door: (scope) => manager.forCall(scope),
+    logger,
+    slots,
+    settings,
+    report: (record) => logger.info('tool call', { ...record }),
+  });
   serveMcpLogging(server, logger);
+  const { serveStdio } = await import('./transports/stdio.js');
   await serveStdio(server, logger, Object.values(slots));
   logger.info('kaltura-mcp ready on stdio', { dotEnv: dotEnvFile ? 'loaded' : 'none' });
+}
+
+/** Remote mode: every request brings its caller's KS; the server's own credentials are never used. */
+async function serveRemote(
+  command: Extract<Command, { kind: 'http' }>,
+  logger: SinkLogger,
+  manager: KalturaClientManager,
+  overall: Slots,
+  settings: { downloadDir?: string; requestTimeoutMs: number },
+): Promise<void> {
+  for (const name of ['KALTURA_ADMIN_SECRET', 'KALTURA_KS']) {
+    if (process.env[name]) logger.warn(`${name} is set but never used in HTTP mode: each caller sends its own KS`);
+  }
+  const { serveHttp } = await import('./transports/http.js');
+  const { url } = await serveHttp({
+    host: command.host,
+    port: command.port,
+    allowedHosts: command.allowedHosts,
+    logger,
+    overall,
+    serverFor: (ks, slots, report) =>
+      createServer(
+        REMOTE_TOOLS,
+        {
+          door: (scope) => manager.forCall({ ...scope, ks }),
+          logger,
+          slots: { calls: slots, saves: slots },
+          settings,
+          report,
+        },
+        { websiteUrl: SOURCE_URL },
+      ),
+  });
+  // The log keeps only a URL's origin (download URLs are credentials): the endpoint goes apart.
+  logger.info('kaltura-mcp ready on HTTP', { origin: url, endpoint: 'POST /mcp', source: SOURCE_URL });
 }
 
 function describe(reason: unknown): string {

@@ -10,3 +10,9 @@ export const SERVER_INFO = {
   version: pkg.version,
   description: pkg.description,
 };
+
+/**
+ * Where this program's source is: the AGPL asks that remote users can get it. A deployment of a
+ * modified copy names its own with KALTURA_MCP_SOURCE_URL.
+ */
+export const SOURCE_URL = process.env.KALTURA_MCP_SOURCE_URL?.trim() || pkg.homepage;

@@ -1,18 +1,13 @@
 /**
  * Keeps credentials out of every text the server writes: tool results, errors and logs.
  */
+import { maskCredential } from './kaltura/deps.js';
 import { KS_CHARACTERS } from './kaltura/ks.js';
 
 /** KS v2 tokens start with base64 of `v2|`. */
 const KS_V2_PATTERN = new RegExp(`djJ8[${KS_CHARACTERS}]{8,}`, 'g');
 /** A URL's path and query can carry a KS or a CDN token; its origin cannot. */
 const URL_PATTERN = /\b(https?:\/\/[^/\s"']+)\/[^\s"']*/g;
-
-/** The original's mask: the first four characters, then `***`. */
-export function maskCredential(credential: string, showChars = 4): string {
-  if (!credential || credential.length <= showChars) return '***';
-  return `${credential.slice(0, showChars)}***`;
-}
 
 /**
  * Remembers the secrets in play (the admin secret, every KS used) and masks them, and anything

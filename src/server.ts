@@ -5,12 +5,12 @@
  * Protocol errors (an unknown tool, malformed params) are JSON-RPC errors, as the spec says.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { ErrorCode, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { LazyAjvValidator } from './json-schema-validator.js';
 import { SERVER_INFO } from './package-info.js';
 import { invalidParams, ProtocolError } from './protocol-error.js';
 import { parseArguments, toolListing, type AnyTool, type CallContext } from './tools/tool.js';
-import { logToolCall, runToolCall, toToolResult, type ToolDeps } from './tools/tool-call.js';
+import { reportCall, runToolCall, toToolResult, type ToolDeps } from './tools/tool-call.js';
 
 /** What an agent should know before its first call, in a few lines (naming only the tools offered). */
 export function instructions(toolNames: readonly string[]): string {
@@ -26,16 +26,20 @@ export function instructions(toolNames: readonly string[]): string {
   ].join('\n');
 }
 
-/** Builds the MCP server for `tools`; every call reaches Kaltura and the slots through `deps`. */
-export function createServer(tools: readonly AnyTool[], deps: ToolDeps): Server {
-  const server = new Server(SERVER_INFO, {
-    capabilities: { tools: {} },
-    instructions: instructions(tools.map((tool) => tool.name)),
-    jsonSchemaValidator: new LazyAjvValidator(),
-  });
+/**
+ * Builds the MCP server for `tools`; every call reaches Kaltura and the slots through `deps`.
+ * `info` adds to the server's description (e.g. where its source is).
+ */
+export function createServer(tools: readonly AnyTool[], deps: ToolDeps, info: { websiteUrl?: string } = {}): Server {
+  const server = new Server(
+    { ...SERVER_INFO, ...info },
+    {
+      capabilities: { tools: {} },
+      instructions: instructions(tools.map((tool) => tool.name)),
+      jsonSchemaValidator: new LazyAjvValidator(),
+    },
+  );
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
-  // JSON Schemas are made at the first tools/list, off the start-up path.
-  let listing: Tool[] | undefined;
   // The tool methods are served by the fallback handler, which receives each request as sent:
   // the SDK's own handling would answer malformed params with a raw schema dump.
   server.fallbackRequestHandler = async (request, extra) => {
@@ -46,7 +50,8 @@ export function createServer(tools: readonly AnyTool[], deps: ToolDeps): Server 
       }
       // One page holds every tool: a cursor can only be one this server never gave.
       if (cursor !== undefined) throw invalidParams('Invalid params for tools/list: unknown cursor');
-      return { tools: (listing ??= tools.map(toolListing)) };
+      // JSON Schemas are made at the first tools/list, off the start-up path.
+      return { tools: tools.map(toolListing) };
     }
     if (request.method !== 'tools/call') throw new ProtocolError(ErrorCode.MethodNotFound, 'Method not found');
     const { name, args } = callParams(request.params);
@@ -89,7 +94,7 @@ async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps, context
   const started = performance.now();
   const parsed = parseArguments(tool, rawArgs);
   if (!parsed.ok) {
-    logToolCall(deps.logger, tool.name, started, { requests: 0 }, parsed);
+    reportCall(deps, tool.name, started, { requests: 0 }, parsed);
     return parsed;
   }
   const { args } = parsed;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logging.js';
-import { maskCredential, Redactor } from '../src/redact.js';
+import { maskCredential } from '../src/kaltura/deps.js';
+import { Redactor } from '../src/redact.js';
 import { pythonJson } from '../src/tools/tool-call.js';
 
 describe('Redactor', () => {

@@ -3,11 +3,11 @@
  * the session, sends every request, and turns every failure into a {@link KalturaError} whose
  * text holds no secret.
  */
-import { ConfigError, readConfig, type KalturaConfig } from './config.js';
+import { ConfigError, readConfig, readConnectionConfig, type ConnectionConfig, type KalturaConfig } from './config.js';
 import { openConnection, type Connection, type KalturaRequest } from './connection.js';
-import type { KalturaLog, SecretMasker } from './deps.js';
+import { alsoMasking, type KalturaLog, type SecretMasker } from './deps.js';
 import { asKalturaError, FailureCode, invalidResponse, isSessionError, KalturaError } from './errors.js';
-import { OwnSession, type SessionSource } from './session.js';
+import { CallerSession, OwnSession, type SessionSource } from './session.js';
 
 /** One slot of a multirequest answer: Kaltura answers each sub-request on its own. */
 export type MultiResult = { ok: true; value: unknown } | { ok: false; error: KalturaError };
@@ -23,9 +23,11 @@ export interface CallScope {
   stats?: RequestStats;
   /** Aborts the call's requests when the client cancels it. */
   signal?: AbortSignal;
+  /** The caller's own KS (remote mode): used as is, instead of the server's session. */
+  ks?: string;
 }
 
-type BoundCall = CallScope & { stats: RequestStats };
+type BoundCall = Omit<CallScope, 'ks'> & { stats: RequestStats; session: SessionSource };
 
 /** The door to Kaltura as a tool sees it: one request, or several in one round trip. */
 export interface KalturaDoor {
@@ -49,6 +51,7 @@ interface ClientManagerOptions {
 /** The one door to Kaltura: configuration, session, HTTP, error translation. */
 export class KalturaClientManager {
   private config?: KalturaConfig;
+  private connectionConfig?: ConnectionConfig;
   private connection?: Promise<Connection>;
   private readonly session: SessionSource;
 
@@ -62,15 +65,13 @@ export class KalturaClientManager {
     });
   }
 
-  /** The configuration, read at first use; a problem becomes a CONFIGURATION_ERROR naming the variable. */
-  getConfig(): KalturaConfig {
+  /**
+   * The configuration of the server's own session and connection, read at first use; a problem
+   * becomes a CONFIGURATION_ERROR naming the variable.
+   */
+  private getConfig(): KalturaConfig {
     if (!this.config) {
-      try {
-        this.config = readConfig(this.options.env);
-      } catch (error) {
-        if (error instanceof ConfigError) throw new KalturaError(FailureCode.CONFIGURATION_ERROR, error.message);
-        throw error;
-      }
+      this.config = configured(() => readConfig(this.options.env));
       this.options.masker.add(this.config.adminSecret);
       this.options.masker.add(this.config.providedKs);
       this.options.log.debug('configuration loaded', {
@@ -86,9 +87,16 @@ export class KalturaClientManager {
     return this.config;
   }
 
-  /** A door for one tool call: its requests counted into `scope.stats`, cancelled by `scope.signal`. */
+  /**
+   * A door for one tool call: its requests counted into `scope.stats`, cancelled by
+   * `scope.signal`, made with the caller's `scope.ks` if given, else the server's own session.
+   */
   forCall(scope: CallScope = {}): KalturaDoor {
-    const call = { stats: scope.stats ?? { requests: 0 }, signal: scope.signal };
+    const call: BoundCall = {
+      stats: scope.stats ?? { requests: 0 },
+      signal: scope.signal,
+      session: scope.ks ? new CallerSession(scope.ks) : this.session,
+    };
     return {
       call: (request) => this.call(request, call),
       multi: (requests) => this.multi(requests, call),
@@ -96,7 +104,7 @@ export class KalturaClientManager {
   }
 
   private async call(build: KalturaRequest, scope: BoundCall): Promise<unknown> {
-    return this.withSession(async (ks) => {
+    return this.withSession(scope.session, async (ks) => {
       const connection = await this.connect();
       const request = build(connection.lib);
       scope.stats.requests += 1;
@@ -106,6 +114,7 @@ export class KalturaClientManager {
 
   private async multi(builds: KalturaRequest[], scope: BoundCall): Promise<MultiResult[]> {
     return this.withSession(
+      scope.session,
       async (ks) => {
         const connection = await this.connect();
         const requests = builds.map((build) => build(connection.lib));
@@ -115,7 +124,7 @@ export class KalturaClientManager {
           throw invalidResponse('the multirequest answer is not one result per request');
         }
         return raw.map((value): MultiResult => {
-          const error = asKalturaError(value, this.options.masker);
+          const error = asKalturaError(value, alsoMasking(this.options.masker, ks));
           return error ? { ok: false, error } : { ok: true, value };
         });
       },
@@ -129,10 +138,11 @@ export class KalturaClientManager {
    * error or, for a multirequest, inside the answer), renews it once and tries again.
    */
   private async withSession<T>(
+    session: SessionSource,
     attempt: (ks: string) => Promise<T>,
     refusedIn?: (outcome: T) => KalturaError | undefined,
   ): Promise<T> {
-    const ks = await this.session.current();
+    const ks = await session.current();
     let refusal: KalturaError | undefined;
     try {
       const outcome = await attempt(ks);
@@ -143,12 +153,23 @@ export class KalturaClientManager {
       refusal = error;
     }
     this.options.log.info('Kaltura refused the session; renewing it once', { reason: refusal.refusal });
-    return attempt(await this.session.renew(ks, refusal));
+    return attempt(await session.renew(ks, refusal));
   }
 
   /** Loads kaltura-client on first use, keeping it off the start-up path. */
   private connect(): Promise<Connection> {
-    this.connection ??= openConnection(this.getConfig(), this.options.log, this.options.masker);
+    this.connectionConfig ??= configured(() => readConnectionConfig(this.options.env));
+    this.connection ??= openConnection(this.connectionConfig, this.options.log, this.options.masker);
     return this.connection;
+  }
+}
+
+/** A configuration read, its problem as a CONFIGURATION_ERROR naming the variable. */
+function configured<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new KalturaError(FailureCode.CONFIGURATION_ERROR, error.message);
+    throw error;
   }
 }

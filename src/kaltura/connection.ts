@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ClientBase, RequestBuilder } from 'kaltura-client/KalturaClientBase.js';
 import type { ConnectionConfig } from './config.js';
-import type { KalturaLog, SecretMasker } from './deps.js';
+import { alsoMasking, type KalturaLog, type SecretMasker } from './deps.js';
 import { asKalturaError, cancelled, dieError, invalidResponse, KalturaDied, transportError } from './errors.js';
 
 type Services = typeof import('kaltura-client/KalturaServices.js');
@@ -126,10 +126,11 @@ export async function openConnection(
         throw failure;
       }
       log.debug('kaltura request', { request: label, ms: Math.round(performance.now() - started) });
+      const masking = alsoMasking(masker, ks);
       const died = raw === '' ? dieError(exchange.headers ?? {}) : undefined;
-      if (died) throw new KalturaDied(died.code, masker.redact(died.message));
+      if (died) throw new KalturaDied(died.code, masking.redact(died.message));
       const value = parseBody(raw);
-      const error = asKalturaError(value, masker);
+      const error = asKalturaError(value, masking);
       if (error) throw error;
       return value;
     },

@@ -17,3 +17,18 @@ export interface SecretMasker {
   /** The text with every remembered secret, and anything shaped like a KS, masked. */
   redact(text: string): string;
 }
+
+/** The original's mask for a secret in text: its first four characters, then `***`. */
+export function maskCredential(credential: string, showChars = 4): string {
+  if (!credential || credential.length <= showChars) return '***';
+  return `${credential.slice(0, showChars)}***`;
+}
+
+/** `masker`, also masking `secret` (e.g. a caller's KS, which is never remembered). */
+export function alsoMasking(masker: SecretMasker, secret: string | undefined): SecretMasker {
+  if (!secret) return masker;
+  return {
+    add: (value) => masker.add(value),
+    redact: (text) => masker.redact(text.split(secret).join(maskCredential(secret))),
+  };
+}

@@ -71,3 +71,16 @@ function zeroPad(data: Buffer): Buffer {
   const remainder = data.length % BLOCK;
   return remainder === 0 ? data : Buffer.concat([data, Buffer.alloc(BLOCK - remainder)]);
 }
+
+/**
+ * The partner id a KS names, read without any secret: a v2 key starts `v2|<partner id>|`, a v1
+ * key's fields (after `<signature>|`) start with it. Undefined when `ks` is neither. Says
+ * nothing of whether Kaltura will accept the key.
+ */
+export function ksPartnerId(ks: string): number | undefined {
+  if (!looksLikeKs(ks)) return undefined;
+  const decoded = Buffer.from(ks.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
+  const match = decoded.startsWith('v2|') ? /^v2\|([0-9]+)\|/.exec(decoded) : /^[0-9a-f]{40}\|([0-9]+);/.exec(decoded);
+  const id = match ? Number(match[1]) : Number.NaN;
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}

@@ -165,3 +165,26 @@ function wrongCredentials(refusal: KalturaError, partnerId: number): KalturaErro
     refusal.refusal,
   );
 }
+
+/**
+ * A caller's own KS, as remote mode receives it with each request: used as is, never renewed.
+ * When Kaltura refuses it, the caller is told to send a fresh one.
+ */
+export class CallerSession implements SessionSource {
+  constructor(private readonly ks: string) {}
+
+  current(): Promise<string> {
+    return Promise.resolve(this.ks);
+  }
+
+  renew(_stale: string, refusal: KalturaError): Promise<string> {
+    const reason = refusal.refusal && refusal.refusal !== 'INVALID_STR' ? ` (${refusal.refusal})` : '';
+    return Promise.reject(
+      new KalturaError(
+        'INVALID_KS',
+        `Kaltura refused the KS sent in the Authorization header${reason}; send a fresh, valid KS for your partner`,
+        refusal.refusal,
+      ),
+    );
+  }
+}

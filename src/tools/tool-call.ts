@@ -75,9 +75,19 @@ export interface ToolDeps {
   door(scope: CallScope): KalturaDoor;
   logger: Logger;
   /** Bound the calls at work at once (the rest queue before allocating anything): every call, and saves. */
-  slots: Record<'calls' | 'saves', Slots>;
+  slots: Record<'calls' | 'saves', Pick<Slots, 'run'>>;
   /** The settings tools read: KALTURA_DOWNLOAD_DIR, KALTURA_REQUEST_TIMEOUT_MS. */
   settings: { downloadDir?: string; requestTimeoutMs: number };
+  /** Where each call's record goes: a log line of its own (stdio), or its HTTP request's line. */
+  report(record: CallRecord): void;
+}
+
+/** What the log keeps of one tool call: no argument, no URL, no secret. */
+export interface CallRecord {
+  tool: string;
+  ms: number;
+  kalturaRequests: number;
+  outcome: string;
 }
 
 /** Names a call for its log line and for the error shape of a failure. */
@@ -112,7 +122,7 @@ export async function runToolCall<T>(
       ? errorShape(call.operation, call.context, { code: FailureCode.CANCELLED, message: 'the call was cancelled' })
       : unexpectedFailure(deps.logger, call, error);
   }
-  logToolCall(deps.logger, call.tool, started, stats, answer);
+  reportCall(deps, call.tool, started, stats, answer);
   return answer;
 }
 
@@ -127,15 +137,15 @@ function unexpectedFailure(logger: Logger, call: CallInfo, error: unknown): Fail
   });
 }
 
-/** The one log line of a tool call: tool, duration, Kaltura requests, outcome (no URL, no secret). */
-export function logToolCall(
-  logger: Logger,
+/** Reports a call's record: tool, duration, Kaltura requests, outcome (no URL, no secret). */
+export function reportCall(
+  deps: ToolDeps,
   tool: string,
   started: number,
   stats: RequestStats,
   answer: Answer<unknown>,
 ): void {
-  logger.info('tool call', {
+  deps.report({
     tool,
     ms: Math.round(performance.now() - started),
     kalturaRequests: stats.requests,

@@ -60,16 +60,24 @@ export const READ_ONLY = {
   openWorldHint: true,
 } as const satisfies ToolAnnotations;
 
+/** Listings made so far: a tool's never changes, and remote mode builds a server per request. */
+const listings = new WeakMap<AnyTool, Tool>();
+
 /** The tool as tools/list shows it, its schemas as JSON Schema. */
 export function toolListing(tool: AnyTool): Tool {
-  return {
-    name: tool.name,
-    title: tool.title,
-    description: tool.description,
-    inputSchema: jsonSchema(tool.input, 'input') as Tool['inputSchema'],
-    outputSchema: jsonSchema(tool.output, 'output') as Tool['outputSchema'],
-    annotations: { title: tool.title, ...tool.annotations },
-  };
+  let listing = listings.get(tool);
+  if (!listing) {
+    listing = {
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: jsonSchema(tool.input, 'input') as Tool['inputSchema'],
+      outputSchema: jsonSchema(tool.output, 'output') as Tool['outputSchema'],
+      annotations: { title: tool.title, ...tool.annotations },
+    };
+    listings.set(tool, listing);
+  }
+  return listing;
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

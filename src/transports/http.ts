@@ -1,0 +1,248 @@
+/**
+ * Remote mode: MCP over Streamable HTTP at `POST /mcp`, stateless (no session id: any replica
+ * answers any request), each request carrying the caller's own KS. Safe by default: loopback
+ * unless told otherwise, Host and Origin checked against the allowed host names (DNS
+ * rebinding), bodies capped at 1 MB, tool calls capped per KS as well as overall. SIGTERM stops
+ * accepting, answers the calls in flight, and exits 0.
+ */
+import { createHash } from 'node:crypto';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isLoopback } from '../cli.js';
+import { ksPartnerId } from '../kaltura/ks.js';
+import type { Logger } from '../logging.js';
+import { Slots } from '../slots.js';
+import type { CallRecord } from '../tools/tool-call.js';
+
+/** Largest request body accepted. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Tool calls of one KS at work at once; the others wait (behind the overall cap). */
+export const MAX_CALLS_PER_KS = 8;
+/** How long SIGTERM waits for requests in flight before leaving anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  /** Host names clients may use (the Host header, and any Origin); loopback names always may when bound to loopback. */
+  allowedHosts: string[];
+  logger: Logger;
+  /** Tool calls at work at once, over every caller. */
+  overall: Slots;
+  /**
+   * The MCP server for one request: its tools call Kaltura with `ks` through `slots` (which
+   * bound the caller and everyone), and report each call's record.
+   */
+  serverFor(ks: string, slots: Pick<Slots, 'run'>, report: (record: CallRecord) => void): Server;
+}
+
+/** What the log line of one HTTP request holds: never a KS, a URL's path beyond /mcp, or a body. */
+interface RequestRecord {
+  method: string;
+  path: string;
+  status?: number;
+  rpc?: string;
+  partnerId?: number;
+  tool?: string;
+  outcome?: string;
+  kalturaRequests?: number;
+}
+
+/** Starts listening; resolves with the address once it does. */
+export async function serveHttp(options: HttpOptions): Promise<{ url: string; server: HttpServer }> {
+  const allowed = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
+  if (isLoopback(options.host)) for (const name of ['localhost', '127.0.0.1', '::1']) allowed.add(name);
+  const perKs = new KeyedSlots(MAX_CALLS_PER_KS);
+  let inFlight = 0;
+  let closing = false;
+
+  const http = createHttpServer((req, res) => {
+    const started = performance.now();
+    const record: RequestRecord = { method: req.method ?? '?', path: (req.url ?? '/').split('?')[0]! };
+    inFlight += 1;
+    res.on('close', () => {
+      inFlight -= 1;
+      record.status = res.statusCode;
+      options.logger.info('http request', { ...record, ms: Math.round(performance.now() - started) });
+      // Shutting down: a connection whose request is answered is not kept alive.
+      if (closing) http.closeIdleConnections();
+    });
+    handle(req, res, record).catch((error: unknown) => {
+      options.logger.error('http request failed unexpectedly', {
+        detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: 'internal_error', message: 'internal error; see the server log' });
+      else res.destroy();
+    });
+  });
+  // Requests whose client has gone quiet are not kept forever.
+  http.requestTimeout = 5 * 60_000;
+  http.headersTimeout = 30_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
+    if (record.path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return sendJson(res, 200, { status: 'ok' });
+    }
+    const host = hostName(req.headers.host);
+    if (!host || !allowed.has(host)) {
+      return sendJson(res, 403, {
+        error: 'forbidden',
+        message: `host "${host ?? ''}" is not allowed; start the server with --allowed-hosts naming it`,
+      });
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowed.has(hostName(safeUrlHost(origin)) ?? '')) {
+      return sendJson(res, 403, { error: 'forbidden', message: 'this Origin is not allowed' });
+    }
+    if (record.path !== '/mcp')
+      return sendJson(res, 404, { error: 'not_found', message: 'MCP is served at POST /mcp' });
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendJson(res, 405, {
+        error: 'method_not_allowed',
+        message: 'this server is stateless: send every MCP message as POST /mcp (no GET stream, no session to DELETE)',
+      });
+    }
+    const ks = bearerKs(req.headers.authorization);
+    const partnerId = ks === undefined ? undefined : ksPartnerId(ks);
+    if (ks === undefined || partnerId === undefined) {
+      res.setHeader(
+        'WWW-Authenticate',
+        `Bearer realm="kaltura-mcp"${req.headers.authorization ? ', error="invalid_token"' : ''}`,
+      );
+      return sendJson(res, 401, {
+        error: 'unauthorized',
+        message: `${req.headers.authorization ? 'The Authorization header does not hold a Kaltura session key. ' : ''}Send your Kaltura session key (KS) with every request: "Authorization: Bearer <KS>" (or "Authorization: KS <KS>").`,
+      });
+    }
+    record.partnerId = partnerId;
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === 'too large') {
+      return sendJson(res, 413, {
+        error: 'payload_too_large',
+        message: `bodies are limited to ${MAX_BODY_BYTES} bytes`,
+      });
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(body.toString('utf8'));
+    } catch {
+      return sendJson(res, 400, {
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32700, message: 'Parse error: the body is not JSON' },
+      });
+    }
+    const method = (message as { method?: unknown } | null)?.method;
+    if (typeof method === 'string') record.rpc = method;
+
+    const slots = {
+      run: <T>(task: () => Promise<T>, signal?: AbortSignal) =>
+        perKs.run(ks, () => options.overall.run(task, signal), signal),
+    };
+    const server = options.serverFor(ks, slots, (call) => {
+      record.tool = call.tool;
+      record.outcome = call.outcome;
+      record.kalturaRequests = call.kalturaRequests;
+    });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    // A client that goes away cancels its call: closing the server aborts the handlers in flight.
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, message);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  const shutdown = (reason: string) => {
+    if (closing) return;
+    closing = true;
+    options.logger.info('shutting down', { reason, requestsInFlight: inFlight });
+    http.close(() => process.exit(0));
+    http.closeIdleConnections();
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  return { url: `http://${shown}:${address.port}`, server: http };
+}
+
+/** The KS of `Authorization: Bearer <ks>` or `Authorization: KS <ks>`. */
+function bearerKs(header: string | undefined): string | undefined {
+  const match = /^(?:Bearer|KS)\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/** The host name of a Host header (no port, no IPv6 brackets), in lower case. */
+function hostName(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(header.trim());
+  return match ? match[1]!.replace(/^\[|\]$/g, '').toLowerCase() : undefined;
+}
+
+function safeUrlHost(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The body, or 'too large' as soon as it passes `limit` (the rest is not read). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too large'> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return 'too large';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return 'too large';
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Slots per key (a KS, kept only as its hash): one caller cannot take every slot. A key's slots
+ * are forgotten once no call of it runs or waits.
+ */
+class KeyedSlots {
+  private readonly byKey = new Map<string, Slots>();
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const id = createHash('sha256').update(key).digest('hex');
+    let slots = this.byKey.get(id);
+    if (!slots) this.byKey.set(id, (slots = new Slots(this.size)));
+    try {
+      return await slots.run(task, signal);
+    } finally {
+      if (slots.pending === 0) this.byKey.delete(id);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The command line and the KS reading of remote mode: pure, without a server.
+ */
+import { describe, expect, it } from 'vitest';
+import { isLoopback, parseCommand } from '../src/cli.js';
+import { ksPartnerId, signKsV2 } from '../src/kaltura/ks.js';
+
+describe('parseCommand', () => {
+  it('serves stdio by default, and HTTP on 127.0.0.1:8080 with --http', () => {
+    expect(parseCommand([], {})).toEqual({ kind: 'stdio' });
+    expect(parseCommand(['--http'], {})).toEqual({ kind: 'http', host: '127.0.0.1', port: 8080, allowedHosts: [] });
+  });
+
+  it('takes --port, --host and --allowed-hosts, in either form, over PORT, HOST and MCP_ALLOWED_HOSTS', () => {
+    const env = { PORT: '9000', HOST: '127.0.0.2', MCP_ALLOWED_HOSTS: 'a.example' };
+    expect(parseCommand(['--http'], env)).toEqual({
+      kind: 'http',
+      host: '127.0.0.2',
+      port: 9000,
+      allowedHosts: ['a.example'],
+    });
+    expect(
+      parseCommand(['--http', '--port=0', '--host', '0.0.0.0', '--allowed-hosts', 'B.example, c.example'], env),
+    ).toEqual({
+      kind: 'http',
+      host: '0.0.0.0',
+      port: 0,
+      allowedHosts: ['b.example', 'c.example'],
+    });
+  });
+
+  it('refuses what it cannot honour, saying why', () => {
+    expect(() => parseCommand(['--http', '--host', '0.0.0.0'], {})).toThrow(/--allowed-hosts/);
+    expect(() => parseCommand(['--http', '--port', '70000'], {})).toThrow(/0 to 65535/);
+    expect(() => parseCommand(['--http', '--port'], {})).toThrow('--port needs a value');
+    expect(() => parseCommand(['--port', '80'], {})).toThrow('--port only applies with --http');
+    expect(() => parseCommand(['--stdio'], {})).toThrow('unknown option --stdio');
+  });
+
+  it('knows loopback addresses', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])
+      expect(isLoopback(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '10.0.0.1', 'example.com', '::']) expect(isLoopback(host), host).toBe(false);
+  });
+});
+
+describe('ksPartnerId', () => {
+  it('reads the partner of a v2 and a v1 key without the secret', () => {
+    const v2 = signKsV2({
+      adminSecret: 's'.repeat(32),
+      partnerId: 1234567,
+      userId: '',
+      type: 0,
+      privileges: '',
+      expiresAt: 2e9,
+    });
+    expect(ksPartnerId(v2)).toBe(1234567);
+    const v1 =
+      'OWNkYTIwMjZjOTAwZDU1ZjZjZmQ0YWNkZjBjMTQxY2VmZDYyZjQ4YnwxMjM0NTY3OzEyMzQ1Njc7MjAwMDAwMDAwMDsyOzEyMzQ1O3VzZXJAZXhhbXBsZS5jb207ZGlzYWJsZWVudGl0bGVtZW50';
+    expect(ksPartnerId(v1)).toBe(1234567);
+  });
+
+  it('reads nothing from what is not a key', () => {
+    for (const text of ['', 'not-a-session-key', Buffer.from('hello|world;x').toString('base64'), 'djJ8YWJjfGRlZg==']) {
+      expect(ksPartnerId(text), text).toBeUndefined();
+    }
+  });
+});

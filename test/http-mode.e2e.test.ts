@@ -1,0 +1,376 @@
+/**
+ * Remote mode end to end: the built server listening on a free port (`--http`), driven by the
+ * SDK's StreamableHTTPClientTransport with callers' own KSs, against the sandbox; plus the HTTP
+ * edges (401, 403, 405, 413, health), two partners at once, two replicas behind a round-robin
+ * proxy, the per-KS cap, and SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { OTHER_ADMIN_SECRET, OTHER_PARTNER_ID, SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
+import { startSandbox, type Sandbox } from './sandbox/server.js';
+import { callerKs, httpClient, startHttpServer, type HttpServerProcess } from './helpers/http-server.js';
+import { jsonOf, SERVER_ENTRY, textOf } from './helpers/server-process.js';
+
+let sandbox: Sandbox;
+let server: HttpServerProcess;
+const started: HttpServerProcess[] = [];
+
+/** Only what a remote deployment gives the server: where Kaltura is (and, here, a secret it must ignore). */
+const remoteEnv = (extra: Record<string, string> = {}) => ({
+  PATH: process.env.PATH ?? '',
+  KALTURA_SERVICE_URL: sandbox.url,
+  ...extra,
+});
+
+async function serve(env = remoteEnv(), args: string[] = []) {
+  const s = await startHttpServer(env, args);
+  started.push(s);
+  return s;
+}
+
+const mcp = (s: HttpServerProcess) => `${s.origin}/mcp`;
+
+/** A raw POST /mcp, as curl would send it. */
+function post(s: HttpServerProcess, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(mcp(s), {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+      Authorization: `Bearer ${callerKs()}`,
+      ...headers,
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'curl', version: '1' } },
+};
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  server = await serve(remoteEnv({ KALTURA_ADMIN_SECRET: SANDBOX_ADMIN_SECRET, KALTURA_PARTNER_ID: '976543' }));
+});
+
+afterEach(() => {
+  sandbox.setFault(undefined);
+  sandbox.setLatency(0);
+  sandbox.clearLog();
+});
+
+afterAll(async () => {
+  await Promise.all(started.map((s) => s.stop()));
+  await sandbox?.close();
+});
+
+describe('every read-only tool, with the caller’s own KS', () => {
+  it('lists every tool but save_media_file, which writes to the server’s own disk', async () => {
+    const c = await httpClient(mcp(server), callerKs());
+    const { tools } = await c.client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'get_download_url',
+      'get_download_urls',
+      'get_media_entry',
+      'get_thumbnail_url',
+      'list_media_entries',
+    ]);
+    expect(c.client.getInstructions()).not.toContain('save_media_file');
+    expect(c.client.getServerVersion()?.websiteUrl).toBe('https://www.npmjs.com/package/kaltura-mcp');
+    await c.close();
+  });
+
+  it.each([
+    ['list_media_entries', { limit: 2 }, 'entries'],
+    ['get_media_entry', { entry_id: '1_demo0001' }, 'flavors'],
+    ['get_download_url', { entry_id: '1_origlast' }, 'downloadUrl'],
+    ['get_download_urls', { entry_ids: ['1_demo0001', '1_origlast'] }, 'results'],
+    ['get_thumbnail_url', { entry_id: '1_demo0001' }, 'thumbnailUrl'],
+  ])('answers %s', async (tool, args, field) => {
+    const ks = callerKs();
+    const c = await httpClient(mcp(server), ks);
+    const result = await c.call(tool, args);
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent).toHaveProperty(field);
+    await c.close();
+    // Kaltura saw the caller's key and nothing else: no session.start, not the server's secret.
+    expect(sandbox.actions()).not.toContain('session.start');
+    for (const logged of sandbox.log) {
+      expect(logged.body).not.toContain(SANDBOX_ADMIN_SECRET);
+      for (const call of logged.calls) expect(call.params.ks).toBe(ks);
+    }
+  });
+
+  it('refuses save_media_file as an unknown tool', async () => {
+    const c = await httpClient(mcp(server), callerKs());
+    await expect(c.call('save_media_file', { entry_id: '1_demo0001' })).rejects.toThrow(
+      /Unknown tool: save_media_file/,
+    );
+    await c.close();
+  });
+
+  it('says to send a fresh KS when Kaltura refuses it, and never renews it', async () => {
+    const c = await httpClient(mcp(server), callerKs({ expiresIn: -60 }));
+    const result = await c.call('get_download_url', { entry_id: '1_demo0001' });
+    expect(result.isError).toBe(true);
+    expect(jsonOf(result)).toMatchObject({
+      errorType: 'INVALID_KS',
+      error:
+        'Failed to get download URL: Kaltura refused the KS sent in the Authorization header (EXPIRED); send a fresh, valid KS for your partner',
+    });
+    expect(sandbox.log).toHaveLength(1);
+    await c.close();
+  });
+
+  it('warns that KALTURA_ADMIN_SECRET is set but unused, and logs one line per request without a KS or URL', async () => {
+    const ks = callerKs();
+    const c = await httpClient(mcp(server), ks);
+    const url = String(jsonOf(await c.call('get_download_url', { entry_id: '1_demo0001' })).downloadUrl);
+    await c.close();
+    // A request's line is written as its response ends: let it arrive.
+    const answered = () => server.logLines().some((l) => l.tool === 'get_download_url' && l.outcome === 'ok');
+    for (let i = 0; i < 40 && !answered(); i += 1) await new Promise((r) => setTimeout(r, 50));
+    const lines = server.logLines();
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: expect.stringContaining('KALTURA_ADMIN_SECRET is set but never used'),
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: 'http request',
+        method: 'POST',
+        status: 200,
+        rpc: 'tools/call',
+        tool: 'get_download_url',
+        outcome: 'ok',
+        partnerId: 976543,
+        ms: expect.any(Number),
+      }),
+    );
+    expect(lines.filter((l) => l.message === 'tool call')).toEqual([]);
+    const stderr = server.stderr();
+    for (const secret of [ks, url, SANDBOX_ADMIN_SECRET]) expect(stderr).not.toContain(secret);
+    expect(stderr).not.toMatch(/djJ8/);
+  });
+});
+
+describe('the HTTP edges', () => {
+  it('answers /healthz without auth', async () => {
+    const response = await fetch(`${server.origin}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it.each([
+    ['no Authorization header', {}, 'Bearer realm="kaltura-mcp"'],
+    ['a malformed one', { Authorization: 'Basic dXNlcjpwYXNz' }, 'Bearer realm="kaltura-mcp", error="invalid_token"'],
+    [
+      'a Bearer that is no KS',
+      { Authorization: 'Bearer not-a-session-key' },
+      'Bearer realm="kaltura-mcp", error="invalid_token"',
+    ],
+  ])('answers %s with 401, a WWW-Authenticate header and what to send', async (_, headers, challenge) => {
+    const response = await fetch(mcp(server), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
+      body: JSON.stringify(INITIALIZE),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe(challenge);
+    expect(((await response.json()) as { message: string }).message).toContain('Authorization: Bearer <KS>');
+  });
+
+  it('takes "Authorization: KS <ks>" as well', async () => {
+    const response = await post(server, INITIALIZE, { Authorization: `KS ${callerKs()}` });
+    expect(response.status).toBe(200);
+  });
+
+  it.each([['GET'], ['DELETE']])('answers %s /mcp with 405 (stateless: no stream, no session)', async (method) => {
+    const response = await fetch(mcp(server), { method, headers: { Authorization: `Bearer ${callerKs()}` } });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(response.headers.get('mcp-session-id')).toBeNull();
+  });
+
+  it('answers no Mcp-Session-Id: every request stands alone', async () => {
+    const response = await post(server, INITIALIZE);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('mcp-session-id')).toBeNull();
+  });
+
+  it('answers a body over 1 MB with 413', async () => {
+    const response = await post(server, { ...INITIALIZE, padding: 'x'.repeat(1024 * 1024) });
+    expect(response.status).toBe(413);
+  });
+
+  it('refuses a Host or an Origin that is not allowed with 403 (DNS rebinding)', async () => {
+    const port = new URL(server.origin).port;
+    const status = (headers: Record<string, string>) =>
+      new Promise<number>((resolve) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/mcp',
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', ...headers },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.end(JSON.stringify(INITIALIZE));
+      });
+    const auth = { Authorization: `Bearer ${callerKs()}`, Accept: 'application/json, text/event-stream' };
+    expect(await status({ ...auth, Host: 'evil.example.com' })).toBe(403);
+    expect(await status({ ...auth, Host: `127.0.0.1:${port}`, Origin: 'http://evil.example.com' })).toBe(403);
+    expect(await status({ ...auth, Host: `localhost:${port}`, Origin: `http://localhost:${port}` })).toBe(200);
+  });
+});
+
+describe('callers never see each other', () => {
+  it('keeps two partners’ concurrent calls apart', async () => {
+    const mine = await httpClient(mcp(server), callerKs());
+    const theirs = await httpClient(mcp(server), callerKs({ partnerId: OTHER_PARTNER_ID, secret: OTHER_ADMIN_SECRET }));
+    const ids = (r: { structuredContent?: unknown }) =>
+      (r.structuredContent as { entries: Array<{ id: string }> }).entries.map((e) => e.id);
+    const rounds = await Promise.all(
+      Array.from({ length: 10 }, async () => ({
+        mine: await mine.call('list_media_entries', { limit: 100 }),
+        theirs: await theirs.call('list_media_entries', { limit: 100 }),
+        theirsByMe: await mine.call('get_media_entry', { entry_id: '2_theirs01' }),
+      })),
+    );
+    for (const round of rounds) {
+      expect(ids(round.theirs)).toEqual(['2_theirs01', '2_theirs02']);
+      expect(ids(round.mine).some((id) => id.startsWith('2_'))).toBe(false);
+      expect(jsonOf(round.theirsByMe)).toMatchObject({ errorType: 'ENTRY_ID_NOT_FOUND' });
+    }
+    await Promise.all([mine.close(), theirs.close()]);
+  });
+
+  it('caps each KS’s calls at 8 at once, so one caller cannot hold every slot', async () => {
+    sandbox.setFault({ kind: 'hang', match: '1_origlast' });
+    const greedy = await httpClient(mcp(server), callerKs());
+    const controllers = Array.from({ length: 9 }, () => new AbortController());
+    const hanging = controllers.map((c) =>
+      greedy.call('get_download_url', { entry_id: '1_origlast' }, c.signal).catch(() => undefined),
+    );
+    for (let i = 0; i < 100 && sandbox.log.length < 8; i += 1) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sandbox.log).toHaveLength(8);
+    const other = await httpClient(mcp(server), callerKs({ type: 0 }));
+    expect((await other.call('get_download_url', { entry_id: '1_demo0001' })).isError).toBeFalsy();
+    for (const c of controllers) c.abort();
+    await Promise.all(hanging);
+    await Promise.all([greedy.close(), other.close()]);
+  });
+});
+
+describe('scaling out: replicas behind a load balancer', () => {
+  it('serves one client’s calls alternately from two processes behind a round-robin proxy', async () => {
+    const a = await serve();
+    const b = await serve();
+    const upstreams = [a, b].map((s) => new URL(s.origin));
+    let next = 0;
+    const proxy: Server = createServer((req, res) => {
+      const target = upstreams[next++ % upstreams.length]!;
+      const forward = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: `localhost:${target.port}` },
+        },
+        (upstream) => {
+          res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+          upstream.pipe(res);
+        },
+      );
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = await httpClient(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}/mcp`, callerKs());
+      const entries = ['1_demo0001', '1_origlast', '1_noorig01', '1_demo0001', '1_origlast', '1_noorig01'];
+      for (const entry_id of entries) {
+        const result = await c.call('get_download_url', { entry_id });
+        expect(jsonOf(result).entryId).toBe(entry_id);
+      }
+      await c.close();
+      const calls = (s: HttpServerProcess) => s.logLines().filter((l) => l.rpc === 'tools/call').length;
+      // Each server writes its request's log line as the response ends: let the last one arrive.
+      for (let i = 0; i < 40 && calls(a) + calls(b) < entries.length; i += 1)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(calls(a) + calls(b)).toBe(entries.length);
+      expect(calls(a)).toBeGreaterThanOrEqual(2);
+      expect(calls(b)).toBeGreaterThanOrEqual(2);
+    } finally {
+      proxy.close();
+    }
+  });
+});
+
+describe('lifecycle and safety', () => {
+  it('on SIGTERM stops accepting, answers the call in flight, and exits 0', async () => {
+    const s = await serve();
+    const c = await httpClient(mcp(s), callerKs());
+    sandbox.setLatency(400);
+    const pending = c.call('get_download_url', { entry_id: '1_origlast' });
+    await new Promise((r) => setTimeout(r, 100));
+    s.child.kill('SIGTERM');
+    const result = await pending;
+    expect(jsonOf(result).flavorId).toBe('1_olastsrc');
+    expect(await s.exited).toBe(0);
+  });
+
+  it('refuses to bind a non-loopback address without --allowed-hosts', async () => {
+    const child = spawn(process.execPath, [SERVER_ENTRY, '--http', '--host', '0.0.0.0', '--port', '0'], {
+      env: remoteEnv(),
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('binding to 0.0.0.0 lets other machines reach the server');
+    expect(stderr).toContain('--allowed-hosts');
+  });
+
+  it('binds anywhere when told the host names to allow, and allows only those', async () => {
+    const s = await serve(remoteEnv(), ['--host', '0.0.0.0', '--allowed-hosts', 'mcp.example.test']);
+    const port = new URL(s.origin).port;
+    const status = (host: string) =>
+      new Promise<number>((resolve) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/mcp',
+            method: 'POST',
+            headers: {
+              Host: host,
+              'Content-Type': 'application/json',
+              Accept: 'application/json, text/event-stream',
+              Authorization: `Bearer ${callerKs()}`,
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.end(JSON.stringify(INITIALIZE));
+      });
+    expect(await status(`mcp.example.test:${port}`)).toBe(200);
+    expect(await status(`127.0.0.1:${port}`)).toBe(403);
+  });
+});
