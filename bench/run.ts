@@ -15,6 +15,7 @@ import { createLogger } from '../src/logging.js';
 import { Redactor } from '../src/redact.js';
 import { findDownloadUrl, type DownloadRequest } from '../src/tools/get-download-url.js';
 import { answerWith, type DownloadStrategy } from '../test/helpers/download-strategies.js';
+import { callerKs, httpClient, startHttpServer } from '../test/helpers/http-server.js';
 import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
 import { manyEntries, sizedEntry } from '../test/sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from '../test/sandbox/server.js';
@@ -74,7 +75,7 @@ async function strategies(sandbox: Sandbox) {
     );
   }
   const sessionStarts = sandbox.actions().filter((a) => a === 'session.start').length;
-  return { rows, sessionStarts };
+  return { rows, sessionStarts, rtt };
 }
 
 /** Spawn-to-initialize-answer of the built server vs `node -e 0`, interleaved. */
@@ -246,12 +247,49 @@ async function bigSave(sandbox: Sandbox) {
   }
 }
 
+/**
+ * Remote mode under load: 20 clients, each with a KS of its own, 10 calls each at once: 200
+ * concurrent calls. Latency percentiles in Kaltura round trips (`rtt`), and the server's RSS.
+ */
+async function httpLoad(sandbox: Sandbox, rtt: number) {
+  const server = await startHttpServer({ PATH: process.env.PATH ?? '', KALTURA_SERVICE_URL: sandbox.url });
+  try {
+    const pid = server.child.pid!;
+    const clients = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => httpClient(`${server.origin}/mcp`, callerKs({ expiresIn: 3600 + i }))),
+    );
+    const ids = ['1_demo0001', '1_origlast', '1_noorig01', '1_convert1', '1_many0001', '1_unicode1'];
+    for (const c of clients) await c.call('get_download_url', { entry_id: '1_demo0001' });
+    const rssIdle = rssMb(pid);
+    const latencies: number[] = [];
+    let wrong = 0;
+    await Promise.all(
+      clients.flatMap((c, i) =>
+        Array.from({ length: 10 }, async (_, j) => {
+          const entry_id = ids[(i * 10 + j) % ids.length]!;
+          const started = performance.now();
+          const result = await c.call('get_download_url', { entry_id });
+          latencies.push(performance.now() - started);
+          if (result.isError || (result.structuredContent as { entryId?: string }).entryId !== entry_id) wrong += 1;
+        }),
+      ),
+    );
+    const rssAfter = rssMb(pid);
+    await Promise.all(clients.map((c) => c.close()));
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    return { calls: latencies.length, wrong, p50: at(0.5) / rtt, p99: at(0.99) / rtt, rssIdle, rssAfter };
+  } finally {
+    await server.stop();
+  }
+}
+
 const BATCH = manyEntries(50, 10);
 const BIG = sizedEntry('1_big00001', 512 * 1024);
 const sandbox = await startSandbox({ latencyMs: LATENCY_MS, extraEntries: [...BATCH, BIG] });
 try {
   console.log(`kaltura-mcp benchmark — sandbox latency ${LATENCY_MS} ms per request, ${SAMPLES} samples, medians\n`);
-  const { rows, sessionStarts } = await strategies(sandbox);
+  const { rows, sessionStarts, rtt } = await strategies(sandbox);
   console.log('| case                   | requests | p50 (trips) | requests | p50 (trips) |');
   console.log('|                        |  one-trip path         |  sequential path       |');
   console.log('|------------------------|----------|-------------|----------|-------------|');
@@ -268,6 +306,11 @@ try {
   console.log(
     `save_media_file of a ${fmt(big.bytes / 1024 / 1024, 0)} MB file: RSS grew ${fmt(big.growthMb, 1)} MB; ` +
       `time ${fmt(big.ratio)}x a bare fetch of the same URL into nothing`,
+  );
+  const h = await httpLoad(sandbox, rtt);
+  console.log(
+    `HTTP mode, 20 clients x 10 concurrent calls: ${h.calls} answered, ${h.wrong} wrong; ` +
+      `p50 ${fmt(h.p50)} and p99 ${fmt(h.p99)} round trips; RSS ${fmt(h.rssIdle, 1)} MB warm, ${fmt(h.rssAfter, 1)} MB after`,
   );
   const l = await load(sandbox);
   console.log(`200 concurrent calls: wall time ${fmt(l.concurrentRatio)}x one call; wrong answers: ${l.wrong}`);
