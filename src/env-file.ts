@@ -1,9 +1,9 @@
 /**
- * The `.env` file: found beside the server or in the working directory, parsed, and merged under
- * the real environment (which wins).
+ * The `.env` file: the one KALTURA_ENV_FILE names, else one beside the server or in the working
+ * directory; parsed and merged under the real environment (which wins).
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 type Env = Record<string, string | undefined>;
 
@@ -45,18 +45,50 @@ export function parseDotEnv(text: string): Record<string, string> {
   return out;
 }
 
+/** Which `.env` was read, or why the one named could not be. */
+export type EnvFileOutcome = { file?: string; problem?: string };
+
 /**
- * Loads the first `.env` found in `directories` (the server's own directory, then the working
- * directory) into `env`. Real environment variables win. Returns the file used, if any.
+ * Loads the `.env` that KALTURA_ENV_FILE names (relative to the working directory), else the
+ * first found in `directories` (the server's own directory, then the working directory), into
+ * `env`. Real environment variables win. A named file that cannot be read is a problem to
+ * report at every call, not a reason to look elsewhere.
  */
-export function loadDotEnv(env: Env, directories: string[]): string | undefined {
+export function loadEnvFile(env: Env, directories: string[], cwd: string): EnvFileOutcome {
+  const named = env.KALTURA_ENV_FILE?.trim();
+  if (named) {
+    const file = resolve(cwd, named);
+    try {
+      merge(env, readFileSync(file, 'utf8'));
+      return { file };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      return {
+        problem: `KALTURA_ENV_FILE names ${file}, which cannot be read (${code}): fix the path, or unset KALTURA_ENV_FILE`,
+      };
+    }
+  }
   for (const dir of directories) {
     const file = join(dir, '.env');
     if (!existsSync(file)) continue;
-    for (const [key, value] of Object.entries(parseDotEnv(readFileSync(file, 'utf8')))) {
-      if (env[key] === undefined) env[key] = value;
-    }
-    return file;
+    merge(env, readFileSync(file, 'utf8'));
+    return { file };
   }
-  return undefined;
+  return {};
+}
+
+function merge(env: Env, text: string): void {
+  for (const [key, value] of Object.entries(parseDotEnv(text))) {
+    if (env[key] === undefined) env[key] = value;
+  }
+}
+
+/**
+ * Settings an MCP bundle host left as their `${user_config.…}` placeholder (an optional field
+ * the user did not fill in): they count as not set.
+ */
+export function dropUnfilledPlaceholders(env: Env): void {
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && /^\$\{user_config\.[A-Za-z0-9_]+\}$/.test(value.trim())) delete env[key];
+  }
 }

@@ -5,7 +5,7 @@
  * in stdio mode; diagnostics go to stderr.
  */
 import { parseCommand, USAGE, type Command } from './cli.js';
-import { loadDotEnv, serverDirectory } from './env-file.js';
+import { dropUnfilledPlaceholders, loadEnvFile, serverDirectory } from './env-file.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, readConnectionConfig } from './kaltura/config.js';
 import { createLogger, isDebug, serveMcpLogging, type SinkLogger } from './logging.js';
@@ -46,8 +46,10 @@ async function main(): Promise<void> {
 
   const redactor = new Redactor();
   const logger = createLogger(redactor, { debug: () => isDebug(process.env) });
+  dropUnfilledPlaceholders(process.env);
   const ownDirectory = serverDirectory(process.argv[1]);
-  const dotEnvFile = loadDotEnv(process.env, [...(ownDirectory ? [ownDirectory] : []), process.cwd()]);
+  const envFile = loadEnvFile(process.env, [...(ownDirectory ? [ownDirectory] : []), process.cwd()], process.cwd());
+  if (envFile.problem) logger.error('the .env file could not be read', { problem: envFile.problem });
   // Nothing dies silently: a stray rejection is logged and the server keeps serving; an
   // uncaught exception is logged and ends the process (its state can no longer be trusted).
   process.on('unhandledRejection', (reason) => {
@@ -58,10 +60,15 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const manager = new KalturaClientManager({ env: process.env, log: logger, masker: redactor });
+  const manager = new KalturaClientManager({
+    env: process.env,
+    log: logger,
+    masker: redactor,
+    configProblem: envFile.problem,
+  });
   const settings = { downloadDir: process.env.KALTURA_DOWNLOAD_DIR, requestTimeoutMs: requestTimeoutMs(process.env) };
   const calls = new Slots(MAX_CONCURRENT_CALLS);
-  if (command.kind === 'http') return serveRemote(command, logger, manager, calls, settings);
+  if (command.kind === 'http') return serveRemote(command, logger, manager, calls, settings, envFile.file);
 
   const slots = { calls, saves: new Slots(MAX_CONCURRENT_SAVES) };
   const server = createServer(ALL_TOOLS, {
@@ -74,7 +81,8 @@ async function main(): Promise<void> {
   serveMcpLogging(server, logger);
   const { serveStdio } = await import('./transports/stdio.js');
   await serveStdio(server, logger, Object.values(slots));
-  logger.info('kaltura-mcp ready on stdio', { dotEnv: dotEnvFile ? 'loaded' : 'none' });
+  // The .env's path says where the settings came from; its content never reaches the log.
+  logger.info('kaltura-mcp ready on stdio', { version: SERVER_INFO.version, envFile: envFile.file ?? null });
 }
 
 /** Remote mode: every request brings its caller's KS; the server's own credentials are never used. */
@@ -84,6 +92,7 @@ async function serveRemote(
   manager: KalturaClientManager,
   overall: Slots,
   settings: { downloadDir?: string; requestTimeoutMs: number },
+  envFile: string | undefined,
 ): Promise<void> {
   for (const name of ['KALTURA_ADMIN_SECRET', 'KALTURA_KS']) {
     if (process.env[name]) logger.warn(`${name} is set but never used in HTTP mode: each caller sends its own KS`);
@@ -109,7 +118,13 @@ async function serveRemote(
       ),
   });
   // The log keeps only a URL's origin (download URLs are credentials): the endpoint goes apart.
-  logger.info('kaltura-mcp ready on HTTP', { origin: url, endpoint: 'POST /mcp', source: SOURCE_URL });
+  logger.info('kaltura-mcp ready on HTTP', {
+    version: SERVER_INFO.version,
+    origin: url,
+    endpoint: 'POST /mcp',
+    source: SOURCE_URL,
+    envFile: envFile ?? null,
+  });
 }
 
 function describe(reason: unknown): string {

@@ -1,5 +1,6 @@
 /**
- * A real MCP client other than ours: the MCP Inspector's CLI (a devDependency; it works offline)
+ * A real MCP client other than ours: the MCP Inspector's CLI (@modelcontextprotocol/inspector-cli,
+ * a devDependency with no engine limit; it works offline)
  * lists the built server's tools and calls each one against the sandbox.
  */
 import { execFile } from 'node:child_process';
@@ -10,7 +11,7 @@ import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { sandboxEnv, SERVER_ENTRY } from './helpers/server-process.js';
 
 const run = promisify(execFile);
-const INSPECTOR = fileURLToPath(new URL('../node_modules/.bin/mcp-inspector', import.meta.url));
+const INSPECTOR = fileURLToPath(new URL('../node_modules/.bin/mcp-inspector-cli', import.meta.url));
 
 let sandbox: Sandbox;
 
@@ -27,6 +28,9 @@ async function inspector(args: string[]): Promise<Record<string, unknown>> {
     .filter(([key]) => key.startsWith('KALTURA_'))
     .flatMap(([key, value]) => ['-e', `${key}=${value}`]);
   const { stdout } = await run(INSPECTOR, ['--cli', ...env, process.execPath, SERVER_ENTRY, ...args], {
+    // The CLI looks for a package.json at ../package.json of its working directory (to name
+    // itself) and fails without one: run it from test/, whose parent has ours.
+    cwd: fileURLToPath(new URL('.', import.meta.url)),
     timeout: 60000,
     maxBuffer: 16 * 1024 * 1024,
   });

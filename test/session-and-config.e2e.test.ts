@@ -10,7 +10,7 @@ import { signKsV2 } from '../src/kaltura/ks.js';
 import { checkKs } from './sandbox/ks.js';
 import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { jsonOf, sandboxEnv, startServer, type RunningServer } from './helpers/server-process.js';
+import { jsonOf, logLines, sandboxEnv, startServer, type RunningServer } from './helpers/server-process.js';
 
 let sandbox: Sandbox;
 const running: RunningServer[] = [];
@@ -72,6 +72,38 @@ describe('configuration', () => {
     const result = await download(server);
     expect(result.isError).toBeFalsy();
     expect(jsonOf(result).flavorId).toBe('1_demof001');
+  });
+});
+
+describe('the .env file', () => {
+  it('reads the file KALTURA_ENV_FILE names, and says which file it read (its path, never its content)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-envfile-'));
+    const file = join(dir, 'kaltura.env');
+    writeFileSync(file, `KALTURA_PARTNER_ID=976543\nKALTURA_ADMIN_SECRET=${SANDBOX_ADMIN_SECRET}\n`);
+    const { KALTURA_PARTNER_ID: _p, KALTURA_ADMIN_SECRET: _s, ...rest } = sandboxEnv(sandbox.url);
+    const server = await serve({ ...rest, KALTURA_ENV_FILE: file });
+    expect((await download(server)).isError).toBeFalsy();
+    const ready = logLines(server.transport).find((l) => l.message === 'kaltura-mcp ready on stdio');
+    expect(ready).toMatchObject({ envFile: file });
+    expect(server.transport.allOutput()).not.toContain(SANDBOX_ADMIN_SECRET);
+  });
+
+  it('says so at every call when the file KALTURA_ENV_FILE names cannot be read', async () => {
+    const missing = join(tmpdir(), 'kaltura-mcp-no-such-dir', '.env');
+    const server = await serve(sandboxEnv(sandbox.url, { KALTURA_ENV_FILE: missing }));
+    const body = jsonOf(await download(server));
+    expect(body).toMatchObject({
+      errorType: 'CONFIGURATION_ERROR',
+      error: `Failed to get download URL: KALTURA_ENV_FILE names ${missing}, which cannot be read (ENOENT): fix the path, or unset KALTURA_ENV_FILE`,
+    });
+    expect(sandbox.log).toHaveLength(0);
+  });
+
+  it('counts a setting an MCP bundle host left as its ${user_config.…} placeholder as not set', async () => {
+    const server = await serve(
+      sandboxEnv(sandbox.url, { KALTURA_KS: '${user_config.ks}', KALTURA_USER_ID: '${user_config.user_id}' }),
+    );
+    expect((await download(server)).isError).toBeFalsy();
   });
 });
 

@@ -46,6 +46,8 @@ interface ClientManagerOptions {
   masker: SecretMasker;
   /** Clock in unix seconds; tests move it. */
   now?: () => number;
+  /** A problem found before any configuration was read (an unreadable KALTURA_ENV_FILE): every call reports it. */
+  configProblem?: string;
 }
 
 /** The one door to Kaltura: configuration, session, HTTP, error translation. */
@@ -71,7 +73,7 @@ export class KalturaClientManager {
    */
   private getConfig(): KalturaConfig {
     if (!this.config) {
-      this.config = configured(() => readConfig(this.options.env));
+      this.config = configured(() => readConfig(this.options.env), this.options.configProblem);
       this.options.masker.add(this.config.adminSecret);
       this.options.masker.add(this.config.providedKs);
       this.options.log.debug('configuration loaded', {
@@ -158,15 +160,16 @@ export class KalturaClientManager {
 
   /** Loads kaltura-client on first use, keeping it off the start-up path. */
   private connect(): Promise<Connection> {
-    this.connectionConfig ??= configured(() => readConnectionConfig(this.options.env));
+    this.connectionConfig ??= configured(() => readConnectionConfig(this.options.env), this.options.configProblem);
     this.connection ??= openConnection(this.connectionConfig, this.options.log, this.options.masker);
     return this.connection;
   }
 }
 
-/** A configuration read, its problem as a CONFIGURATION_ERROR naming the variable. */
-function configured<T>(read: () => T): T {
+/** A configuration read, its problem (or one known before) as a CONFIGURATION_ERROR naming the variable. */
+function configured<T>(read: () => T, knownProblem?: string): T {
   try {
+    if (knownProblem) throw new ConfigError(knownProblem);
     return read();
   } catch (error) {
     if (error instanceof ConfigError) throw new KalturaError(FailureCode.CONFIGURATION_ERROR, error.message);
