@@ -2,6 +2,7 @@
  * The command line: stdio by default; `--http` serves remote callers. Pure: it reads argv and
  * the environment and says what to do, or what is wrong.
  */
+import { isLoopbackHost } from './kaltura/config.js';
 
 /** How to serve. */
 export type Command =
@@ -24,12 +25,6 @@ Configuration comes from the environment and a .env file: see the README.`;
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '127.0.0.1';
-
-/** Whether `host` is this machine only (127.0.0.0/8, ::1, localhost). */
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
-}
 
 /** What the command line (and PORT, HOST, MCP_ALLOWED_HOSTS) asks for. */
 export function parseCommand(argv: readonly string[], env: Record<string, string | undefined>): Command {
@@ -77,7 +72,7 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
     .split(',')
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
-  if (!isLoopback(host) && allowedHosts.length === 0) {
+  if (!isLoopbackHost(host) && allowedHosts.length === 0) {
     throw new Error(
       `binding to ${host} lets other machines reach the server: name the host names its clients use with --allowed-hosts (or MCP_ALLOWED_HOSTS), e.g. --allowed-hosts mcp.example.com`,
     );

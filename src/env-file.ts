@@ -1,6 +1,9 @@
 /**
- * The `.env` file: the one KALTURA_ENV_FILE names, else one beside the server or in the working
- * directory; parsed and merged under the real environment (which wins).
+ * The `.env` file: the one KALTURA_ENV_FILE names, else the one in the server's own package
+ * directory; parsed and merged under the real environment (which wins). Never the working
+ * directory's: a host starts the server in whatever project it has open, and a `.env` there
+ * could point KALTURA_SERVICE_URL at someone else's host, which would then receive a session
+ * key (or, with session.start, the admin secret).
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -45,16 +48,15 @@ export function parseDotEnv(text: string): Record<string, string> {
   return out;
 }
 
-/** Which `.env` was read, or why the one named could not be. */
-export type EnvFileOutcome = { file?: string; problem?: string };
+/** Which `.env` was read, or why the one named could not be, or the working directory's one left unread. */
+export type EnvFileOutcome = { file?: string; problem?: string; ignored?: string };
 
 /**
- * Loads the `.env` that KALTURA_ENV_FILE names (relative to the working directory), else the
- * first found in `directories` (the server's own directory, then the working directory), into
- * `env`. Real environment variables win. A named file that cannot be read is a problem to
- * report at every call, not a reason to look elsewhere.
+ * Loads the `.env` that KALTURA_ENV_FILE names (relative to the working directory), else the one
+ * in `ownDirectory` (the server's package), into `env`. Real environment variables win. A named
+ * file that cannot be read is a problem to report at every call, not a reason to look elsewhere.
  */
-export function loadEnvFile(env: Env, directories: string[], cwd: string): EnvFileOutcome {
+export function loadEnvFile(env: Env, ownDirectory: string | undefined, cwd: string): EnvFileOutcome {
   const named = env.KALTURA_ENV_FILE?.trim();
   if (named) {
     const file = resolve(cwd, named);
@@ -68,13 +70,13 @@ export function loadEnvFile(env: Env, directories: string[], cwd: string): EnvFi
       };
     }
   }
-  for (const dir of directories) {
-    const file = join(dir, '.env');
-    if (!existsSync(file)) continue;
+  const file = ownDirectory ? join(ownDirectory, '.env') : undefined;
+  if (file && existsSync(file)) {
     merge(env, readFileSync(file, 'utf8'));
     return { file };
   }
-  return {};
+  const ignored = join(cwd, '.env');
+  return existsSync(ignored) && ignored !== file ? { ignored } : {};
 }
 
 function merge(env: Env, text: string): void {

@@ -48,8 +48,13 @@ async function main(): Promise<void> {
   const logger = createLogger(redactor, { debug: () => isDebug(process.env) });
   dropUnfilledPlaceholders(process.env);
   const ownDirectory = serverDirectory(process.argv[1]);
-  const envFile = loadEnvFile(process.env, [...(ownDirectory ? [ownDirectory] : []), process.cwd()], process.cwd());
+  const envFile = loadEnvFile(process.env, ownDirectory, process.cwd());
   if (envFile.problem) logger.error('the .env file could not be read', { problem: envFile.problem });
+  if (envFile.ignored) {
+    logger.warn('a .env in the working directory is not read: name it with KALTURA_ENV_FILE to use it', {
+      file: envFile.ignored,
+    });
+  }
   // Nothing dies silently: a stray rejection is logged and the server keeps serving; an
   // uncaught exception is logged and ends the process (its state can no longer be trusted).
   process.on('unhandledRejection', (reason) => {

@@ -2,7 +2,8 @@
  * The command line and the KS reading of remote mode: pure, without a server.
  */
 import { describe, expect, it } from 'vitest';
-import { isLoopback, parseCommand } from '../src/cli.js';
+import { parseCommand } from '../src/cli.js';
+import { isLoopbackHost as isLoopback } from '../src/kaltura/config.js';
 import { ksPartnerId, signKsV2 } from '../src/kaltura/ks.js';
 
 describe('parseCommand', () => {

@@ -52,6 +52,16 @@ describe('readConfig', () => {
     expect(() => readConfig({ ...base, KALTURA_SESSION_MODE: 'magic' })).toThrow(/KALTURA_SESSION_MODE/);
   });
 
+  it('refuses to send the admin secret with session.start in clear text to another machine', () => {
+    expect(() =>
+      readConfig({ ...base, KALTURA_SESSION_MODE: 'remote', KALTURA_SERVICE_URL: 'http://kaltura.example.com' }),
+    ).toThrow(/KALTURA_SERVICE_URL must be https/);
+    expect(
+      readConfig({ ...base, KALTURA_SESSION_MODE: 'remote', KALTURA_SERVICE_URL: 'http://127.0.0.1:8080' }).sessionMode,
+    ).toBe('remote');
+    expect(readConfig({ ...base, KALTURA_SERVICE_URL: 'http://kaltura.example.com' }).sessionMode).toBe('local');
+  });
+
   it('never puts the secret in a configuration error', () => {
     try {
       readConfig({ KALTURA_ADMIN_SECRET: 'secret-value', KALTURA_PARTNER_ID: 'secret-value' });

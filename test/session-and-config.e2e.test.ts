@@ -59,7 +59,7 @@ describe('configuration', () => {
     );
   });
 
-  it('loads a .env from the working directory, and real environment variables win over it', async () => {
+  it('reads the .env that KALTURA_ENV_FILE names, and real environment variables win over it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-env-'));
     const env = sandboxEnv(sandbox.url);
     writeFileSync(
@@ -68,10 +68,21 @@ describe('configuration', () => {
     );
     const { KALTURA_PARTNER_ID: _p, KALTURA_ADMIN_SECRET: _s, ...withoutCredentials } = env;
     // Credentials come from the file; the service URL from the real environment.
-    const server = await serve(withoutCredentials, dir);
+    const server = await serve({ ...withoutCredentials, KALTURA_ENV_FILE: join(dir, '.env') });
     const result = await download(server);
     expect(result.isError).toBeFalsy();
     expect(jsonOf(result).flavorId).toBe('1_demof001');
+  });
+
+  it('never reads a .env in the working directory (a project could point the server elsewhere), and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-cwd-'));
+    writeFileSync(join(dir, '.env'), 'KALTURA_SESSION_MODE=remote\n');
+    const server = await serve(sandboxEnv(sandbox.url), dir);
+    expect((await download(server)).isError).toBeFalsy();
+    expect(sandbox.actions()).not.toContain('session.start');
+    expect(logLines(server.transport)).toContainEqual(
+      expect.objectContaining({ level: 'warn', file: join(dir, '.env') }),
+    );
   });
 });
 

@@ -82,6 +82,13 @@ function readSessionConfig(env: Env): SessionConfig {
   if (mode !== 'local' && mode !== 'remote') {
     throw new ConfigError(`KALTURA_SESSION_MODE must be "local" or "remote", not "${mode}"`);
   }
+  // session.start sends the admin secret itself: never in clear text to another machine.
+  const service = new URL(readServiceUrl(env.KALTURA_SERVICE_URL));
+  if (mode === 'remote' && !providedKs && service.protocol === 'http:' && !isLoopbackHost(service.hostname)) {
+    throw new ConfigError(
+      'KALTURA_SESSION_MODE=remote sends the admin secret to Kaltura: KALTURA_SERVICE_URL must be https:// (or the default local signing used instead)',
+    );
+  }
   return {
     partnerId,
     adminSecret,
@@ -120,6 +127,12 @@ function readPrivileges(value: string | undefined): string {
     throw new ConfigError('KALTURA_SESSION_PRIVILEGES must be a short comma-separated list, e.g. "sview:*,list:*"');
   }
   return privileges;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: this machine, where clear text reaches nobody else. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
 function readServiceUrl(value: string | undefined): string {

@@ -15,7 +15,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isLoopback } from '../cli.js';
+import { isLoopbackHost } from '../kaltura/config.js';
 import { ksPartnerId } from '../kaltura/ks.js';
 import type { Logger } from '../logging.js';
 import { Slots } from '../slots.js';
@@ -58,7 +58,7 @@ interface RequestRecord {
 /** Starts listening; resolves with the address once it does. */
 export async function serveHttp(options: HttpOptions): Promise<{ url: string; server: HttpServer }> {
   const allowed = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
-  if (isLoopback(options.host)) for (const name of ['localhost', '127.0.0.1', '::1']) allowed.add(name);
+  if (isLoopbackHost(options.host)) for (const name of ['localhost', '127.0.0.1', '::1']) allowed.add(name);
   const perKs = new KeyedSlots(MAX_CALLS_PER_KS);
   let inFlight = 0;
   let closing = false;
