@@ -1,12 +1,14 @@
 /**
  * Saving a download URL's file into a folder, safely: a name that cannot leave the folder, no
- * symlink followed, nothing overwritten, room checked, the body streamed to `<name>.part` (never
- * held in memory) and checked against Content-Length, then linked into place; on any failure or
- * cancellation the partial file is removed.
+ * symlink followed, nothing overwritten, room checked, the body streamed to a temporary file of
+ * this save's own (hidden, unique, created exclusively: never held in memory, never another
+ * process's) and checked against Content-Length, then linked into place; on any failure or
+ * cancellation that temporary file, and only it, is removed.
  */
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, lstat, open, realpath, rename, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access, link, lstat, open, realpath, rename, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { httpGet } from './http-get.js';
 import { SERVER_INFO } from './package-info.js';
 
@@ -62,17 +64,39 @@ export async function downloadFolder(configured: string | undefined): Promise<st
       'KALTURA_DOWNLOAD_DIR is not set: set it to the folder save_media_file may write into (an absolute path), then restart the server',
     );
   }
+  if (!isAbsolute(configured.trim())) {
+    throw new SaveRefused(
+      'CONFIGURATION_ERROR',
+      'KALTURA_DOWNLOAD_DIR must be an absolute path (a relative one would depend on where the host starts the server)',
+    );
+  }
   try {
     const folder = await realpath(configured.trim());
-    if (!(await stat(folder)).isDirectory()) throw new Error('ENOTDIR');
+    if (!(await stat(folder)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    await access(folder, constants.W_OK);
     return folder;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'ENOTDIR';
     throw new SaveRefused(
       'CONFIGURATION_ERROR',
-      `KALTURA_DOWNLOAD_DIR does not name a folder this server can use (${code}): create it, or fix the path, then try again`,
+      `KALTURA_DOWNLOAD_DIR does not name a folder this server can write into (${code}): create it, fix the path or its permissions, then try again`,
     );
   }
+}
+
+/** Characters and names Windows does not allow in a file name (elsewhere they are refused too, for portable folders). */
+const NOT_PORTABLE = /[<>:"|?*]|[. ]$|^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+
+/** A file name made from free text (an entry's name): every character no file system takes becomes `_`. */
+export function portableFileName(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- control characters are what is being replaced
+      .replace(/[/\\<>:"|?*\u0000-\u001f\u007f]/g, '_')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/^[. ]+|[. ]+$/g, '')
+  );
 }
 
 /** Where `name` lands in `folder`, refused if it could land anywhere else. */
@@ -84,6 +108,12 @@ function targetIn(folder: string, name: string): string {
     throw new SaveRefused(
       'UNSAFE_FILE_NAME',
       'the file name would leave KALTURA_DOWNLOAD_DIR (it has a path separator, a control character, or is . or ..): give a plain file name',
+    );
+  }
+  if (NOT_PORTABLE.test(name)) {
+    throw new SaveRefused(
+      'UNSAFE_FILE_NAME',
+      'the file name has a character Windows does not allow (< > : " | ? *), ends with a dot or a space, or is a device name (CON, NUL, COM1, …): give a plain file name',
     );
   }
   return target;
@@ -145,8 +175,10 @@ async function download(request: SaveRequest, target: string, presentSize: numbe
   };
   const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
   stillAlive();
-  const part = `${target}.part`;
+  // Hidden and unique: another save of the same name, here or in another process, has its own.
+  const part = join(request.folder, `.${request.name}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
   let file: FileHandle | undefined;
+  let created = false;
   let total: number | undefined;
   let done = 0;
   let reported = 0;
@@ -167,10 +199,9 @@ async function download(request: SaveRequest, target: string, presentSize: numbe
         if (presentSize !== undefined)
           throw presentSize === total ? ALREADY_SAVED : fileExists(request.name, presentSize);
         if (total !== undefined && request.expectedBytes === null) await ensureRoom(request.folder, total);
-        // A .part left by a crash is ours to replace (unlink removes a symlink itself, never its target);
-        // then it is created exclusively: nothing that appears there meanwhile is written through.
-        await unlink(part).catch(() => undefined);
+        // Created exclusively: if anything is there (it cannot be ours), nothing is written through it.
         file = await open(part, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+        created = true;
       },
       onBody: async (chunk) => {
         stillAlive();
@@ -196,7 +227,7 @@ async function download(request: SaveRequest, target: string, presentSize: numbe
   } catch (error) {
     await file?.close().catch(() => undefined);
     if (error === ALREADY_SAVED) return { path: target, bytes: presentSize!, skipped: true };
-    await unlink(part).catch(() => undefined);
+    if (created) await unlink(part).catch(() => undefined);
     if (request.signal?.aborted) throw new SaveRefused('CANCELLED', 'the save was cancelled; nothing was kept');
     if (idle.signal.aborted) {
       throw new SaveRefused(

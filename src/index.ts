@@ -71,7 +71,12 @@ async function main(): Promise<void> {
     masker: redactor,
     configProblem: envFile.problem,
   });
-  const settings = { downloadDir: process.env.KALTURA_DOWNLOAD_DIR, requestTimeoutMs: requestTimeoutMs(process.env) };
+  const stopping = new AbortController();
+  const settings = {
+    downloadDir: process.env.KALTURA_DOWNLOAD_DIR,
+    requestTimeoutMs: requestTimeoutMs(process.env),
+    stopping: stopping.signal,
+  };
   const calls = new Slots(MAX_CONCURRENT_CALLS);
   if (command.kind === 'http') return serveRemote(command, logger, manager, calls, settings, envFile.file);
 
@@ -85,7 +90,7 @@ async function main(): Promise<void> {
   });
   serveMcpLogging(server, logger);
   const { serveStdio } = await import('./transports/stdio.js');
-  await serveStdio(server, logger, Object.values(slots));
+  await serveStdio(server, logger, Object.values(slots), () => stopping.abort());
   // The .env's path says where the settings came from; its content never reaches the log.
   logger.info('kaltura-mcp ready on stdio', { version: SERVER_INFO.version, envFile: envFile.file ?? null });
 }
@@ -96,7 +101,7 @@ async function serveRemote(
   logger: SinkLogger,
   manager: KalturaClientManager,
   overall: Slots,
-  settings: { downloadDir?: string; requestTimeoutMs: number },
+  settings: { downloadDir?: string; requestTimeoutMs: number; stopping?: AbortSignal },
   envFile: string | undefined,
 ): Promise<void> {
   for (const name of ['KALTURA_ADMIN_SECRET', 'KALTURA_KS']) {

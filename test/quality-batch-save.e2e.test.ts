@@ -210,7 +210,7 @@ describe('save_media_file', () => {
     expect(body.bytes).toBe(4650 * 1024);
     const url = String(jsonOf(await download({ entry_id: '1_demo0001', flavor_id: '1_demof002' })).downloadUrl);
     expect(sha(readFileSync(path))).toBe(sha(await (await fetch(url)).arrayBuffer()));
-    expect(files()).not.toContain('lecture 360p.mp4.part');
+    expect(files().filter((f) => f.endsWith('.part'))).toEqual([]);
     sandbox.clearLog();
     const again = jsonOf(await save({ entry_id: '1_demo0001', max_height: 400, file_name: 'lecture 360p.mp4' }));
     expect(again).toMatchObject({ skipped: true, bytes: 4650 * 1024 });
@@ -219,7 +219,7 @@ describe('save_media_file', () => {
 
   it('gives a default name from the entry and the flavor', async () => {
     const body = jsonOf(await save({ entry_id: '1_origlast', quality: 'lowest' }));
-    expect(body.path).toBe(join(folder, 'Original_listed_last-1_olastf01.mp4'));
+    expect(body.path).toBe(join(folder, 'Original listed last-1_olastf01.mp4'));
   });
 
   it('never overwrites a different file: it says so and leaves the file alone', async () => {
@@ -242,6 +242,47 @@ describe('save_media_file', () => {
       expect(sandbox.log).toHaveLength(0);
     },
   );
+
+  it('leaves alone a file of its own that happens to be named like a temporary one', async () => {
+    writeFileSync(join(folder, 'notes.mp4.part'), 'my precious notes');
+    const result = await save({ entry_id: '1_demo0001', max_height: 400, file_name: 'notes.mp4' });
+    expect(result.isError).toBeFalsy();
+    expect(readFileSync(join(folder, 'notes.mp4.part'), 'utf8')).toBe('my precious notes');
+  });
+
+  it.each([['a:b.mp4'], ['what?.mp4'], ['CON.mp4'], ['trailing.']])(
+    'refuses the name %j, which Windows could not hold, and writes nothing',
+    async (file_name) => {
+      const before = files();
+      const result = await save({ entry_id: '1_demo0001', file_name });
+      expect(result.isError).toBe(true);
+      expect(jsonOf(result)).toMatchObject({ errorType: 'UNSAFE_FILE_NAME' });
+      expect(files()).toEqual(before);
+    },
+  );
+
+  it('refuses a relative KALTURA_DOWNLOAD_DIR, which would depend on where the host starts it', async () => {
+    const relative = await serve(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: 'downloads' }));
+    expect(jsonOf(await save({ entry_id: '1_demo0001' }, relative))).toMatchObject({
+      errorType: 'CONFIGURATION_ERROR',
+      error: expect.stringContaining('KALTURA_DOWNLOAD_DIR must be an absolute path'),
+    });
+  });
+
+  it('stops a save when the server shuts down, keeping nothing', async () => {
+    sandbox.setFileServing({ bytesPerSecond: 256 * 1024 });
+    const dir = join(folder, 'shutdown');
+    mkdirSync(dir);
+    const closing = await serve(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    const pending = closing.client
+      .callTool({ name: 'save_media_file', arguments: { entry_id: '1_noorig01' } })
+      .catch(() => 'gone');
+    await eventually(() => readdirSync(dir).some((f) => f.endsWith('.part')), 'the download began');
+    closing.transport.child!.stdin.end();
+    expect(await closing.transport.exited).toBe(0);
+    await pending;
+    expect(readdirSync(dir)).toEqual([]);
+  });
 
   it('refuses to write through a symlink that points out of the folder', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'kaltura-mcp-outside-'));
@@ -298,10 +339,11 @@ describe('save_media_file', () => {
         },
       )
       .catch(() => 'cancelled');
-    await eventually(() => files().includes('cancelled.mp4.part'), 'the download began');
+    const temporary = () => files().filter((f) => f.startsWith('.cancelled.mp4.') && f.endsWith('.part'));
+    await eventually(() => temporary().length === 1, 'the download began');
     controller.abort();
     expect(await call).toBe('cancelled');
-    await eventually(() => !files().some((f) => f.startsWith('cancelled.mp4')), 'nothing is left behind');
+    await eventually(() => temporary().length === 0 && !files().includes('cancelled.mp4'), 'nothing is left behind');
     await eventually(() => sandbox.files.at(-1)!.clientGone, 'the download was aborted');
   });
 

@@ -4,8 +4,7 @@
  * offered in remote (HTTP) mode.
  */
 import { z } from 'zod';
-import { SaveRefused, downloadFolder, saveToFolder } from '../file-saver.js';
-import { urlSafeFileName } from '../kaltura/requests.js';
+import { SaveRefused, downloadFolder, portableFileName, saveToFolder } from '../file-saver.js';
 import { entryIdSchema, FLAVOR_OR_QUALITY, flavorIdSchema, qualityArguments } from './arguments.js';
 import { downloadRequest, fileNameSchema, findDownloadUrl, oneWayToChoose } from './get-download-url.js';
 import { defineTool } from './tool.js';
@@ -39,12 +38,12 @@ const output = z.object({
   skipped: z.boolean().describe('True when the same file was already there and nothing was downloaded'),
 });
 
-/** The name a file gets when the call gives none: the entry's name (cleaned) and the flavor id. */
+/** The name a file gets when the call gives none: the entry's name (made portable) and the flavor id. */
 function defaultName(entryName: string | null, entryId: string, flavorId: string, format: string | null): string {
-  const base = urlSafeFileName(entryName?.trim() || entryId)
-    .replace(/^[._]+/, '')
-    .slice(0, 120);
-  return `${base || entryId}-${flavorId}${format ? `.${format}` : ''}`;
+  const base = portableFileName(entryName ?? '')
+    .slice(0, 120)
+    .trim();
+  return `${base || entryId}-${flavorId}${format ? `.${portableFileName(format)}` : ''}`;
 }
 
 export const saveMediaFileTool = defineTool({
@@ -72,7 +71,8 @@ export const saveMediaFileTool = defineTool({
         name: args.file_name || defaultName(info.entryName, info.entryId, info.flavorId, info.format),
         url: info.downloadUrl,
         expectedBytes: info.fileSize,
-        signal: context.signal,
+        // A shutdown stops the save too: its temporary file is removed rather than left behind.
+        signal: AbortSignal.any([context.signal, context.stopping].filter((s): s is AbortSignal => s !== undefined)),
         onProgress: context.progress,
         idleTimeoutMs: context.requestTimeoutMs,
       });

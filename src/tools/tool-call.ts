@@ -77,7 +77,7 @@ export interface ToolDeps {
   /** Bound the calls at work at once (the rest queue before allocating anything): every call, and saves. */
   slots: Record<'calls' | 'saves', Pick<Slots, 'run'>>;
   /** The settings tools read: KALTURA_DOWNLOAD_DIR, KALTURA_REQUEST_TIMEOUT_MS. */
-  settings: { downloadDir?: string; requestTimeoutMs: number };
+  settings: { downloadDir?: string; requestTimeoutMs: number; stopping?: AbortSignal };
   /** Where each call's record goes: a log line of its own (stdio), or its HTTP request's line. */
   report(record: CallRecord): void;
 }

@@ -18,6 +18,8 @@ export interface CallContext {
   downloadDir?: string;
   /** KALTURA_REQUEST_TIMEOUT_MS: how long to wait for an answer, or for more of one. */
   requestTimeoutMs: number;
+  /** Aborts when the server shuts down: long work (a save) stops and cleans up rather than being cut off. */
+  stopping?: AbortSignal;
 }
 
 /** A tool: texts, schemas, annotations, and how it answers. */

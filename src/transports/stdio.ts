@@ -10,13 +10,22 @@ import type { Slots } from '../slots.js';
 /** How long shutdown waits for calls in flight to be answered before leaving anyway. */
 const SHUTDOWN_GRACE_MS = 750;
 
-/** Connects `server` to stdin/stdout and ends the process when the client goes away or a signal asks. */
-export async function serveStdio(server: Server, logger: Logger, slots: readonly Slots[]): Promise<void> {
+/**
+ * Connects `server` to stdin/stdout and ends the process when the client goes away or a signal
+ * asks; `onShutdown` runs first (it stops long work such as saves, which then clean up).
+ */
+export async function serveStdio(
+  server: Server,
+  logger: Logger,
+  slots: readonly Slots[],
+  onShutdown: () => void = () => undefined,
+): Promise<void> {
   let closing = false;
   const shutdown = (reason: string) => {
     if (closing) return;
     closing = true;
     logger.info('shutting down', { reason, callsInFlight: slots.reduce((sum, s) => sum + s.pending, 0) });
+    onShutdown();
     // Calls in flight get a moment to be answered; then the server closes and the process leaves
     // (within a second, whatever hangs).
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 200).unref();
