@@ -7,7 +7,7 @@ import { isLoopbackHost } from './kaltura/config.js';
 /** How to serve. */
 export type Command =
   | { kind: 'stdio' }
-  | { kind: 'http'; host: string; port: number; allowedHosts: string[] }
+  | { kind: 'http'; host: string; port: number; allowedHosts: string[]; limits: CallLimits }
   | { kind: 'help' }
   | { kind: 'version' };
 
@@ -20,8 +20,19 @@ Without options the server speaks MCP over stdio (what desktop hosts run).
   --host H               the address to bind (env HOST; default 127.0.0.1)
   --allowed-hosts a,b    host names clients may use (env MCP_ALLOWED_HOSTS); required when
                          --host is not a loopback address
+  (env MCP_MAX_CALLS, MCP_MAX_CALLS_PER_KS, MCP_MAX_WAITING_CALLS: 32, 8 and 256 by default)
   --help, --version
 Configuration comes from the environment and a .env file: see the README.`;
+
+/** How many tool calls remote mode runs and keeps waiting. */
+export interface CallLimits {
+  /** Calls at work at once, over every caller (MCP_MAX_CALLS, default 32). */
+  calls: number;
+  /** Calls of one KS at work at once (MCP_MAX_CALLS_PER_KS, default 8). */
+  callsPerKs: number;
+  /** Calls waiting for a slot before more are answered BUSY (MCP_MAX_WAITING_CALLS, default 256). */
+  waiting: number;
+}
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '127.0.0.1';
@@ -77,5 +88,19 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
       `binding to ${host} lets other machines reach the server: name the host names its clients use with --allowed-hosts (or MCP_ALLOWED_HOSTS), e.g. --allowed-hosts mcp.example.com`,
     );
   }
-  return { kind: 'http', host, port, allowedHosts };
+  const limits = {
+    calls: limit(env, 'MCP_MAX_CALLS', 32),
+    callsPerKs: limit(env, 'MCP_MAX_CALLS_PER_KS', 8),
+    waiting: limit(env, 'MCP_MAX_WAITING_CALLS', 256),
+  };
+  return { kind: 'http', host, port, allowedHosts, limits };
+}
+
+function limit(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 100_000) {
+    throw new Error(`${name} must be a whole number from 1 to 100000, not "${text}"`);
+  }
+  return Number(text);
 }

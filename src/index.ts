@@ -77,8 +77,11 @@ async function main(): Promise<void> {
     requestTimeoutMs: requestTimeoutMs(process.env),
     stopping: stopping.signal,
   };
+  if (command.kind === 'http') {
+    const overall = new Slots(command.limits.calls, command.limits.waiting);
+    return serveRemote(command, logger, manager, overall, settings, envFile.file);
+  }
   const calls = new Slots(MAX_CONCURRENT_CALLS);
-  if (command.kind === 'http') return serveRemote(command, logger, manager, calls, settings, envFile.file);
 
   const slots = { calls, saves: new Slots(MAX_CONCURRENT_SAVES) };
   const server = createServer(ALL_TOOLS, {
@@ -114,6 +117,7 @@ async function serveRemote(
     allowedHosts: command.allowedHosts,
     logger,
     overall,
+    perKs: { calls: command.limits.callsPerKs, waiting: command.limits.waiting },
     serverFor: (ks, slots, report) =>
       createServer(
         REMOTE_TOOLS,

@@ -9,12 +9,21 @@ export class Abandoned extends Error {
   override readonly name = 'Abandoned';
 }
 
+/** A task refused because `maxWaiting` tasks were already waiting. */
+export class SlotsFull extends Error {
+  override readonly name = 'SlotsFull';
+}
+
 export class Slots {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly size: number) {}
+  /** `size` tasks run at once; at most `maxWaiting` wait (more are refused with {@link SlotsFull}). */
+  constructor(
+    private readonly size: number,
+    private readonly maxWaiting = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Tasks running or waiting. */
   get pending(): number {
@@ -39,7 +48,11 @@ export class Slots {
    */
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new Abandoned('abandoned before it started');
-    if (this.active >= this.size) await this.waitForSlot(signal);
+    if (this.active >= this.size) {
+      if (this.waiting.length >= this.maxWaiting)
+        throw new SlotsFull(`${this.waiting.length} tasks are waiting already`);
+      await this.waitForSlot(signal);
+    }
     this.active += 1;
     let released = false;
     const release = () => {

@@ -9,12 +9,18 @@ import { ksPartnerId, signKsV2 } from '../src/kaltura/ks.js';
 describe('parseCommand', () => {
   it('serves stdio by default, and HTTP on 127.0.0.1:8080 with --http', () => {
     expect(parseCommand([], {})).toEqual({ kind: 'stdio' });
-    expect(parseCommand(['--http'], {})).toEqual({ kind: 'http', host: '127.0.0.1', port: 8080, allowedHosts: [] });
+    expect(parseCommand(['--http'], {})).toEqual({
+      kind: 'http',
+      host: '127.0.0.1',
+      port: 8080,
+      allowedHosts: [],
+      limits: { calls: 32, callsPerKs: 8, waiting: 256 },
+    });
   });
 
   it('takes --port, --host and --allowed-hosts, in either form, over PORT, HOST and MCP_ALLOWED_HOSTS', () => {
     const env = { PORT: '9000', HOST: '127.0.0.2', MCP_ALLOWED_HOSTS: 'a.example' };
-    expect(parseCommand(['--http'], env)).toEqual({
+    expect(parseCommand(['--http'], env)).toMatchObject({
       kind: 'http',
       host: '127.0.0.2',
       port: 9000,
@@ -22,12 +28,16 @@ describe('parseCommand', () => {
     });
     expect(
       parseCommand(['--http', '--port=0', '--host', '0.0.0.0', '--allowed-hosts', 'B.example, c.example'], env),
-    ).toEqual({
+    ).toMatchObject({
       kind: 'http',
       host: '0.0.0.0',
       port: 0,
       allowedHosts: ['b.example', 'c.example'],
     });
+    expect(
+      parseCommand(['--http'], { MCP_MAX_CALLS: '4', MCP_MAX_CALLS_PER_KS: '2', MCP_MAX_WAITING_CALLS: '10' }),
+    ).toMatchObject({ limits: { calls: 4, callsPerKs: 2, waiting: 10 } });
+    expect(() => parseCommand(['--http'], { MCP_MAX_CALLS: '0' })).toThrow(/MCP_MAX_CALLS must be a whole number/);
   });
 
   it('refuses what it cannot honour, saying why', () => {

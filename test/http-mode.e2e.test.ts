@@ -275,6 +275,57 @@ describe('callers never see each other', () => {
   });
 });
 
+describe('cancellation over HTTP', () => {
+  it('aborts the Kaltura request when the client cancels the call (its notification comes in a request of its own)', async () => {
+    sandbox.setFault({ kind: 'hang', match: '1_origlast' });
+    const c = await httpClient(mcp(server), callerKs());
+    const controller = new AbortController();
+    const call = c.call('get_download_url', { entry_id: '1_origlast' }, controller.signal).catch(() => 'cancelled');
+    for (let i = 0; i < 100 && sandbox.log.length < 1; i += 1) await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    expect(await call).toBe('cancelled');
+    for (let i = 0; i < 100 && !sandbox.log[0]!.clientGone; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(sandbox.log[0]!.clientGone).toBe(true);
+    const cancelled = () => server.logLines().some((l) => l.rpc === 'tools/call' && l.outcome === 'cancelled');
+    for (let i = 0; i < 40 && !cancelled(); i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(cancelled()).toBe(true);
+    await c.close();
+  });
+});
+
+describe('a flood of calls', () => {
+  it('answers BUSY once the overall slots and the wait queue are full, made-up keys or not', async () => {
+    const s = await serve(remoteEnv({ MCP_MAX_CALLS: '2', MCP_MAX_WAITING_CALLS: '2' }));
+    sandbox.setFault({ kind: 'hang', match: '1_origlast' });
+    // Four callers, four keys (each key's own cap is not what stops them): two run, two wait.
+    const clients = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => httpClient(mcp(s), callerKs({ expiresIn: 3600 + i }))),
+    );
+    const controllers = clients.slice(0, 4).map(() => new AbortController());
+    const held = controllers.map((c, i) =>
+      clients[i]!.call('get_download_url', { entry_id: '1_origlast' }, c.signal).catch(() => undefined),
+    );
+    for (let i = 0; i < 100 && sandbox.log.length < 2; i += 1) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    const refused = await clients[4]!.call('get_download_url', { entry_id: '1_demo0001' });
+    expect(refused.isError).toBe(true);
+    expect(jsonOf(refused)).toMatchObject({
+      errorType: 'BUSY',
+      error: 'Failed to get download URL: the server has too many calls waiting already; try again in a few seconds',
+    });
+    for (const c of controllers) c.abort();
+    await Promise.all(held);
+    // The server frees the slots once it sees the connections close: then calls are served again.
+    let next = await clients[4]!.call('get_download_url', { entry_id: '1_demo0001' });
+    for (let i = 0; i < 40 && next.isError; i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      next = await clients[4]!.call('get_download_url', { entry_id: '1_demo0001' });
+    }
+    expect(next.isError, textOf(next)).toBeFalsy();
+    await Promise.all(clients.map((c) => c.close()));
+  });
+});
+
 describe('scaling out: replicas behind a load balancer', () => {
   it('serves one client’s calls alternately from two processes behind a round-robin proxy', async () => {
     const a = await serve();

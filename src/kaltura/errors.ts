@@ -24,6 +24,8 @@ export const FailureCode = {
   NO_DOWNLOAD_URL: 'NO_DOWNLOAD_URL',
   /** Kaltura ended the whole answer with its "die" headers and an empty body. */
   KALTURA_REFUSED: 'KALTURA_REFUSED',
+  /** This server has too many calls waiting: try again shortly. */
+  BUSY: 'BUSY',
 } as const;
 
 /**

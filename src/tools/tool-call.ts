@@ -6,7 +6,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CallScope, KalturaDoor, RequestStats } from '../kaltura/client-manager.js';
 import { FailureCode, KalturaError } from '../kaltura/errors.js';
 import type { Logger } from '../logging.js';
-import type { Slots } from '../slots.js';
+import { SlotsFull, type Slots } from '../slots.js';
 
 /** How a failure's JSON text is laid out: the original used json.dumps both with and without indent. */
 type ErrorLayout = 'indented' | 'compact';
@@ -128,6 +128,12 @@ export async function runToolCall<T>(
 
 function unexpectedFailure(logger: Logger, call: CallInfo, error: unknown): Failure {
   if (error instanceof KalturaError) return errorShape(call.operation, call.context, error);
+  if (error instanceof SlotsFull) {
+    return errorShape(call.operation, call.context, {
+      code: FailureCode.BUSY,
+      message: 'the server has too many calls waiting already; try again in a few seconds',
+    });
+  }
   logger.error(`${call.tool} failed unexpectedly`, {
     detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
   });

@@ -23,8 +23,6 @@ import type { CallRecord } from '../tools/tool-call.js';
 
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** Tool calls of one KS at work at once; the others wait (behind the overall cap). */
-export const MAX_CALLS_PER_KS = 8;
 /** How long SIGTERM waits for requests in flight before leaving anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -34,8 +32,10 @@ export interface HttpOptions {
   /** Host names clients may use (the Host header, and any Origin); loopback names always may when bound to loopback. */
   allowedHosts: string[];
   logger: Logger;
-  /** Tool calls at work at once, over every caller. */
+  /** Tool calls at work at once, over every caller (with its bounded queue). */
   overall: Slots;
+  /** Tool calls of one KS at work at once, and waiting. */
+  perKs: { calls: number; waiting: number };
   /**
    * The MCP server for one request: its tools call Kaltura with `ks` through `slots` (which
    * bound the caller and everyone), and report each call's record.
@@ -59,7 +59,13 @@ interface RequestRecord {
 export async function serveHttp(options: HttpOptions): Promise<{ url: string; server: HttpServer }> {
   const allowed = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
   if (isLoopbackHost(options.host)) for (const name of ['localhost', '127.0.0.1', '::1']) allowed.add(name);
-  const perKs = new KeyedSlots(MAX_CALLS_PER_KS);
+  const perKs = new KeyedSlots(options.perKs.calls, options.perKs.waiting);
+  /**
+   * The calls in flight in this process, by their caller's key and JSON-RPC id: a client cancels
+   * a call with a notification in a request of its own, which only this registry can connect to
+   * the call (a replica that did not take the call cannot cancel it).
+   */
+  const cancellable = new Map<string, () => void>();
   let inFlight = 0;
   let closing = false;
 
@@ -141,8 +147,12 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
         error: { code: -32700, message: 'Parse error: the body is not JSON' },
       });
     }
-    const method = (message as { method?: unknown } | null)?.method;
+    const { method, id, params } = (message ?? {}) as { method?: unknown; id?: unknown; params?: unknown };
     if (typeof method === 'string') record.rpc = method;
+    const callKey = (requestId: unknown) => `${keyOf(ks)}:${JSON.stringify(requestId)}`;
+    if (method === 'notifications/cancelled') {
+      cancellable.get(callKey((params as { requestId?: unknown } | null)?.requestId))?.();
+    }
 
     const slots = {
       run: <T>(task: () => Promise<T>, signal?: AbortSignal) =>
@@ -154,11 +164,23 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       record.kalturaRequests = call.kalturaRequests;
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    // A client that goes away cancels its call: closing the server aborts the handlers in flight.
+    // A client that goes away, or cancels, ends its call: closing the server aborts its handler
+    // (the Kaltura request, the slot), and a cancelled call gets no answer.
     res.on('close', () => {
       void transport.close();
       void server.close();
     });
+    if (method === 'tools/call' && id !== undefined) {
+      const key = callKey(id);
+      const cancel = () => {
+        record.outcome = 'cancelled';
+        res.destroy();
+      };
+      cancellable.set(key, cancel);
+      res.on('close', () => {
+        if (cancellable.get(key) === cancel) cancellable.delete(key);
+      });
+    }
     await server.connect(transport);
     await transport.handleRequest(req, res, message);
   }
@@ -230,15 +252,23 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | '
  * Slots per key (a KS, kept only as its hash): one caller cannot take every slot. A key's slots
  * are forgotten once no call of it runs or waits.
  */
+/** A KS as a key: its hash, so that no key is kept in memory longer than its request. */
+function keyOf(ks: string): string {
+  return createHash('sha256').update(ks).digest('hex');
+}
+
 class KeyedSlots {
   private readonly byKey = new Map<string, Slots>();
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly maxWaiting: number,
+  ) {}
 
   async run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const id = createHash('sha256').update(key).digest('hex');
+    const id = keyOf(key);
     let slots = this.byKey.get(id);
-    if (!slots) this.byKey.set(id, (slots = new Slots(this.size)));
+    if (!slots) this.byKey.set(id, (slots = new Slots(this.size, this.maxWaiting)));
     try {
       return await slots.run(task, signal);
     } finally {
