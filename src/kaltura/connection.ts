@@ -128,7 +128,7 @@ export async function openConnection(
       log.debug('kaltura request', { request: label, ms: Math.round(performance.now() - started) });
       const masking = alsoMasking(masker, ks);
       const died = raw === '' ? dieError(exchange.headers ?? {}) : undefined;
-      if (died) throw new KalturaDied(died.code, masking.redact(died.message));
+      if (died) throw new KalturaDied(died.code, masking.redact(died.message), died.dieCode);
       const value = parseBody(raw);
       const error = asKalturaError(value, masking);
       if (error) throw error;

@@ -92,7 +92,24 @@ const DIE_CODES: Record<string, { code: string; advice: string }> = {
 };
 
 /** Kaltura's "die" answer: the whole HTTP answer was lost, every slot of a multirequest with it. */
-export class KalturaDied extends KalturaError {}
+export class KalturaDied extends KalturaError {
+  constructor(
+    code: string,
+    message: string,
+    /** The `X-Kaltura: error-<n>` code. */
+    readonly dieCode: string,
+  ) {
+    super(code, message);
+  }
+
+  /** Whether one entry's own settings (access control, schedule, moderation) caused it, not the session or partner. */
+  get aboutOneEntry(): boolean {
+    return ENTRY_DIES.has(this.dieCode);
+  }
+}
+
+/** Die codes an entry's own settings cause: not found, scheduling, access control, deleted, moderation, country. */
+const ENTRY_DIES = new Set(['1', '2', '3', '9', '13', '16']);
 
 /**
  * The "die" answer: an empty 200 body whose `X-Kaltura: error-<n>` header says why Kaltura ended
@@ -110,6 +127,7 @@ export function dieError(headers: Record<string, unknown>): KalturaDied | undefi
   return new KalturaDied(
     known?.code ?? FailureCode.KALTURA_REFUSED,
     known ? `${what}: ${known.advice}` : `${what}; the request was refused, nothing was answered`,
+    dieCode,
   );
 }
 

@@ -60,14 +60,17 @@ const miss = (entryId: string, error: { message: string; code: string }): Item =
   errorType: error.code,
 });
 
-/** The URLs of `flavorIds` in one multirequest; when Kaltura dies on one of them, halves until it is alone. */
+/**
+ * The URLs of `flavorIds` in one multirequest. When one entry's own settings (its access control)
+ * make Kaltura "die", which loses every slot, halves until that entry is alone; a die about the
+ * session or the partner would only repeat in every half, so it fails the call.
+ */
 async function flavorUrls(door: KalturaDoor, flavorIds: string[]): Promise<MultiResult[]> {
   if (flavorIds.length === 0) return [];
   try {
     return await door.multi(flavorIds.map((id) => flavorUrlRequest(id)));
   } catch (error) {
-    // A "die" (an entry's access control) loses every slot: find which one it was.
-    if (!(error instanceof KalturaDied)) throw error;
+    if (!(error instanceof KalturaDied) || !error.aboutOneEntry) throw error;
     if (flavorIds.length === 1) return [{ ok: false, error }];
     const half = Math.ceil(flavorIds.length / 2);
     return [...(await flavorUrls(door, flavorIds.slice(0, half))), ...(await flavorUrls(door, flavorIds.slice(half)))];
