@@ -94,6 +94,8 @@ try {
     undefined,
     { onprogress: ({ progress, total }) => drawProgress(progress, total) },
   )) as CallToolResult;
+  const savedBytes = (saved.structuredContent as { bytes?: number } | undefined)?.bytes;
+  if (savedBytes !== undefined) drawProgress(savedBytes, savedBytes);
   process.stderr.write('\n');
   const first = saved.content[0];
   console.log(`${(first?.type === 'text' ? first.text : '').replace(/^/gm, '   ')}\n`);

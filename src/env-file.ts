@@ -35,13 +35,14 @@ export function parseDotEnv(text: string): Record<string, string> {
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!match) continue;
     const [, key, rawValue] = match as unknown as [string, string, string];
-    let value = rawValue;
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.length >= 2 && value.endsWith(quote)) {
-      value = value.slice(1, -1);
-      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\"/g, '"');
+    // A quoted value ends at its closing quote (a comment may follow); a bare one at ` #`.
+    const quoted = /^(["'])((?:\\.|(?!\1).)*)\1\s*(?:#.*)?$/.exec(rawValue);
+    let value: string;
+    if (quoted) {
+      value = quoted[2]!;
+      if (quoted[1] === '"') value = value.replace(/\\n/g, '\n').replace(/\\"/g, '"');
     } else {
-      value = value.replace(/\s+#.*$/, '');
+      value = rawValue.replace(/\s+#.*$/, '');
     }
     out[key] = value;
   }

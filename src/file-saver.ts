@@ -216,6 +216,8 @@ async function download(request: SaveRequest, target: string, presentSize: numbe
     });
     await file?.close();
     file = undefined;
+    // The last word on progress, when the last report is old enough for another.
+    if (request.onProgress && performance.now() - reported >= PROGRESS_INTERVAL_MS) request.onProgress(done, total);
     if (!result.complete || (total !== undefined && result.bytes !== total)) {
       throw new SaveRefused(
         'INCOMPLETE_DOWNLOAD',

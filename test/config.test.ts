@@ -105,6 +105,8 @@ describe('parseDotEnv', () => {
       'export KALTURA_USER_ID = "admin@example.com"',
       "KALTURA_ADMIN_SECRET='abc#def'",
       'KALTURA_DEBUG=true # inline comment',
+      'KALTURA_USER_SECRET_NOTE="abc123def" # the admin secret, quoted',
+      "KALTURA_QUOTED='a # not a comment'",
       'not a line',
       '',
     ].join('\n');
@@ -113,6 +115,8 @@ describe('parseDotEnv', () => {
       KALTURA_USER_ID: 'admin@example.com',
       KALTURA_ADMIN_SECRET: 'abc#def',
       KALTURA_DEBUG: 'true',
+      KALTURA_USER_SECRET_NOTE: 'abc123def',
+      KALTURA_QUOTED: 'a # not a comment',
     });
   });
 });

@@ -32,6 +32,10 @@ describe('signKsV2', () => {
       'disableentitlement=&sview=0_abcd1234&_e=2000000000&_t=2&_u=user%40example.com',
     );
     expect(ksV2Fields({ privileges: '*', expiresAt: 1, type: 0, userId: '' })).toBe('all=*&_e=1&_t=0&_u=');
+    // A privilege named twice keeps both values, joined as Kaltura joins several.
+    expect(ksV2Fields({ privileges: 'download:1_a,download:1_b,list:*', expiresAt: 1, type: 0, userId: '' })).toBe(
+      'download=1_a%2F1_b&list=*&_e=1&_t=0&_u=',
+    );
   });
 
   it('matches the deterministic vector byte for byte', () => {

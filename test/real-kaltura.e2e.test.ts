@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkKs } from './sandbox/ks.js';
 import { SANDBOX_ADMIN_SECRET, SANDBOX_USER_SECRET } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { jsonOf, logLines, sandboxEnv, startServer, type RunningServer } from './helpers/server-process.js';
+import { jsonOf, logLines, sandboxEnv, startServer, textOf, type RunningServer } from './helpers/server-process.js';
 
 let sandbox: Sandbox;
 let server: RunningServer;
@@ -85,10 +85,14 @@ describe("Kaltura's die answer: an empty body and X-Kaltura headers", () => {
       'a USER session with download:<entry>',
       { KALTURA_SESSION_TYPE: 'USER', KALTURA_SESSION_PRIVILEGES: 'sview:*,download:1_private1' },
     ],
+    [
+      'a USER session with download given for two entries',
+      { KALTURA_SESSION_TYPE: 'USER', KALTURA_SESSION_PRIVILEGES: 'sview:*,download:1_demo0001,download:1_private1' },
+    ],
   ])('lets %s download the restricted entry', async (_, env) => {
     const s = Object.keys(env).length ? await serve(sandboxEnv(sandbox.url, env)) : server;
     const result = await download(s, { entry_id: '1_private1' });
-    expect(result.isError).toBeFalsy();
+    expect(result.isError, textOf(result)).toBeFalsy();
     expect(jsonOf(result).flavorId).toBe('1_privsrc1');
   });
 });

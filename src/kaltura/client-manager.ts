@@ -154,7 +154,7 @@ export class KalturaClientManager {
       if (!(error instanceof KalturaError) || !isSessionError(error)) throw error;
       refusal = error;
     }
-    this.options.log.info('Kaltura refused the session; renewing it once', { reason: refusal.refusal });
+    this.options.log.info('Kaltura refused the session key', { reason: refusal.refusal });
     return attempt(await session.renew(ks, refusal));
   }
 

@@ -41,8 +41,12 @@ export function ksV2Fields(input: Pick<KsV2Input, 'privileges' | 'expiresAt' | '
       continue;
     }
     const colon = privilege.indexOf(':');
-    if (colon === -1) fields.set(privilege, '');
-    else fields.set(privilege.slice(0, colon), privilege.slice(colon + 1));
+    const name = colon === -1 ? privilege : privilege.slice(0, colon);
+    const value = colon === -1 ? '' : privilege.slice(colon + 1);
+    // Kaltura keeps one value per name, several joined with `/` (download:1_a/1_b): a name given
+    // twice keeps both values rather than the last.
+    const earlier = fields.get(name);
+    fields.set(name, earlier && value ? `${earlier}/${value}` : value || (earlier ?? ''));
   }
   fields.set('_e', String(input.expiresAt));
   fields.set('_t', String(input.type));

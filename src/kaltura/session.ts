@@ -75,6 +75,7 @@ export class OwnSession implements SessionSource {
       if (refusal.refusal === 'INVALID_STR') throw wrongCredentials(refusal, config.partnerId);
       if (refusal.refusal === 'EXPIRED') await this.adoptKalturaClock(stale);
     }
+    this.deps.log.info('renewing the session once', { mode: config.sessionMode });
     return this.replace(stale);
   }
 

@@ -41,8 +41,8 @@ export const qualityArguments = {
   max_height: z
     .number()
     .int()
-    .min(1, 'Invalid max_height: must be a whole number of pixels, at least 1')
-    .max(100000, 'Invalid max_height: must be a whole number of pixels, at least 1')
+    .min(1, 'Invalid max_height: must be a whole number of pixels from 1 to 100000')
+    .max(100000, 'Invalid max_height: must be a whole number of pixels from 1 to 100000')
     .optional()
     .describe('Optional: only flavors at most this many pixels high (e.g. 720); audio-only flavors do not count'),
   format: z

@@ -237,9 +237,10 @@ export function createApi(state: ApiState) {
     if (!found || found.entry.partnerId !== ks.partnerId) throw errors.flavorNotFound(id);
     const { entry: e, flavor: f } = found;
     if (f.status !== 2 && f.status !== 9) throw errors.notReady();
-    // Access control (download context): ADMIN sessions and download:* / download:<entry> pass.
-    const mayDownload =
-      ks.type >= 2 || ks.privileges.includes('download:*') || ks.privileges.includes(`download:${e.id}`);
+    // Access control (download context): ADMIN sessions and download:* / download:<entry> pass
+    // (several values of one privilege are joined with `/`).
+    const downloads = ks.privileges.filter((p) => p.startsWith('download:')).flatMap((p) => p.slice(9).split('/'));
+    const mayDownload = ks.type >= 2 || downloads.includes('*') || downloads.includes(e.id);
     if (e.restricted && !mayDownload) throw new Die(3, 'entry restricted due to access-control');
     // No delivery profile serves a file kept only on remote storage.
     if (f.remoteOnly) return null;
