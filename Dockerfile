@@ -3,7 +3,8 @@
 #   docker run -p 8080:8080 -e KALTURA_SERVICE_URL=https://www.kaltura.com \
 #     -e MCP_ALLOWED_HOSTS=mcp.example.com kaltura-mcp
 # MCP_ALLOWED_HOSTS must name the host names clients use: the server refuses to start bound to
-# 0.0.0.0 without them. The image carries no Kaltura secret and needs none.
+# 0.0.0.0 without them. The image carries no Kaltura secret and needs none. If you change the
+# code, set KALTURA_MCP_SOURCE_URL to where your changed source is (AGPL).
 
 # Build: the full toolchain, then one self-contained bundle in dist/.
 FROM node:20-bookworm-slim AS build
@@ -15,14 +16,18 @@ COPY build ./build
 COPY src ./src
 RUN npm run build
 
-# Run: Node and the bundle (with its licence and third-party notices), as an unprivileged user.
+# Run: Node and the bundle (with its licence, third-party notices and the source it is built
+# from, which the AGPL asks to offer remote users), as an unprivileged user.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080
 WORKDIR /app
 COPY --from=build /src/dist ./dist
-COPY package.json LICENSE ./
+COPY package.json LICENSE tsconfig.json ./
+COPY src ./src
+COPY build ./build
+COPY docs ./docs
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \

@@ -1,8 +1,10 @@
 /**
  * `npm run bundle`: packs the built server into `kaltura-mcp.mcpb`, the MCP bundle Claude
  * Desktop installs with a double click. The bundle holds manifest.json, the self-contained
- * `dist/` (with its third-party notices), LICENSE, README.md and a package.json that makes
- * `dist/index.js` an ES module; nothing else, no node_modules.
+ * `dist/` (with its third-party notices), LICENSE, README.md, a package.json that makes
+ * `dist/index.js` an ES module, and `source/`: the npm package's tarball, which carries the
+ * source the bundle is built from (the AGPL's corresponding source travels with the program;
+ * as loose files, mcpb would leave out tsconfig.json and *.d.ts). No node_modules.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,11 @@ rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 cpSync(join(root, 'dist'), join(stage, 'dist'), { recursive: true });
 for (const file of ['manifest.json', 'LICENSE', 'README.md']) cpSync(join(root, file), join(stage, file));
+mkdirSync(join(stage, 'source'));
+execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', join(stage, 'source')], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 writeFileSync(
   join(stage, 'package.json'),
   `${JSON.stringify({ name: pkg.name, version: pkg.version, license: pkg.license, type: 'module', private: true }, null, 2)}\n`,

@@ -9,7 +9,7 @@ import { dropUnfilledPlaceholders, loadEnvFile, serverDirectory } from './env-fi
 import { KalturaClientManager } from './kaltura/client-manager.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, readConnectionConfig } from './kaltura/config.js';
 import { createLogger, isDebug, serveMcpLogging, type SinkLogger } from './logging.js';
-import { SERVER_INFO, SOURCE_URL } from './package-info.js';
+import { SERVER_INFO, sourceUrl } from './package-info.js';
 import { Redactor } from './redact.js';
 import { createServer } from './server.js';
 import { Slots } from './slots.js';
@@ -33,6 +33,11 @@ function requestTimeoutMs(env: Record<string, string | undefined>): number {
 }
 
 async function main(): Promise<void> {
+  const redactor = new Redactor();
+  const logger = createLogger(redactor, { debug: () => isDebug(process.env) });
+  // The .env first: it may set anything below, the HTTP options included.
+  dropUnfilledPlaceholders(process.env);
+  const envFile = loadEnvFile(process.env, serverDirectory(process.argv[1]), process.cwd());
   let command: Command;
   try {
     command = parseCommand(process.argv.slice(2), process.env);
@@ -44,11 +49,6 @@ async function main(): Promise<void> {
   if (command.kind === 'help') return void process.stderr.write(`${USAGE}\n`);
   if (command.kind === 'version') return void process.stderr.write(`${SERVER_INFO.name} ${SERVER_INFO.version}\n`);
 
-  const redactor = new Redactor();
-  const logger = createLogger(redactor, { debug: () => isDebug(process.env) });
-  dropUnfilledPlaceholders(process.env);
-  const ownDirectory = serverDirectory(process.argv[1]);
-  const envFile = loadEnvFile(process.env, ownDirectory, process.cwd());
   if (envFile.problem) logger.error('the .env file could not be read', { problem: envFile.problem });
   if (envFile.ignored) {
     logger.warn('a .env in the working directory is not read: name it with KALTURA_ENV_FILE to use it', {
@@ -110,6 +110,7 @@ async function serveRemote(
   for (const name of ['KALTURA_ADMIN_SECRET', 'KALTURA_KS']) {
     if (process.env[name]) logger.warn(`${name} is set but never used in HTTP mode: each caller sends its own KS`);
   }
+  const source = sourceUrl(process.env);
   const { serveHttp } = await import('./transports/http.js');
   const { url } = await serveHttp({
     host: command.host,
@@ -128,7 +129,7 @@ async function serveRemote(
           settings,
           report,
         },
-        { websiteUrl: SOURCE_URL },
+        { websiteUrl: source },
       ),
   });
   // The log keeps only a URL's origin (download URLs are credentials): the endpoint goes apart.
@@ -136,7 +137,8 @@ async function serveRemote(
     version: SERVER_INFO.version,
     origin: url,
     endpoint: 'POST /mcp',
-    source: SOURCE_URL,
+    // Without its scheme: the log keeps only the origin of a URL (download URLs are credentials).
+    source: source.replace(/^https?:\/\//, ''),
     envFile: envFile ?? null,
   });
 }

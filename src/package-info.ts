@@ -13,6 +13,8 @@ export const SERVER_INFO = {
 
 /**
  * Where this program's source is: the AGPL asks that remote users can get it. A deployment of a
- * modified copy names its own with KALTURA_MCP_SOURCE_URL.
+ * modified copy names its own with KALTURA_MCP_SOURCE_URL (read after the .env file).
  */
-export const SOURCE_URL = process.env.KALTURA_MCP_SOURCE_URL?.trim() || pkg.homepage;
+export function sourceUrl(env: Record<string, string | undefined>): string {
+  return env.KALTURA_MCP_SOURCE_URL?.trim() || pkg.homepage;
+}

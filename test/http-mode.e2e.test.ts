@@ -5,6 +5,9 @@
  * proxy, the per-KS cap, and SIGTERM.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +107,16 @@ describe('every read-only tool, with the caller’s own KS', () => {
       expect(logged.body).not.toContain(SANDBOX_ADMIN_SECRET);
       for (const call of logged.calls) expect(call.params.ks).toBe(ks);
     }
+  });
+
+  it('announces where the source is, as the .env file says (AGPL: remote users can get it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-source-'));
+    writeFileSync(join(dir, 'deploy.env'), 'KALTURA_MCP_SOURCE_URL=https://git.example.com/our-fork\n');
+    const s = await serve(remoteEnv({ KALTURA_ENV_FILE: join(dir, 'deploy.env') }));
+    const c = await httpClient(mcp(s), callerKs());
+    expect(c.client.getServerVersion()?.websiteUrl).toBe('https://git.example.com/our-fork');
+    expect(s.logLines()).toContainEqual(expect.objectContaining({ source: 'git.example.com/our-fork' }));
+    await c.close();
   });
 
   it('refuses save_media_file as an unknown tool', async () => {

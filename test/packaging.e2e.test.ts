@@ -120,7 +120,16 @@ describe('the MCP bundle', () => {
     await run(process.execPath, ['--import', 'tsx', join(ROOT, 'build', 'bundle.ts')], { cwd: ROOT });
     const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-mcpb-'));
     await run(join(ROOT, 'node_modules', '.bin', 'mcpb'), ['unpack', join(ROOT, 'kaltura-mcp.mcpb'), dir]);
-    expect(readdirSync(dir).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'manifest.json', 'package.json']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'dist',
+      'manifest.json',
+      'package.json',
+      'source',
+    ]);
+    // The source it is built from travels with it, as the npm package.
+    expect(readdirSync(join(dir, 'source'))).toEqual([`${PACKAGE.name}-${PACKAGE.version}.tgz`]);
     expect(existsSync(join(dir, 'dist', 'THIRD_PARTY_NOTICES.md'))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as typeof MANIFEST;
     // What a host does: the user's answers, the defaults for what they left alone.
