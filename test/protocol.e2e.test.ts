@@ -9,20 +9,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { startRawPeer, type RawPeer } from './helpers/raw-rpc.js';
-import { logLines, sandboxEnv, startServer, textOf, type RunningServer } from './helpers/server-process.js';
+import { logLines, sandboxEnv, startServer, textOf, type RunningServer, ServerPool } from './helpers/server-process.js';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 let sandbox: Sandbox;
 let server: RunningServer;
 let raw: RawPeer;
-const extra: RunningServer[] = [];
-
-async function serve(env: Record<string, string>): Promise<RunningServer> {
-  const started = await startServer(env);
-  extra.push(started);
-  return started;
-}
+const servers = new ServerPool();
+const serve = (env: Record<string, string>) => servers.start(env);
 
 beforeAll(async () => {
   sandbox = await startSandbox();
@@ -36,7 +31,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await Promise.all([server, ...extra].map((s) => s?.close()));
+  await Promise.all([server?.close(), servers.closeAll()]);
   await raw?.close();
   await sandbox?.close();
 });

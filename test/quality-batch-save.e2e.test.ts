@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { manyEntries, sizedEntry } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { jsonOf, sandboxEnv, startServer, textOf, type RunningServer } from './helpers/server-process.js';
+import { jsonOf, sandboxEnv, startServer, textOf, type RunningServer, ServerPool } from './helpers/server-process.js';
 
 const BATCH = manyEntries(50, 10);
 /** Far more than any disk here has free: the room check must refuse it before a byte is fetched. */
@@ -19,13 +19,8 @@ const HUGE_KB = 10 * 1024 ** 3;
 let sandbox: Sandbox;
 let server: RunningServer;
 let folder: string;
-const extra: RunningServer[] = [];
-
-async function serve(env: Record<string, string>): Promise<RunningServer> {
-  const started = await startServer(env);
-  extra.push(started);
-  return started;
-}
+const servers = new ServerPool();
+const serve = (env: Record<string, string>) => servers.start(env);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ extraEntries: [...BATCH, sizedEntry('1_huge0001', HUGE_KB)] });
@@ -40,7 +35,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await Promise.all([server, ...extra].map((s) => s?.close()));
+  await Promise.all([server?.close(), servers.closeAll()]);
   await sandbox?.close();
 });
 

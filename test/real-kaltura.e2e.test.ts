@@ -8,17 +8,20 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkKs } from './sandbox/ks.js';
 import { SANDBOX_ADMIN_SECRET, SANDBOX_USER_SECRET } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { jsonOf, logLines, sandboxEnv, startServer, textOf, type RunningServer } from './helpers/server-process.js';
+import {
+  jsonOf,
+  logLines,
+  sandboxEnv,
+  startServer,
+  textOf,
+  type RunningServer,
+  ServerPool,
+} from './helpers/server-process.js';
 
 let sandbox: Sandbox;
 let server: RunningServer;
-const extra: RunningServer[] = [];
-
-async function serve(env: Record<string, string>): Promise<RunningServer> {
-  const started = await startServer(env);
-  extra.push(started);
-  return started;
-}
+const servers = new ServerPool();
+const serve = (env: Record<string, string>) => servers.start(env);
 
 const download = (s: RunningServer, args: Record<string, unknown>) => s.call('get_download_url', args);
 
@@ -35,7 +38,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await Promise.all([server, ...extra].map((s) => s?.close()));
+  await Promise.all([server?.close(), servers.closeAll()]);
   await sandbox?.close();
 });
 

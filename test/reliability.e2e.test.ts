@@ -5,18 +5,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENTRIES, SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
 import { startSandbox, type FaultKind, type Sandbox } from './sandbox/server.js';
-import { jsonOf, logLines, sandboxEnv, startServer, textOf, type RunningServer } from './helpers/server-process.js';
+import {
+  jsonOf,
+  logLines,
+  sandboxEnv,
+  startServer,
+  textOf,
+  type RunningServer,
+  ServerPool,
+} from './helpers/server-process.js';
 
 const TIMEOUT_MS = 500;
 let sandbox: Sandbox;
 let server: RunningServer;
-const extra: RunningServer[] = [];
-
-async function serve(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
-  const started = await startServer(env, undefined, nodeArgs);
-  extra.push(started);
-  return started;
-}
+const servers = new ServerPool();
+const serve = (env: Record<string, string>, nodeArgs?: string[]) => servers.start(env, nodeArgs);
 
 const download = (s: RunningServer, args: Record<string, unknown>) => s.call('get_download_url', args);
 
@@ -32,7 +35,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await Promise.all([server, ...extra].map((s) => s?.close()));
+  await Promise.all([server?.close(), servers.closeAll()]);
   await sandbox?.close();
 });
 

@@ -142,6 +142,21 @@ export async function startServer(
   };
 }
 
+/** The servers a test file starts along the way, closed together when the file is done. */
+export class ServerPool {
+  private readonly running: RunningServer[] = [];
+
+  async start(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
+    const started = await startServer(env, undefined, nodeArgs);
+    this.running.push(started);
+    return started;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.running.splice(0).map((s) => s.close()));
+  }
+}
+
 /** The JSON lines the server logged on stderr. */
 export function logLines(transport: RecordingStdioTransport): Array<Record<string, unknown>> {
   return transport
