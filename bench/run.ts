@@ -6,9 +6,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { build } from 'esbuild';
+import { BUNDLE_OPTIONS } from '../build/options.js';
 import { KalturaClientManager, type RequestStats } from '../src/kaltura/client-manager.js';
 import { mediaGetRequest } from '../src/kaltura/requests.js';
 import { createLogger } from '../src/logging.js';
@@ -23,6 +25,8 @@ import { getDownloadUrlSequential } from '../test/strategies/sequential.js';
 
 const LATENCY_MS = 40;
 const SAMPLES = 15;
+/** Spawns per side for the cold start: a start is short, so its spread needs more samples. */
+const COLD_SAMPLES = 40;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
@@ -78,15 +82,24 @@ async function strategies(sandbox: Sandbox) {
   return { rows, sessionStarts, rtt };
 }
 
-/** Spawn-to-initialize-answer of the built server vs `node -e 0`, interleaved. */
+/**
+ * Spawn-to-initialize-answer of the built server and of a do-nothing SDK server bundled the same
+ * way (bench/minimal-server.ts), each against `node -e 0`, interleaved.
+ */
 async function coldStart() {
+  const minimal = join(mkdtempSync(join(tmpdir(), 'kaltura-mcp-bench-')), 'minimal-server.mjs');
+  await build({
+    ...BUNDLE_OPTIONS,
+    entryPoints: [new URL('minimal-server.ts', import.meta.url).pathname],
+    outfile: minimal,
+  });
   const init = `${JSON.stringify({
     jsonrpc: '2.0',
     id: 1,
     method: 'initialize',
     params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
   })}\n`;
-  // Both get the same environment: a variable like NODE_EXTRA_CA_CERTS costs each start the same.
+  // All get the same environment: a variable like NODE_EXTRA_CA_CERTS costs each start the same.
   const bare = () =>
     new Promise<number>((resolve) => {
       const started = performance.now();
@@ -94,10 +107,10 @@ async function coldStart() {
         resolve(performance.now() - started),
       );
     });
-  const server = () =>
+  const server = (entry: string) =>
     new Promise<number>((resolve) => {
       const started = performance.now();
-      const child = spawn(process.execPath, [SERVER_ENTRY], { stdio: ['pipe', 'pipe', 'ignore'], env: process.env });
+      const child = spawn(process.execPath, [entry], { stdio: ['pipe', 'pipe', 'ignore'], env: process.env });
       child.stdout.once('data', () => {
         resolve(performance.now() - started);
         child.kill();
@@ -106,11 +119,14 @@ async function coldStart() {
     });
   const b: number[] = [];
   const s: number[] = [];
-  for (let i = 0; i < SAMPLES; i += 1) {
+  const m: number[] = [];
+  for (let i = 0; i < COLD_SAMPLES; i += 1) {
     b.push(await bare());
-    s.push(await server());
+    s.push(await server(SERVER_ENTRY));
+    m.push(await server(minimal));
   }
-  return median(s) / median(b);
+  rmSync(dirname(minimal), { recursive: true, force: true });
+  return { server: median(s) / median(b), minimal: median(m) / median(b), extraMs: median(s) - median(m) };
 }
 
 function rssMb(pid: number): number {
@@ -295,7 +311,11 @@ try {
   console.log('|------------------------|----------|-------------|----------|-------------|');
   for (const row of rows) console.log(row);
   console.log(`\nsession.start requests during all of the above: ${sessionStarts}`);
-  console.log(`cold start, spawn to initialize answer: ${fmt(await coldStart())}x bare \`node -e 0\``);
+  const cold = await coldStart();
+  console.log(
+    `cold start, spawn to initialize answer: ${fmt(cold.server)}x bare \`node -e 0\`; ` +
+      `a do-nothing SDK server bundled the same way: ${fmt(cold.minimal)}x (this server's own share: ${fmt(cold.extraMs, 0)} ms)`,
+  );
   sandbox.setLatency(LATENCY_MS);
   const c = await cancellation(sandbox);
   console.log(`a call behind 32 cancelled slow calls: ${fmt(c.ratio)}x the same call unloaded`);

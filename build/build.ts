@@ -5,58 +5,30 @@
  * and licence text.
  */
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { BUNDLE_OPTIONS } from './options.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist);
 
-/**
- * zod exports every language's error messages as `z.locales`, and a namespace import keeps them
- * all (about 200 KB, compiled at every start). The server speaks English: only that one stays.
- */
-const englishOnly: Plugin = {
-  name: 'zod-english-only',
-  setup(b) {
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes('/node_modules/zod/')
-        ? { path: resolve(args.resolveDir, args.path), namespace: 'zod-english-only' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
-      contents: "export { default as en } from './en.js';",
-      resolveDir: dirname(args.path),
-    }));
-  },
-};
-
 const result = await build({
+  ...BUNDLE_OPTIONS,
   entryPoints: [join(root, 'src/index.ts')],
   metafile: true,
   outdir: dist,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [englishOnly],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  minify: true,
-  // The CommonJS packages inside (kaltura-client, axios) require Node's built-ins.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-  },
-  // kaltura-client is bundled too (its client and services; never its 96k-line model file), and
-  // stays lazy: its modules are evaluated on the first tool call, not at start-up. axios's
-  // form-data dependency is replaced: see form-data-native.cjs.
-  alias: { 'form-data': join(root, 'build/form-data-native.cjs') },
-  logLevel: 'warning',
 });
+const bundled = Object.keys(result.metafile.inputs);
+if (bundled.some((input) => input.includes('node_modules/ajv'))) {
+  throw new Error('Ajv is in the bundle again: a new import of it needs the no-ajv stand-in (build/no-ajv.js)');
+}
 chmodSync(join(dist, 'index.js'), 0o755);
-writeFileSync(join(dist, 'THIRD_PARTY_NOTICES.md'), notices(Object.keys(result.metafile.inputs)));
+writeFileSync(join(dist, 'THIRD_PARTY_NOTICES.md'), notices(bundled));
 console.log('built dist/index.js, its chunks and dist/THIRD_PARTY_NOTICES.md');
 
 /** A package's licence file, or else the licence section of its README. */

@@ -81,9 +81,7 @@ async function main(): Promise<void> {
     const overall = new Slots(command.limits.calls, command.limits.waiting);
     return serveRemote(command, logger, manager, overall, settings, envFile.file);
   }
-  const calls = new Slots(MAX_CONCURRENT_CALLS);
-
-  const slots = { calls, saves: new Slots(MAX_CONCURRENT_SAVES) };
+  const slots = { calls: new Slots(MAX_CONCURRENT_CALLS), saves: new Slots(MAX_CONCURRENT_SAVES) };
   const server = createServer(ALL_TOOLS, {
     door: (scope) => manager.forCall(scope),
     logger,

@@ -6,7 +6,7 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { LazyAjvValidator } from './json-schema-validator.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import { SERVER_INFO } from './package-info.js';
 import { invalidParams, ProtocolError } from './protocol-error.js';
 import { parseArguments, toolListing, type AnyTool, type CallContext } from './tools/tool.js';
@@ -27,6 +27,17 @@ export function instructions(toolNames: readonly string[]): string {
 }
 
 /**
+ * The SDK checks a client's answers to elicitation (the server asking the user for input)
+ * against JSON Schema. This server never elicits, so there is nothing to check, and the build
+ * leaves out the SDK's Ajv-based checker (build/no-ajv.js), which every start would compile.
+ */
+const NEVER_ELICITS: jsonSchemaValidator = {
+  getValidator() {
+    throw new Error('kaltura-mcp never asks the client for input, so it has no answers to validate');
+  },
+};
+
+/**
  * Builds the MCP server for `tools`; every call reaches Kaltura and the slots through `deps`.
  * `info` adds to the server's description (e.g. where its source is).
  */
@@ -36,7 +47,7 @@ export function createServer(tools: readonly AnyTool[], deps: ToolDeps, info: { 
     {
       capabilities: { tools: {} },
       instructions: instructions(tools.map((tool) => tool.name)),
-      jsonSchemaValidator: new LazyAjvValidator(),
+      jsonSchemaValidator: NEVER_ELICITS,
     },
   );
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
