@@ -125,8 +125,9 @@ export class KalturaClientManager {
         if (!Array.isArray(raw) || raw.length !== requests.length) {
           throw invalidResponse('the multirequest answer is not one result per request');
         }
+        const masking = alsoMasking(this.options.masker, ks);
         return raw.map((value): MultiResult => {
-          const error = asKalturaError(value, alsoMasking(this.options.masker, ks));
+          const error = asKalturaError(value, masking);
           return error ? { ok: false, error } : { ok: true, value };
         });
       },

@@ -126,9 +126,9 @@ export function parseArguments(tool: AnyTool, args: unknown): { ok: true; args: 
   });
 }
 
-/** The tool's argument names, each with whether it is required. */
+/** The tool's argument names, each with whether it is required (from its listing, made once). */
 function acceptedArguments(tool: AnyTool): Record<string, boolean> {
-  const schema = jsonSchema(tool.input, 'input') as { properties?: object; required?: string[] };
+  const schema = toolListing(tool).inputSchema;
   return Object.fromEntries(
     Object.keys(schema.properties ?? {}).map((name) => [name, schema.required?.includes(name) ?? false]),
   );

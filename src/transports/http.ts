@@ -130,6 +130,7 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       });
     }
     record.partnerId = partnerId;
+    const key = keyOf(ks);
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === 'too large') {
       return sendJson(res, 413, {
@@ -149,14 +150,14 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
     }
     const { method, id, params } = (message ?? {}) as { method?: unknown; id?: unknown; params?: unknown };
     if (typeof method === 'string') record.rpc = method;
-    const callKey = (requestId: unknown) => `${keyOf(ks)}:${JSON.stringify(requestId)}`;
+    const callKey = (requestId: unknown) => `${key}:${JSON.stringify(requestId)}`;
     if (method === 'notifications/cancelled') {
       cancellable.get(callKey((params as { requestId?: unknown } | null)?.requestId))?.();
     }
 
     const slots = {
       run: <T>(task: () => Promise<T>, signal?: AbortSignal) =>
-        perKs.run(ks, () => options.overall.run(task, signal), signal),
+        perKs.run(key, () => options.overall.run(task, signal), signal),
     };
     const server = options.serverFor(ks, slots, (call) => {
       record.tool = call.tool;
@@ -171,14 +172,14 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       void server.close();
     });
     if (method === 'tools/call' && id !== undefined) {
-      const key = callKey(id);
+      const call = callKey(id);
       const cancel = () => {
         record.outcome = 'cancelled';
         res.destroy();
       };
-      cancellable.set(key, cancel);
+      cancellable.set(call, cancel);
       res.on('close', () => {
-        if (cancellable.get(key) === cancel) cancellable.delete(key);
+        if (cancellable.get(call) === cancel) cancellable.delete(call);
       });
     }
     await server.connect(transport);
@@ -248,15 +249,15 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | '
   return Buffer.concat(chunks);
 }
 
-/**
- * Slots per key (a KS, kept only as its hash): one caller cannot take every slot. A key's slots
- * are forgotten once no call of it runs or waits.
- */
 /** A KS as a key: its hash, so that no key is kept in memory longer than its request. */
 function keyOf(ks: string): string {
   return createHash('sha256').update(ks).digest('hex');
 }
 
+/**
+ * Slots per key (a KS's hash, from {@link keyOf}): one caller cannot take every slot. A key's
+ * slots are forgotten once no call of it runs or waits.
+ */
 class KeyedSlots {
   private readonly byKey = new Map<string, Slots>();
 
@@ -266,13 +267,12 @@ class KeyedSlots {
   ) {}
 
   async run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const id = keyOf(key);
-    let slots = this.byKey.get(id);
-    if (!slots) this.byKey.set(id, (slots = new Slots(this.size, this.maxWaiting)));
+    let slots = this.byKey.get(key);
+    if (!slots) this.byKey.set(key, (slots = new Slots(this.size, this.maxWaiting)));
     try {
       return await slots.run(task, signal);
     } finally {
-      if (slots.pending === 0) this.byKey.delete(id);
+      if (slots.pending === 0) this.byKey.delete(key);
     }
   }
 }
