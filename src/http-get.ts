@@ -105,14 +105,13 @@ function getOnce(url: URL, options: GetOptions): Promise<Outcome> {
       );
     });
     socket.on('error', (error) => finish(error));
-    socket.on('end', () => {
+    // The server ending its side and the socket closing both mean no more bytes will come.
+    const noMoreBytes = () => {
       ended = true;
       void work();
-    });
-    socket.on('close', () => {
-      ended = true;
-      void work();
-    });
+    };
+    socket.on('end', noMoreBytes);
+    socket.on('close', noMoreBytes);
     if (options.signal.aborted) return onAbort();
     options.signal.addEventListener('abort', onAbort, { once: true });
 

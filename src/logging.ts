@@ -35,6 +35,11 @@ export interface SinkLogger extends Logger {
 const MCP_LEVELS: Record<LogLevel, LoggingLevel> = { debug: 'debug', info: 'info', warn: 'warning', error: 'error' };
 const SEVERITY = new Map(LoggingLevelSchema.options.map((level, index) => [level, index]));
 
+/** An unexpected error as a log line's `detail`: its name and message (the line is redacted as a whole). */
+export function errorDetail(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 /** `KALTURA_DEBUG=true` turns on debug logging, as in the original. */
 export function isDebug(env: Record<string, string | undefined>): boolean {
   return env.KALTURA_DEBUG?.trim().toLowerCase() === 'true';

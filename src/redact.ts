@@ -1,7 +1,7 @@
 /**
  * Keeps credentials out of every text the server writes: tool results, errors and logs.
  */
-import { maskCredential } from './kaltura/deps.js';
+import { maskSecretIn } from './kaltura/deps.js';
 import { KS_CHARACTERS } from './kaltura/ks.js';
 
 /** KS v2 tokens start with base64 of `v2|`. */
@@ -24,9 +24,7 @@ export class Redactor {
   /** The text with every known secret masked and every KS-shaped token removed. */
   redact(text: string): string {
     let out = text;
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) out = out.split(secret).join(maskCredential(secret));
-    }
+    for (const secret of this.secrets) out = maskSecretIn(out, secret);
     return out.replace(KS_V2_PATTERN, '[KS redacted]');
   }
 

@@ -60,7 +60,7 @@ export class Slots {
       released = true;
       this.active -= 1;
       this.waiting.shift()?.();
-      if (this.pending === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      this.wakeIdleWaiters();
     };
     try {
       if (!signal) return await task();
@@ -79,12 +79,17 @@ export class Slots {
     }
   }
 
+  /** Resolves every {@link idle} promise once nothing runs or waits. */
+  private wakeIdleWaiters(): void {
+    if (this.pending === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
   private waitForSlot(signal: AbortSignal | undefined): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
         const at = this.waiting.indexOf(wake);
         if (at !== -1) this.waiting.splice(at, 1);
-        if (this.pending === 0) for (const idle of this.idleWaiters.splice(0)) idle();
+        this.wakeIdleWaiters();
         reject(new Abandoned('abandoned while waiting'));
       };
       const wake = () => {

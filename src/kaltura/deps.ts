@@ -24,11 +24,16 @@ export function maskCredential(credential: string, showChars = 4): string {
   return `${credential.slice(0, showChars)}***`;
 }
 
+/** `text` with every occurrence of `secret` masked as {@link maskCredential} masks it. */
+export function maskSecretIn(text: string, secret: string): string {
+  return text.includes(secret) ? text.split(secret).join(maskCredential(secret)) : text;
+}
+
 /** `masker`, also masking `secret` (e.g. a caller's KS, which is never remembered). */
 export function alsoMasking(masker: SecretMasker, secret: string | undefined): SecretMasker {
   if (!secret) return masker;
   return {
     add: (value) => masker.add(value),
-    redact: (text) => masker.redact(text.split(secret).join(maskCredential(secret))),
+    redact: (text) => masker.redact(maskSecretIn(text, secret)),
   };
 }

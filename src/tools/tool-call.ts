@@ -4,8 +4,8 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CallScope, KalturaDoor, RequestStats } from '../kaltura/client-manager.js';
-import { FailureCode, KalturaError } from '../kaltura/errors.js';
-import type { Logger } from '../logging.js';
+import { cancelled, FailureCode, KalturaError } from '../kaltura/errors.js';
+import { errorDetail, type Logger } from '../logging.js';
 import { SlotsFull, type Slots } from '../slots.js';
 
 /** How a failure's JSON text is laid out: the original used json.dumps both with and without indent. */
@@ -119,7 +119,7 @@ export async function runToolCall<T>(
     answer = await deps.slots[options.slots ?? 'calls'].run(() => work(deps.door({ stats, signal })), signal);
   } catch (error) {
     answer = signal?.aborted
-      ? errorShape(call.operation, call.context, { code: FailureCode.CANCELLED, message: 'the call was cancelled' })
+      ? errorShape(call.operation, call.context, cancelled())
       : unexpectedFailure(deps.logger, call, error);
   }
   reportCall(deps, call.tool, started, stats, answer);
@@ -135,7 +135,7 @@ function unexpectedFailure(logger: Logger, call: CallInfo, error: unknown): Fail
     });
   }
   logger.error(`${call.tool} failed unexpectedly`, {
-    detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    detail: errorDetail(error),
   });
   return errorShape(call.operation, call.context, {
     code: FailureCode.INTERNAL_ERROR,

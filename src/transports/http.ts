@@ -17,7 +17,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isLoopbackHost } from '../kaltura/config.js';
 import { ksPartnerId } from '../kaltura/ks.js';
-import type { Logger } from '../logging.js';
+import { errorDetail, type Logger } from '../logging.js';
 import { Slots } from '../slots.js';
 import type { CallRecord } from '../tools/tool-call.js';
 
@@ -81,9 +81,7 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       if (closing) http.closeIdleConnections();
     });
     handle(req, res, record).catch((error: unknown) => {
-      options.logger.error('http request failed unexpectedly', {
-        detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      });
+      options.logger.error('http request failed unexpectedly', { detail: errorDetail(error) });
       if (!res.headersSent)
         sendJson(res, 500, { error: 'internal_error', message: 'internal error; see the server log' });
       else res.destroy();
