@@ -58,20 +58,21 @@ const inFlight = new Set<string>();
 
 /** The folder as a real path, or a refusal naming the variable. */
 export async function downloadFolder(configured: string | undefined): Promise<string> {
-  if (!configured?.trim()) {
+  const path = configured?.trim();
+  if (!path) {
     throw new SaveRefused(
       'CONFIGURATION_ERROR',
       'KALTURA_DOWNLOAD_DIR is not set: set it to the folder save_media_file may write into (an absolute path), then restart the server',
     );
   }
-  if (!isAbsolute(configured.trim())) {
+  if (!isAbsolute(path)) {
     throw new SaveRefused(
       'CONFIGURATION_ERROR',
       'KALTURA_DOWNLOAD_DIR must be an absolute path (a relative one would depend on where the host starts the server)',
     );
   }
   try {
-    const folder = await realpath(configured.trim());
+    const folder = await realpath(path);
     if (!(await stat(folder)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
     await access(folder, constants.W_OK);
     return folder;

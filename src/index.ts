@@ -130,12 +130,12 @@ async function serveRemote(
         { websiteUrl: source },
       ),
   });
-  // The log keeps only a URL's origin (download URLs are credentials): the endpoint goes apart.
+  // The log keeps only a URL's origin (download URLs are credentials): the endpoint goes apart,
+  // and the source address goes without its scheme.
   logger.info('kaltura-mcp ready on HTTP', {
     version: SERVER_INFO.version,
     origin: url,
     endpoint: 'POST /mcp',
-    // Without its scheme: the log keeps only the origin of a URL (download URLs are credentials).
     source: source.replace(/^https?:\/\//, ''),
     envFile: envFile ?? null,
   });
