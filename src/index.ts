@@ -4,7 +4,7 @@
  * over stdio (the default) or, with `--http`, over Streamable HTTP. stdout carries JSON-RPC only
  * in stdio mode; diagnostics go to stderr.
  */
-import { parseCommand, USAGE, type Command } from './cli.js';
+import { DEFAULT_LIMITS, parseCommand, USAGE, type Command } from './cli.js';
 import { dropUnfilledPlaceholders, loadEnvFile, serverDirectory } from './env-file.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, readConnectionConfig } from './kaltura/config.js';
@@ -15,11 +15,6 @@ import { createServer } from './server.js';
 import { Slots } from './slots.js';
 import { ALL_TOOLS, REMOTE_TOOLS } from './tools/all-tools.js';
 
-/**
- * Tool calls at work at once; more wait their turn. Bursts then cost Kaltura (and this
- * process's memory) a bounded amount: 32 keeps RSS under 90 MB through 200 concurrent calls.
- */
-const MAX_CONCURRENT_CALLS = 32;
 /** Saves at once (each holds a connection and a file open for its whole download). */
 const MAX_CONCURRENT_SAVES = 4;
 
@@ -81,7 +76,8 @@ async function main(): Promise<void> {
     const overall = new Slots(command.limits.calls, command.limits.waiting);
     return serveRemote(command, logger, manager, overall, settings, envFile.file);
   }
-  const slots = { calls: new Slots(MAX_CONCURRENT_CALLS), saves: new Slots(MAX_CONCURRENT_SAVES) };
+  // Over stdio one client calls: tool calls at work are capped, the rest wait their turn.
+  const slots = { calls: new Slots(DEFAULT_LIMITS.calls), saves: new Slots(MAX_CONCURRENT_SAVES) };
   const server = createServer(ALL_TOOLS, {
     door: (scope) => manager.forCall(scope),
     logger,
