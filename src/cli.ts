@@ -1,7 +1,10 @@
 /**
- * The command line: stdio by default; `--http` serves remote callers. Pure: it reads argv and
- * the environment and says what to do, or what is wrong.
+ * The command line: stdio by default; `--http` serves remote callers. Parsed by `node:util`'s
+ * `parseArgs` (unknown options refused, `--port=9000` and `--port 9000` alike); this file only
+ * adds the rules between options and the environment. Pure: it reads argv and the environment
+ * and says what to do, or what is wrong.
  */
+import { parseArgs } from 'node:util';
 import { isLoopbackHost } from './kaltura/config.js';
 
 /** How to serve. */
@@ -44,49 +47,36 @@ export const DEFAULT_LIMITS: CallLimits = { calls: 32, callsPerKs: 8, waiting: 2
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '127.0.0.1';
 
-/** What the command line (and PORT, HOST, MCP_ALLOWED_HOSTS) asks for. */
+/** The options, as `parseArgs` reads them. */
+const OPTIONS = {
+  http: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'allowed-hosts': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** The options that only mean something with `--http`. */
+const HTTP_ONLY = ['port', 'host', 'allowed-hosts'] as const;
+
+/** What the command line (and PORT, HOST, MCP_ALLOWED_HOSTS) asks for; throws an Error saying what is wrong. */
 export function parseCommand(argv: readonly string[], env: Record<string, string | undefined>): Command {
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    const [name, inline] = arg.startsWith('--') ? (arg.split(/=(.*)/s, 2) as [string, string?]) : [arg];
-    switch (name) {
-      case '--http':
-      case '--help':
-      case '-h':
-      case '--version':
-      case '-v':
-        flags.set(name, true);
-        break;
-      case '--port':
-      case '--host':
-      case '--allowed-hosts': {
-        const value = inline ?? argv[i + 1];
-        if (value === undefined || (inline === undefined && value.startsWith('--'))) {
-          throw new Error(`${name} needs a value`);
-        }
-        if (inline === undefined) i += 1;
-        flags.set(name, value);
-        break;
-      }
-      default:
-        throw new Error(`unknown option ${arg}`);
-    }
-  }
-  if (flags.has('--help') || flags.has('-h')) return { kind: 'help' };
-  if (flags.has('--version') || flags.has('-v')) return { kind: 'version' };
-  if (!flags.has('--http')) {
-    for (const name of ['--port', '--host', '--allowed-hosts']) {
-      if (flags.has(name)) throw new Error(`${name} only applies with --http`);
-    }
+  const { values } = readArgs(argv);
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  if (!values.http) {
+    const misplaced = HTTP_ONLY.find((name) => values[name] !== undefined);
+    if (misplaced) throw new Error(`--${misplaced} only applies with --http`);
     return { kind: 'stdio' };
   }
-  const portText = String(flags.get('--port') ?? env.PORT ?? DEFAULT_PORT);
+  const portText = (values.port ?? env.PORT ?? String(DEFAULT_PORT)).trim();
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535)
+  if (!/^\d+$/.test(portText) || port > 65535) {
     throw new Error(`the port must be a number from 0 to 65535, not "${portText}"`);
-  const host = String(flags.get('--host') ?? env.HOST ?? DEFAULT_HOST).trim();
-  const allowedHosts = String(flags.get('--allowed-hosts') ?? env.MCP_ALLOWED_HOSTS ?? '')
+  }
+  const host = (values.host ?? env.HOST ?? DEFAULT_HOST).trim();
+  const allowedHosts = (values['allowed-hosts'] ?? env.MCP_ALLOWED_HOSTS ?? '')
     .split(',')
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
@@ -101,6 +91,29 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
     waiting: limit(env, 'MCP_MAX_WAITING_CALLS', DEFAULT_LIMITS.waiting),
   };
   return { kind: 'http', host, port, allowedHosts, limits };
+}
+
+/** `parseArgs` over {@link OPTIONS}, its errors reworded as one short sentence. */
+function readArgs(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    // parseArgs quotes the offending option as '--name' or '--name <value>'.
+    const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new Error(`unknown option ${option}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      // A boolean given a value (`--http=yes`), or a value missing (`--port` last, or before another option).
+      const name = option.replace(/^-+/, '');
+      const wantsValue = name in OPTIONS && OPTIONS[name as keyof typeof OPTIONS].type === 'string';
+      throw new Error(wantsValue ? `${option} needs a value` : `${option} takes no value`);
+    }
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      const word = /'([^']*)'/.exec(message)?.[1] ?? '';
+      throw new Error(`unexpected argument "${word}": the server takes options only`);
+    }
+    throw new Error(message);
+  }
 }
 
 function limit(env: Record<string, string | undefined>, name: string, fallback: number): number {
