@@ -15,7 +15,7 @@ import { KalturaClientManager, type RequestStats } from '../src/kaltura/client-m
 import { mediaGetRequest } from '../src/kaltura/requests.js';
 import { createLogger } from '../src/logging.js';
 import { Redactor } from '../src/redact.js';
-import { findDownloadUrl, type DownloadRequest } from '../src/tools/get-download-url.js';
+import { findDownloadUrl, type DownloadRequest } from '../src/downloads/locate.js';
 import { answerWith, type DownloadStrategy } from '../test/helpers/download-strategies.js';
 import { callerKs, httpClient, startHttpServer } from '../test/helpers/http-server.js';
 import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';

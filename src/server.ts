@@ -10,7 +10,7 @@ import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import { SERVER_INFO } from './package-info.js';
 import { invalidParams, ProtocolError } from './protocol-error.js';
 import { parseArguments, toolListing, type AnyTool, type CallContext } from './tools/tool.js';
-import { reportCall, runToolCall, toToolResult, type ToolDeps } from './tools/tool-call.js';
+import { asFailure, reportCall, runToolCall, toToolResult, type CallInfo, type ToolDeps } from './tools/tool-call.js';
 
 /** What an agent should know before its first call, in a few lines (naming only the tools offered). */
 export function instructions(toolNames: readonly string[]): string {
@@ -80,7 +80,7 @@ export function createServer(tools: readonly AnyTool[], deps: ToolDeps, info: { 
                 params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }) },
               })
               .catch(() => undefined);
-    return toToolResult(await callTool(tool, args, deps, { signal: extra.signal, progress, ...deps.settings }));
+    return callTool(tool, args, deps, { signal: extra.signal, progress, ...deps.settings });
   };
   return server;
 }
@@ -100,18 +100,22 @@ function callParams(params: unknown): { name: string; args: unknown } {
   return { name, args };
 }
 
-/** One call of `tool`: its arguments checked (a broken rule answers at once), then its work. */
+/** One call of `tool`: its arguments checked (a broken rule answers at once), then its work, as a tool result. */
 async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps, context: CallContext) {
   const started = performance.now();
-  const parsed = parseArguments(tool, rawArgs);
-  if (!parsed.ok) {
-    reportCall(deps, tool.name, started, { requests: 0 }, parsed);
-    return parsed;
+  const call: CallInfo = { tool: tool.name, operation: tool.operation, context: {} };
+  let args: Record<string, unknown>;
+  try {
+    args = parseArguments(tool, rawArgs);
+  } catch (error) {
+    const outcome = { ok: false as const, failure: asFailure(error, deps.logger, tool.name) };
+    reportCall(deps, tool.name, started, { requests: 0 }, outcome);
+    return toToolResult(outcome, call);
   }
-  const { args } = parsed;
-  const call = { tool: tool.name, operation: tool.operation, context: tool.errorContext(args) };
-  return runToolCall(deps, call, (door) => tool.run(door, args, context), {
+  call.context = tool.errorContext(args);
+  const outcome = await runToolCall(deps, call, (door) => tool.run(door, args, context), {
     signal: context.signal,
     slots: tool.slots,
   });
+  return toToolResult(outcome, call);
 }

@@ -48,10 +48,7 @@ const run = (door: KalturaDoor) => getDownloadUrlsTool.run(door, { entry_ids: ID
 describe('get_download_urls and the die answer', () => {
   it('finds the one entry whose access control made Kaltura die, and answers the others', async () => {
     const { door, multis } = scriptedDoor('3', (i) => i === 11);
-    const answer = await run(door);
-    expect(answer.ok).toBe(true);
-    const results = (answer as unknown as { data: { results: Array<{ ok: boolean; errorType?: string }> } }).data
-      .results;
+    const { results } = (await run(door)) as { results: Array<{ ok: boolean; errorType?: string }> };
     expect(results.filter((r) => !r.ok)).toEqual([expect.objectContaining({ errorType: 'ACCESS_CONTROL_RESTRICTED' })]);
     expect(results[11]!.ok).toBe(false);
     // 1 entries request, 1 failed URL request, then halves down to the entry: a handful, not one per entry.

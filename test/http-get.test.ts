@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpGet, type GetResponse } from '../src/http-get.js';
+import { httpGet, type GetResponse } from '../src/downloads/http-get.js';
 
 const CHILD = fileURLToPath(new URL('./helpers/http-get-child.ts', import.meta.url));
 const BODY = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 251));

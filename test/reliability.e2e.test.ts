@@ -276,7 +276,7 @@ describe('logging', () => {
         ms: expect.any(Number),
       }),
       expect.objectContaining({ kalturaRequests: 1, outcome: 'ENTRY_ID_NOT_FOUND' }),
-      expect.objectContaining({ kalturaRequests: 0, outcome: 'error' }),
+      expect.objectContaining({ kalturaRequests: 0, outcome: 'INVALID_ARGUMENTS' }),
     ]);
     expect(s.transport.stderrText()).not.toMatch(/serveFlavor|djJ8/);
   });

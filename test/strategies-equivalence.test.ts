@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KalturaClientManager, type RequestStats } from '../src/kaltura/client-manager.js';
 import { createLogger } from '../src/logging.js';
 import { Redactor } from '../src/redact.js';
-import { findDownloadUrl, type DownloadInfo, type DownloadRequest } from '../src/tools/get-download-url.js';
-import type { Answer } from '../src/tools/tool-call.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { findDownloadUrl, type DownloadRequest } from '../src/downloads/locate.js';
 import { answerWith, type DownloadStrategy } from './helpers/download-strategies.js';
 import { ENTRIES } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
@@ -56,7 +56,7 @@ function requests(): DownloadRequest[] {
 }
 
 /** The sandbox signs a fresh token into every URL; the rest must match to the byte. */
-function comparable(answer: Answer<DownloadInfo>): unknown {
+function comparable(answer: CallToolResult): unknown {
   return JSON.parse(JSON.stringify(answer).replace(/\/ks\/[^/]+\//g, '/ks/TOKEN/'));
 }
 
@@ -90,7 +90,7 @@ describe('single round trip vs sequential', () => {
     const slow = await run(getDownloadUrlSequential, request);
     expect(fast.requests).toBe(1);
     expect(slow.requests).toBe(3);
-    expect((fast.answer as { ok: boolean }).ok).toBe(true);
+    expect((fast.answer as CallToolResult).isError).toBeUndefined();
   });
 
   it("keeps kaltura-client's 96k-line model file out of memory", () => {

@@ -3,6 +3,8 @@
  * rule answers with (the original's texts, where it had the argument).
  */
 import { z } from 'zod';
+import type { DownloadRequest } from '../downloads/locate.js';
+import type { Quality } from '../flavors.js';
 
 /** Kaltura object ids look like `1_abc123`: a data-centre number, an underscore, alphanumerics. */
 const KALTURA_ID_PATTERN = /^[0-9]+_[a-zA-Z0-9]+$/;
@@ -56,3 +58,42 @@ export const qualityArguments = {
 /** The refusal when a call names a flavor and also asks for one by quality. */
 export const FLAVOR_OR_QUALITY =
   'Choose either flavor_id or quality/max_height/format, not both: flavor_id already names one flavor';
+
+const FILE_NAME_RULE = 'Invalid file name: use 1 to 200 characters, without slashes, backslashes or control characters';
+
+/**
+ * A name for the downloaded file: empty counts as not given; otherwise 1 to 200 characters, no
+ * path separator, no control character, not blank, not `.` or `..`.
+ */
+export const fileNameSchema = z
+  .string()
+  .max(200, FILE_NAME_RULE)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  .regex(/^(?:|(?!\.{1,2}$)(?=[\s\S]*\S)[^/\\\u0000-\u001f\u007f]+)$/, FILE_NAME_RULE);
+
+/** flavor_id names one flavor; quality, max_height and format choose one: not both. */
+export function oneWayToChoose(args: { flavor_id?: string; quality?: string; max_height?: number; format?: string }) {
+  return !(
+    args.flavor_id &&
+    (args.quality !== undefined || args.max_height !== undefined || args.format !== undefined)
+  );
+}
+
+/** The download a tool's arguments ask for; empty strings count as not given, as the original treats flavor_id. */
+export function downloadRequest(args: {
+  entry_id: string;
+  flavor_id?: string;
+  file_name?: string;
+  quality?: Quality;
+  max_height?: number;
+  format?: string;
+}): DownloadRequest {
+  return {
+    entryId: args.entry_id,
+    flavorId: args.flavor_id || undefined,
+    fileName: args.file_name || undefined,
+    quality: args.quality,
+    maxHeight: args.max_height,
+    format: args.format,
+  };
+}

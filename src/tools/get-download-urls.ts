@@ -1,28 +1,12 @@
 /**
  * get_download_urls: the download URLs of up to 50 entries at once, each chosen by the same rules
- * (and quality criteria) as get_download_url. One bad entry never fails the others. For 50
- * entries of up to 10 flavors each it costs two Kaltura requests: every entry and all their
- * flavors in one multirequest, then every chosen flavor's URL in another.
+ * (and quality criteria) as get_download_url. One bad entry never fails the others.
  */
 import { z } from 'zod';
-import { flavorsByEntry, selectFlavor, type FlavorRequest } from '../flavors.js';
-import type { KalturaDoor, MultiResult } from '../kaltura/client-manager.js';
-import { KalturaDied, KalturaError } from '../kaltura/errors.js';
-import {
-  asDownloadUrl,
-  asFlavorPage,
-  asMediaEntry,
-  completeFlavorList,
-  flavorListRequest,
-  flavorUrlRequest,
-  mediaGetRequest,
-  unwrap,
-} from '../kaltura/requests.js';
-import type { FlavorAsset, MediaEntry } from '../kaltura/types.js';
+import { findDownloadUrls } from '../downloads/locate-many.js';
+import { downloadInfoSchema } from '../downloads/locate.js';
 import { entryIdSchema, INVALID_ENTRY_ID, qualityArguments } from './arguments.js';
-import { choiceFailure, downloadInfo, downloadInfoSchema } from './get-download-url.js';
 import { defineTool, READ_ONLY } from './tool.js';
-import type { Answer } from './tool-call.js';
 
 const MAX_ENTRIES = 50;
 
@@ -53,76 +37,6 @@ const output = z.object({
   results: z.array(z.union([found, missed])).describe('One result per entry id, in the order asked'),
 });
 
-const miss = (entryId: string, error: { message: string; code: string }): Item => ({
-  entry_id: entryId,
-  ok: false,
-  error: error.message,
-  errorType: error.code,
-});
-
-/**
- * The URLs of `flavorIds` in one multirequest. When one entry's own settings (its access control)
- * make Kaltura "die", which loses every slot, halves until that entry is alone; a die about the
- * session or the partner would only repeat in every half, so it fails the call.
- */
-async function flavorUrls(door: KalturaDoor, flavorIds: string[]): Promise<MultiResult[]> {
-  if (flavorIds.length === 0) return [];
-  try {
-    return await door.multi(flavorIds.map((id) => flavorUrlRequest(id)));
-  } catch (error) {
-    if (!(error instanceof KalturaDied) || !error.aboutOneEntry) throw error;
-    if (flavorIds.length === 1) return [{ ok: false, error }];
-    const half = Math.ceil(flavorIds.length / 2);
-    return [...(await flavorUrls(door, flavorIds.slice(0, half))), ...(await flavorUrls(door, flavorIds.slice(half)))];
-  }
-}
-
-/** Every valid entry id with its flavors chosen by `criteria`, then every chosen URL, in input order. */
-async function findDownloadUrls(
-  door: KalturaDoor,
-  entryIds: string[],
-  criteria: FlavorRequest,
-): Promise<Answer<z.infer<typeof output>>> {
-  const results: Item[] = [];
-  const valid = entryIds.filter((id) => entryIdSchema.safeParse(id).success);
-  const chosen: Array<{ at: number; id: string; entry: MediaEntry; flavor: FlavorAsset }> = [];
-  if (valid.length > 0) {
-    const filter = { entryIdIn: valid.join(',') };
-    const answers = await door.multi([...valid.map(mediaGetRequest), flavorListRequest(filter)]);
-    const flavors = flavorsByEntry(await completeFlavorList(door, filter, asFlavorPage(unwrap(answers.at(-1)))));
-    valid.forEach((id, k) => {
-      const at = entryIds.indexOf(id);
-      try {
-        const entry = asMediaEntry(unwrap(answers[k]));
-        const choice = selectFlavor(flavors.get(id) ?? [], criteria);
-        if (choice.kind === 'chosen') return void chosen.push({ at, id, entry, flavor: choice.flavor });
-        const failed = choiceFailure(id, choice, criteria);
-        results[at] = miss(id, { message: failed.error.error, code: failed.code ?? 'NO_FLAVOR' });
-      } catch (error) {
-        if (!(error instanceof KalturaError)) throw error;
-        results[at] = miss(id, error);
-      }
-    });
-  }
-  const urls = await flavorUrls(
-    door,
-    chosen.map((c) => c.flavor.id),
-  );
-  chosen.forEach(({ at, id, entry, flavor }, k) => {
-    try {
-      const url = asDownloadUrl(unwrap(urls[k]), flavor.id);
-      results[at] = { entry_id: id, ok: true, ...downloadInfo(id, entry, flavor, url) };
-    } catch (error) {
-      if (!(error instanceof KalturaError)) throw error;
-      results[at] = miss(id, error);
-    }
-  });
-  entryIds.forEach((id, at) => {
-    results[at] ??= miss(id, { message: INVALID_ENTRY_ID, code: 'INVALID_ENTRY_ID' });
-  });
-  return { ok: true, data: { results } };
-}
-
 export const getDownloadUrlsTool = defineTool({
   name: 'get_download_urls',
   title: 'Get download URLs',
@@ -132,6 +46,16 @@ export const getDownloadUrlsTool = defineTool({
   annotations: READ_ONLY,
   operation: 'get download URLs',
   errorContext: () => ({}),
-  run: (door, args) =>
-    findDownloadUrls(door, args.entry_ids, { quality: args.quality, maxHeight: args.max_height, format: args.format }),
+  async run(door, args) {
+    const valid = args.entry_ids.filter((id) => entryIdSchema.safeParse(id).success);
+    const criteria = { quality: args.quality, maxHeight: args.max_height, format: args.format };
+    const located = new Map((await findDownloadUrls(door, valid, criteria)).map((l) => [l.entryId, l]));
+    const results = args.entry_ids.map((entryId): Item => {
+      const one = located.get(entryId);
+      if (one?.ok) return { entry_id: entryId, ok: true, ...one.info };
+      const [error, errorType] = one ? [one.failure.message, one.failure.code] : [INVALID_ENTRY_ID, 'INVALID_ENTRY_ID'];
+      return { entry_id: entryId, ok: false, error, errorType };
+    });
+    return { results };
+  },
 });

@@ -15,7 +15,6 @@ import {
 import { entryDetails, entryDetailsSchema } from '../media.js';
 import { entryIdSchema } from './arguments.js';
 import { defineTool, READ_ONLY } from './tool.js';
-import type { Answer } from './tool-call.js';
 
 /** The original's description, plus one sentence for the flavors it now lists. */
 const DESCRIPTION =
@@ -26,11 +25,11 @@ const input = z.strictObject({
 });
 
 /** The entry and all its flavors: `media.get` and `flavorAsset.list` in one round trip. */
-async function getEntry(door: KalturaDoor, entryId: string): Promise<Answer<z.infer<typeof entryDetailsSchema>>> {
+async function getEntry(door: KalturaDoor, entryId: string): Promise<z.infer<typeof entryDetailsSchema>> {
   const results = await door.multi([mediaGetRequest(entryId), flavorListRequest({ entryIdEqual: entryId })]);
   const entry = asMediaEntry(unwrap(results[0]));
   const flavors = await completeFlavorList(door, { entryIdEqual: entryId }, asFlavorPage(unwrap(results[1])));
-  return { ok: true, data: entryDetails(entry, flavors) };
+  return entryDetails(entry, flavors);
 }
 
 export const getMediaEntryTool = defineTool({

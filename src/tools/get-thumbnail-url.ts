@@ -2,12 +2,12 @@
  * get_thumbnail_url: the original's tool (arguments, bounds, texts), with the port's corrections.
  */
 import { z } from 'zod';
+import { ToolFailure } from '../failure.js';
 import type { KalturaDoor } from '../kaltura/client-manager.js';
 import { asMediaEntry, mediaGetRequest } from '../kaltura/requests.js';
 import { MEDIA_TYPES, numberOrNull, stringOrNull } from '../kaltura/types.js';
 import { entryIdSchema } from './arguments.js';
 import { defineTool, READ_ONLY } from './tool.js';
-import { failure, type Answer } from './tool-call.js';
 
 /** The original's description, word for word, then what it left unsaid. */
 const DESCRIPTION =
@@ -53,24 +53,26 @@ function sizedThumbnailUrl(base: string, width: number, height: number, second: 
 }
 
 /** The entry's thumbnail at the size asked for, from the frame asked for if it is a video. */
-async function getThumbnail(door: KalturaDoor, args: z.output<typeof input>): Promise<Answer<z.infer<typeof output>>> {
+async function getThumbnail(door: KalturaDoor, args: z.output<typeof input>): Promise<z.infer<typeof output>> {
   const { entry_id: entryId, width, height, second } = args;
   const entry = asMediaEntry(await door.call(mediaGetRequest(entryId)));
   const base = stringOrNull(entry.thumbnailUrl);
-  if (!base) return failure({ error: 'No thumbnail available for this entry', entryId }, 'compact');
+  if (!base) {
+    throw new ToolFailure('NO_THUMBNAIL', 'No thumbnail available for this entry', {
+      style: 'bare',
+      details: { entryId },
+    });
+  }
   // Only a video has frames to take.
   const frame = entry.mediaType === MEDIA_TYPES.video ? second : null;
   return {
-    ok: true,
-    data: {
-      entryId,
-      entryName: stringOrNull(entry.name),
-      mediaType: numberOrNull(entry.mediaType),
-      thumbnailUrl: sizedThumbnailUrl(base, width, height, frame),
-      width,
-      height,
-      second: frame,
-    },
+    entryId,
+    entryName: stringOrNull(entry.name),
+    mediaType: numberOrNull(entry.mediaType),
+    thumbnailUrl: sizedThumbnailUrl(base, width, height, frame),
+    width,
+    height,
+    second: frame,
   };
 }
 

@@ -18,7 +18,6 @@ import {
 import { MEDIA_TYPES, type FlavorAsset } from '../kaltura/types.js';
 import { listedEntry, listedEntrySchema } from '../media.js';
 import { defineTool, READ_ONLY } from './tool.js';
-import type { Answer } from './tool-call.js';
 
 const DESCRIPTION =
   "List and search media entries, with every entry's FLAVORS (renditions). USE WHEN: Browsing or searching the library, finding an entry_id, choosing a flavor_id for get_download_url (by format, quality, size, or whether it is ready). RETURNS: totalCount, one page of entries (id, name, description, mediaType, createdAt, duration, tags, thumbnail and download URLs, plays, views), each with its flavors (flavorId, format, bitrate, fileSize in bytes, width, height, isOriginal, status, tags), and page and pageSize. EXAMPLE: 'Find videos about onboarding', 'List the 10 latest audio files', 'Which qualities does 1_abc123 come in?'.";
@@ -62,7 +61,7 @@ const output = z.object({
  * One page of entries and all their flavors, in one round trip: `media.list`, then
  * `flavorAsset.list` for `{1:result:objects:_all:id}` (every id on that page).
  */
-async function listEntries(door: KalturaDoor, args: z.output<typeof input>): Promise<Answer<z.infer<typeof output>>> {
+async function listEntries(door: KalturaDoor, args: z.output<typeof input>): Promise<z.infer<typeof output>> {
   const { limit, offset } = args;
   const filter: MediaFilter = {};
   if (args.search_text) filter.freeText = args.search_text;
@@ -80,13 +79,10 @@ async function listEntries(door: KalturaDoor, args: z.output<typeof input>): Pro
     ? flavorsByEntry(await flavorsOf(door, ids, results[1]))
     : new Map<string, FlavorAsset[]>();
   return {
-    ok: true,
-    data: {
-      totalCount: entries.totalCount,
-      entries: entries.objects.map((entry) => listedEntry(entry, flavors.get(entry.id) ?? [])),
-      page,
-      pageSize: limit,
-    },
+    totalCount: entries.totalCount,
+    entries: entries.objects.map((entry) => listedEntry(entry, flavors.get(entry.id) ?? [])),
+    page,
+    pageSize: limit,
   };
 }
 

@@ -4,16 +4,21 @@
  * offered in remote (HTTP) mode.
  */
 import { z } from 'zod';
-import { SaveRefused, downloadFolder, portableFileName, saveToFolder } from '../file-saver.js';
-import { entryIdSchema, FLAVOR_OR_QUALITY, flavorIdSchema, qualityArguments } from './arguments.js';
-import { downloadRequest, fileNameSchema, findDownloadUrl, oneWayToChoose } from './get-download-url.js';
+import { findDownloadUrl } from '../downloads/locate.js';
+import { defaultFileName, downloadFolder, saveToFolder } from '../downloads/save.js';
+import {
+  downloadRequest,
+  entryIdSchema,
+  FLAVOR_OR_QUALITY,
+  fileNameSchema,
+  flavorIdSchema,
+  oneWayToChoose,
+  qualityArguments,
+} from './arguments.js';
 import { defineTool } from './tool.js';
-import { errorShape, type Answer } from './tool-call.js';
 
 const DESCRIPTION =
   "SAVE one entry's media file (video or audio) into the server's download folder (KALTURA_DOWNLOAD_DIR). USE WHEN: The user wants the file on this machine, not a link. Choose the rendition as in get_download_url (flavor_id, or quality/max_height/format). RETURNS: entryId, flavorId, path, bytes, format, ms, and skipped (true when the same file was already there: files are never overwritten). Sends progress notifications when the call carries a progressToken; cancelling removes the partial file. EXAMPLE: 'Save the 720p mp4 of 1_abc123', entry_id '1_abc123', max_height 720, format 'mp4'.";
-
-const OPERATION = 'save media file';
 
 const input = z
   .strictObject({
@@ -38,14 +43,6 @@ const output = z.object({
   skipped: z.boolean().describe('True when the same file was already there and nothing was downloaded'),
 });
 
-/** The name a file gets when the call gives none: the entry's name (made portable) and the flavor id. */
-function defaultName(entryName: string | null, entryId: string, flavorId: string, format: string | null): string {
-  const base = portableFileName(entryName ?? '')
-    .slice(0, 120)
-    .trim();
-  return `${base || entryId}-${flavorId}${format ? `.${portableFileName(format)}` : ''}`;
-}
-
 export const saveMediaFileTool = defineTool({
   name: 'save_media_file',
   title: 'Save media file',
@@ -54,43 +51,32 @@ export const saveMediaFileTool = defineTool({
   output,
   // It writes a new file (never changes or removes one); saving the same file twice is a no-op.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  operation: OPERATION,
+  operation: 'save media file',
   errorContext: ({ entry_id }) => ({ entry_id }),
   localOnly: true,
   slots: 'saves',
-  async run(door, args, context): Promise<Answer<z.infer<typeof output>>> {
+  async run(door, args, context) {
     const started = performance.now();
-    const context_ = { entry_id: args.entry_id };
-    try {
-      const folder = await downloadFolder(context.downloadDir);
-      const found = await findDownloadUrl(door, { ...downloadRequest(args), fileName: undefined });
-      if (!found.ok) return found;
-      const info = found.data;
-      const saved = await saveToFolder({
-        folder,
-        name: args.file_name || defaultName(info.entryName, info.entryId, info.flavorId, info.format),
-        url: info.downloadUrl,
-        expectedBytes: info.fileSize,
-        // A shutdown stops the save too: its temporary file is removed rather than left behind.
-        signal: AbortSignal.any([context.signal, context.stopping].filter((s): s is AbortSignal => s !== undefined)),
-        onProgress: context.progress,
-        idleTimeoutMs: context.requestTimeoutMs,
-      });
-      return {
-        ok: true,
-        data: {
-          entryId: info.entryId,
-          flavorId: info.flavorId,
-          path: saved.path,
-          bytes: saved.bytes,
-          format: info.format,
-          ms: Math.round(performance.now() - started),
-          skipped: saved.skipped,
-        },
-      };
-    } catch (error) {
-      if (error instanceof SaveRefused) return errorShape(OPERATION, context_, error);
-      throw error;
-    }
+    const folder = await downloadFolder(context.downloadDir);
+    const info = await findDownloadUrl(door, { ...downloadRequest(args), fileName: undefined });
+    const saved = await saveToFolder({
+      folder,
+      name: args.file_name || defaultFileName(info),
+      url: info.downloadUrl,
+      expectedBytes: info.fileSize,
+      // A shutdown stops the save too: its temporary file is removed rather than left behind.
+      signal: AbortSignal.any([context.signal, context.stopping].filter((s): s is AbortSignal => s !== undefined)),
+      onProgress: context.progress,
+      idleTimeoutMs: context.requestTimeoutMs,
+    });
+    return {
+      entryId: info.entryId,
+      flavorId: info.flavorId,
+      path: saved.path,
+      bytes: saved.bytes,
+      format: info.format,
+      ms: Math.round(performance.now() - started),
+      skipped: saved.skipped,
+    };
   },
 });

@@ -1,46 +1,25 @@
 /**
- * One tool call, the same way for every tool: its answer (data, or a failure worded as the
- * original words it), the MCP result that carries it, and its log line.
+ * One tool call, the same way for every tool: its outcome (data, or a failure), the one formatter
+ * that turns a failure into the original's error object, the MCP result that carries it, and
+ * the call's log line.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ToolFailure } from '../failure.js';
 import type { CallScope, KalturaDoor, RequestStats } from '../kaltura/client-manager.js';
-import { cancelled, FailureCode, KalturaError } from '../kaltura/errors.js';
+import { FailureCode, KalturaError } from '../kaltura/errors.js';
 import { errorDetail, type Logger } from '../logging.js';
 import { SlotsFull, type Slots } from '../slots.js';
 
-/** How a failure's JSON text is laid out: the original used json.dumps both with and without indent. */
-type ErrorLayout = 'indented' | 'compact';
+/** How a call ended: its data, or the failure it answers with. */
+export type Outcome<T> = { ok: true; data: T } | { ok: false; failure: ToolFailure };
 
-/** The JSON object a failure answers with: always an `error` text, sometimes more fields. */
-interface ErrorPayload {
-  error: string;
-  [field: string]: unknown;
-}
-
-/** A failed answer: the error object, its layout, and a code for where the payload carries none. */
-export interface Failure {
-  ok: false;
-  error: ErrorPayload;
-  layout: ErrorLayout;
-  /** What kind of failure, e.g. NO_FLAVORS; the payload's `errorType` where it has one. */
-  code?: string;
-}
-
-/** A tool's answer. */
-export type Answer<T> = { ok: true; data: T } | Failure;
-
-/** A failure with the given error object. */
-export function failure(error: ErrorPayload, layout: ErrorLayout = 'indented', code?: string): Failure {
-  return { ok: false, error, layout, ...(code ? { code } : {}) };
-}
-
-/** The original's `handle_kaltura_error`: `Failed to <operation>: <message>`, the error's type, the context. */
-export function errorShape(
-  operation: string,
-  context: Record<string, unknown>,
-  cause: { code: string; message: string },
-): Failure {
-  return failure({ error: `Failed to ${operation}: ${cause.message}`, errorType: cause.code, operation, ...context });
+/** Names a call for its log line and for the `operation` style of its failures. */
+export interface CallInfo {
+  tool: string;
+  /** The original's `operation`, e.g. `get download URL`. */
+  operation: string;
+  /** Fields the original adds to its error objects, e.g. `{ entry_id }`. */
+  context: Record<string, unknown>;
 }
 
 /**
@@ -57,15 +36,32 @@ export function pythonJson(value: unknown, indent?: number): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** A failure's JSON object, in its style (see {@link ToolFailure}). */
+export function errorObject(failure: ToolFailure, call: Pick<CallInfo, 'operation' | 'context'>) {
+  if (failure.style !== 'operation') return { error: failure.message, ...failure.details };
+  return {
+    error: `Failed to ${call.operation}: ${failure.message}`,
+    errorType: failure.code,
+    operation: call.operation,
+    ...call.context,
+    ...failure.details,
+  };
+}
+
 /**
- * An answer as an MCP tool result: pretty JSON text for every client plus the same object as
+ * An outcome as an MCP tool result: pretty JSON text for every client plus the same object as
  * `structuredContent`; a failure's JSON text flagged `isError` (the original never set it).
  */
-export function toToolResult(answer: Answer<Record<string, unknown>>): CallToolResult {
-  if (answer.ok) {
-    return { content: [{ type: 'text', text: JSON.stringify(answer.data, null, 2) }], structuredContent: answer.data };
+export function toToolResult(outcome: Outcome<Record<string, unknown>>, call: CallInfo): CallToolResult {
+  if (outcome.ok) {
+    return {
+      content: [{ type: 'text', text: JSON.stringify(outcome.data, null, 2) }],
+      structuredContent: outcome.data,
+    };
   }
-  const text = answer.layout === 'indented' ? pythonJson(answer.error, 2) : pythonJson(answer.error);
+  const { failure } = outcome;
+  const object = errorObject(failure, call);
+  const text = failure.style === 'bare' ? pythonJson(object) : pythonJson(object, 2);
   return { content: [{ type: 'text', text }], isError: true };
 }
 
@@ -90,57 +86,50 @@ export interface CallRecord {
   outcome: string;
 }
 
-/** Names a call for its log line and for the error shape of a failure. */
-interface CallInfo {
-  tool: string;
-  /** The original's `operation`, e.g. `get download URL`. */
-  operation: string;
-  /** Fields the original adds to its error objects, e.g. `{ entry_id }`. */
-  context: Record<string, unknown>;
-}
-
 /**
- * Runs `work` for one call through the server's slots, never throwing: a Kaltura failure becomes
- * the error shape; anything else is a bug, logged and answered as INTERNAL_ERROR. When `signal`
- * aborts (the client cancelled the call) the slot is freed at once, the Kaltura request is
- * aborted, and the answer (which nobody will read) says CANCELLED.
+ * Runs `work` for one call through the server's slots, never throwing: its data, or the failure
+ * it threw (a Kaltura failure, a refusal), or, for anything else (a bug), INTERNAL_ERROR, logged.
+ * When `signal` aborts (the client cancelled the call) the slot is freed at once, the Kaltura
+ * request is aborted, and the answer (which nobody will read) says CANCELLED.
  */
 export async function runToolCall<T>(
   deps: ToolDeps,
   call: CallInfo,
-  work: (door: KalturaDoor) => Promise<Answer<T>>,
+  work: (door: KalturaDoor) => Promise<T>,
   options: { signal?: AbortSignal; slots?: 'calls' | 'saves' } = {},
-): Promise<Answer<T>> {
+): Promise<Outcome<T>> {
   const { signal } = options;
   const stats: RequestStats = { requests: 0 };
   const started = performance.now();
-  let answer: Answer<T>;
+  let outcome: Outcome<T>;
   try {
-    answer = await deps.slots[options.slots ?? 'calls'].run(() => work(deps.door({ stats, signal })), signal);
+    outcome = {
+      ok: true,
+      data: await deps.slots[options.slots ?? 'calls'].run(() => work(deps.door({ stats, signal })), signal),
+    };
   } catch (error) {
-    answer = signal?.aborted
-      ? errorShape(call.operation, call.context, cancelled())
-      : unexpectedFailure(deps.logger, call, error);
+    outcome = { ok: false, failure: asFailure(error, deps.logger, call.tool, signal) };
   }
-  reportCall(deps, call.tool, started, stats, answer);
-  return answer;
+  reportCall(deps, call.tool, started, stats, outcome);
+  return outcome;
 }
 
-function unexpectedFailure(logger: Logger, call: CallInfo, error: unknown): Failure {
-  if (error instanceof KalturaError) return errorShape(call.operation, call.context, error);
+/** Whatever a call threw, as the failure it answers with. */
+export function asFailure(error: unknown, logger: Logger, tool: string, signal?: AbortSignal): ToolFailure {
+  if (error instanceof ToolFailure) return error;
+  if (signal?.aborted) return new ToolFailure(FailureCode.CANCELLED, 'the call was cancelled');
+  if (error instanceof KalturaError) return new ToolFailure(error.code, error.message);
   if (error instanceof SlotsFull) {
-    return errorShape(call.operation, call.context, {
-      code: FailureCode.BUSY,
-      message: 'the server has too many calls waiting already; try again in a few seconds',
-    });
+    return new ToolFailure(
+      FailureCode.BUSY,
+      'the server has too many calls waiting already; try again in a few seconds',
+    );
   }
-  logger.error(`${call.tool} failed unexpectedly`, {
-    detail: errorDetail(error),
-  });
-  return errorShape(call.operation, call.context, {
-    code: FailureCode.INTERNAL_ERROR,
-    message: 'internal error in the server (details are in its log); try again, and report it if it persists',
-  });
+  logger.error(`${tool} failed unexpectedly`, { detail: errorDetail(error) });
+  return new ToolFailure(
+    FailureCode.INTERNAL_ERROR,
+    'internal error in the server (details are in its log); try again, and report it if it persists',
+  );
 }
 
 /** Reports a call's record: tool, duration, Kaltura requests, outcome (no URL, no secret). */
@@ -149,18 +138,12 @@ export function reportCall(
   tool: string,
   started: number,
   stats: RequestStats,
-  answer: Answer<unknown>,
+  outcome: Outcome<unknown>,
 ): void {
   deps.report({
     tool,
     ms: Math.round(performance.now() - started),
     kalturaRequests: stats.requests,
-    outcome: answer.ok ? 'ok' : outcomeOf(answer.error),
+    outcome: outcome.ok ? 'ok' : outcome.failure.code === FailureCode.CANCELLED ? 'cancelled' : outcome.failure.code,
   });
-}
-
-/** A failure's outcome in the log: its error type, `cancelled`, or plain `error`. */
-function outcomeOf(error: ErrorPayload): string {
-  if (error.errorType === FailureCode.CANCELLED) return 'cancelled';
-  return typeof error.errorType === 'string' ? error.errorType : 'error';
 }

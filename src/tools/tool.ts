@@ -5,8 +5,8 @@
  */
 import type { Tool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { ToolFailure } from '../failure.js';
 import type { KalturaDoor } from '../kaltura/client-manager.js';
-import { failure, type Answer, type Failure } from './tool-call.js';
 
 /** What a call gives its tool besides the door and the arguments. */
 export interface CallContext {
@@ -35,8 +35,8 @@ interface ToolDefinition<Input extends z.ZodType, Output extends z.ZodType> {
   operation: string;
   /** Fields the original adds to its error objects, e.g. `{ entry_id }`. */
   errorContext(args: z.output<Input>): Record<string, unknown>;
-  /** Answers the call; Kaltura failures may be thrown as KalturaError (the caller words them). */
-  run(door: KalturaDoor, args: z.output<Input>, context: CallContext): Promise<Answer<z.output<Output>>>;
+  /** Answers the call; a failure is thrown, as a ToolFailure or a KalturaError (tool-call.ts words it). */
+  run(door: KalturaDoor, args: z.output<Input>, context: CallContext): Promise<z.output<Output>>;
   /** It works on the server's own machine (its disk): never offered to remote callers. */
   localOnly?: boolean;
   /** The slots it waits for: the 32 of every call, or the 4 of saves. */
@@ -108,22 +108,28 @@ function dropSafeIntegerBounds(node: unknown): unknown {
  */
 const RULE_ISSUES = new Set(['too_big', 'too_small', 'invalid_format', 'custom']);
 
-/** The arguments checked against the tool's schema: the parsed values, or the failure to answer with. */
-export function parseArguments(tool: AnyTool, args: unknown): { ok: true; args: Record<string, unknown> } | Failure {
+/**
+ * The arguments checked against the tool's schema: the parsed values; throws the failure to
+ * answer with (a broken rule's own text, or INVALID_ARGUMENTS listing what is wrong).
+ */
+export function parseArguments(tool: AnyTool, args: unknown): Record<string, unknown> {
   const parsed = tool.input.safeParse(args ?? {});
-  if (parsed.success) return { ok: true, args: parsed.data as Record<string, unknown> };
+  if (parsed.success) return parsed.data as Record<string, unknown>;
   const issues = parsed.error.issues;
   const malformed = issues.filter((issue) => !RULE_ISSUES.has(issue.code));
-  if (malformed.length === 0) return failure({ error: issues[0]!.message });
+  if (malformed.length === 0) {
+    throw new ToolFailure('INVALID_ARGUMENTS', issues[0]!.message, { style: 'bare-indented' });
+  }
   const accepted = acceptedArguments(tool);
   const problems = malformed.map((issue) => describeIssue(issue, Object.keys(accepted)));
   const list = Object.entries(accepted)
     .map(([name, required]) => (required ? `${name} (required)` : name))
     .join(', ');
-  return failure({
-    error: `Input validation error: Invalid arguments for tool ${tool.name}: ${problems.join('; ')}. The accepted arguments are: ${list}.`,
-    errorType: 'INVALID_ARGUMENTS',
-  });
+  throw new ToolFailure(
+    'INVALID_ARGUMENTS',
+    `Input validation error: Invalid arguments for tool ${tool.name}: ${problems.join('; ')}. The accepted arguments are: ${list}.`,
+    { style: 'bare-indented', details: { errorType: 'INVALID_ARGUMENTS' } },
+  );
 }
 
 /** The tool's argument names, each with whether it is required (from its listing, made once). */

@@ -1,21 +1,26 @@
 /**
  * Runs a get_download_url strategy in-process the way the server runs the tool: the arguments
- * checked against the tool's schema first, a Kaltura failure worded as the tool words it.
+ * checked against the tool's schema first, the answer rendered as the tool result a client sees.
  */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { DownloadInfo, DownloadRequest } from '../../src/downloads/locate.js';
 import type { KalturaDoor } from '../../src/kaltura/client-manager.js';
-import { KalturaError } from '../../src/kaltura/errors.js';
-import { getDownloadUrlTool, type DownloadInfo, type DownloadRequest } from '../../src/tools/get-download-url.js';
+import { createLogger } from '../../src/logging.js';
+import { Redactor } from '../../src/redact.js';
+import { getDownloadUrlTool } from '../../src/tools/get-download-url.js';
 import { parseArguments } from '../../src/tools/tool.js';
-import { errorShape, type Answer } from '../../src/tools/tool-call.js';
+import { asFailure, toToolResult, type Outcome } from '../../src/tools/tool-call.js';
 
-export type DownloadStrategy = (door: KalturaDoor, request: DownloadRequest) => Promise<Answer<DownloadInfo>>;
+export type DownloadStrategy = (door: KalturaDoor, request: DownloadRequest) => Promise<DownloadInfo>;
 
-/** The answer `strategy` gives `request`, as the tool would answer it. */
+const quiet = createLogger(new Redactor(), { debug: () => false, write: () => {} });
+
+/** The tool result `strategy` gives `request`, as the tool would answer it. */
 export async function answerWith(
   strategy: DownloadStrategy,
   door: KalturaDoor,
   request: DownloadRequest,
-): Promise<Answer<DownloadInfo>> {
+): Promise<CallToolResult> {
   const args = {
     entry_id: request.entryId,
     flavor_id: request.flavorId,
@@ -25,14 +30,14 @@ export async function answerWith(
     format: request.format,
   };
   const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
-  const parsed = parseArguments(getDownloadUrlTool, given);
-  if (!parsed.ok) return parsed;
+  const call = { tool: getDownloadUrlTool.name, operation: getDownloadUrlTool.operation, context: {} };
+  let outcome: Outcome<DownloadInfo>;
   try {
-    return await strategy(door, request);
+    parseArguments(getDownloadUrlTool, given);
+    call.context = { entry_id: request.entryId };
+    outcome = { ok: true, data: await strategy(door, request) };
   } catch (error) {
-    if (error instanceof KalturaError) {
-      return errorShape(getDownloadUrlTool.operation, { entry_id: request.entryId }, error);
-    }
-    throw error;
+    outcome = { ok: false, failure: asFailure(error, quiet, call.tool) };
   }
+  return toToolResult(outcome, call);
 }

@@ -3,7 +3,7 @@
  * NODE_EXTRA_CA_CERTS (read only at start-up). Prints `<bytes> <sha256>` or `error: <message>`.
  */
 import { createHash } from 'node:crypto';
-import { httpGet } from '../../src/http-get.js';
+import { httpGet } from '../../src/downloads/http-get.js';
 
 const hash = createHash('sha256');
 try {

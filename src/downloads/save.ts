@@ -9,23 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, link, lstat, open, realpath, rename, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import { ToolFailure } from '../failure.js';
+import { SERVER_INFO } from '../package-info.js';
 import { httpGet } from './http-get.js';
-import { SERVER_INFO } from './package-info.js';
 
 const USER_AGENT = `${SERVER_INFO.name}/${SERVER_INFO.version}`;
-
-/** Why a save did not happen, worded for the user. */
-export class SaveRefused extends Error {
-  override readonly name = 'SaveRefused';
-
-  constructor(
-    /** e.g. UNSAFE_FILE_NAME, FILE_EXISTS, INSUFFICIENT_SPACE, DOWNLOAD_FAILED, INCOMPLETE_DOWNLOAD. */
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** What a save did. */
 export interface Saved {
@@ -60,13 +48,13 @@ const inFlight = new Set<string>();
 export async function downloadFolder(configured: string | undefined): Promise<string> {
   const path = configured?.trim();
   if (!path) {
-    throw new SaveRefused(
+    throw new ToolFailure(
       'CONFIGURATION_ERROR',
       'KALTURA_DOWNLOAD_DIR is not set: set it to the folder save_media_file may write into (an absolute path), then restart the server',
     );
   }
   if (!isAbsolute(path)) {
-    throw new SaveRefused(
+    throw new ToolFailure(
       'CONFIGURATION_ERROR',
       'KALTURA_DOWNLOAD_DIR must be an absolute path (a relative one would depend on where the host starts the server)',
     );
@@ -78,7 +66,7 @@ export async function downloadFolder(configured: string | undefined): Promise<st
     return folder;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'ENOTDIR';
-    throw new SaveRefused(
+    throw new ToolFailure(
       'CONFIGURATION_ERROR',
       `KALTURA_DOWNLOAD_DIR does not name a folder this server can write into (${code}): create it, fix the path or its permissions, then try again`,
     );
@@ -106,13 +94,13 @@ function targetIn(folder: string, name: string): string {
   const unsafe = /[/\\\u0000-\u001f\u007f]/.test(name) || name === '.' || name === '..' || name.trim() === '';
   const target = join(folder, name);
   if (unsafe || dirname(target) !== folder || basename(target) !== name) {
-    throw new SaveRefused(
+    throw new ToolFailure(
       'UNSAFE_FILE_NAME',
       'the file name would leave KALTURA_DOWNLOAD_DIR (it has a path separator, a control character, or is . or ..): give a plain file name',
     );
   }
   if (NOT_PORTABLE.test(name)) {
-    throw new SaveRefused(
+    throw new ToolFailure(
       'UNSAFE_FILE_NAME',
       'the file name has a character Windows does not allow (< > : " | ? *), ends with a dot or a space, or is a device name (CON, NUL, COM1, …): give a plain file name',
     );
@@ -131,12 +119,12 @@ async function existing(path: string): Promise<{ kind: 'none' } | { kind: 'file'
   }
 }
 
-/** Saves the URL's file as `name` in `folder`; never overwrites; throws {@link SaveRefused}. */
+/** Saves the URL's file as `name` in `folder`; never overwrites; throws {@link ToolFailure}. */
 export async function saveToFolder(request: SaveRequest): Promise<Saved> {
   const target = targetIn(request.folder, request.name);
   const present = await existing(target);
   if (present.kind === 'other') {
-    throw new SaveRefused(
+    throw new ToolFailure(
       'UNSAFE_FILE_NAME',
       `${request.name} exists in KALTURA_DOWNLOAD_DIR and is not a plain file (a symlink or a folder): choose another file_name`,
     );
@@ -146,7 +134,7 @@ export async function saveToFolder(request: SaveRequest): Promise<Saved> {
     throw fileExists(request.name, present.size);
   }
   if (inFlight.has(target)) {
-    throw new SaveRefused(
+    throw new ToolFailure(
       'FILE_EXISTS',
       `${request.name} is being saved by another call: wait for it, or choose another file_name`,
     );
@@ -159,8 +147,8 @@ export async function saveToFolder(request: SaveRequest): Promise<Saved> {
   }
 }
 
-function fileExists(name: string, size: number): SaveRefused {
-  return new SaveRefused(
+function fileExists(name: string, size: number): ToolFailure {
+  return new ToolFailure(
     'FILE_EXISTS',
     `${name} already exists in KALTURA_DOWNLOAD_DIR with a different size (${size} bytes) and is never overwritten: choose another file_name, or remove the file`,
   );
@@ -190,7 +178,7 @@ async function download(request: SaveRequest, target: string, presentSize: numbe
       onResponse: async (response) => {
         stillAlive();
         if (response.status !== 200) {
-          throw new SaveRefused(
+          throw new ToolFailure(
             'DOWNLOAD_FAILED',
             `the file's server answered HTTP ${response.status}${response.status === 403 ? ' (the URL may have expired)' : ''}: try again`,
           );
@@ -220,7 +208,7 @@ async function download(request: SaveRequest, target: string, presentSize: numbe
     // The last word on progress, when the last report is old enough for another.
     if (request.onProgress && performance.now() - reported >= PROGRESS_INTERVAL_MS) request.onProgress(done, total);
     if (!result.complete || (total !== undefined && result.bytes !== total)) {
-      throw new SaveRefused(
+      throw new ToolFailure(
         'INCOMPLETE_DOWNLOAD',
         `the download was cut off after ${result.bytes}${total === undefined ? '' : ` of ${total}`} bytes; nothing was saved: try again`,
       );
@@ -231,16 +219,16 @@ async function download(request: SaveRequest, target: string, presentSize: numbe
     await file?.close().catch(() => undefined);
     if (error === ALREADY_SAVED) return { path: target, bytes: presentSize!, skipped: true };
     if (created) await unlink(part).catch(() => undefined);
-    if (request.signal?.aborted) throw new SaveRefused('CANCELLED', 'the save was cancelled; nothing was kept');
+    if (request.signal?.aborted) throw new ToolFailure('CANCELLED', 'the save was cancelled; nothing was kept');
     if (idle.signal.aborted) {
-      throw new SaveRefused(
+      throw new ToolFailure(
         'TIMEOUT',
         `the download stalled for ${request.idleTimeoutMs} ms; nothing was saved: try again, or raise KALTURA_REQUEST_TIMEOUT_MS`,
       );
     }
-    if (error instanceof SaveRefused) throw error;
+    if (error instanceof ToolFailure) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SaveRefused(
+    throw new ToolFailure(
       'DOWNLOAD_FAILED',
       `the download failed (${code ?? (error instanceof Error ? error.message : 'I/O error')}); nothing was saved: try again`,
     );
@@ -256,7 +244,7 @@ async function ensureRoom(folder: string, bytes: number): Promise<void> {
   const info = await statfs(folder);
   const free = info.bavail * info.bsize;
   if (free < bytes) {
-    throw new SaveRefused(
+    throw new ToolFailure(
       'INSUFFICIENT_SPACE',
       `the file needs ${bytes} bytes but KALTURA_DOWNLOAD_DIR has ${free} free: make room, or choose a smaller flavor (max_height, quality lowest)`,
     );
@@ -276,4 +264,17 @@ async function putInPlace(part: string, target: string, name: string): Promise<v
     if ((await existing(target)).kind !== 'none') throw fileExists(name, (await lstat(target)).size);
     await rename(part, target);
   }
+}
+
+/** The name a file gets when the call gives none: the entry's name (made portable) and the flavor id. */
+export function defaultFileName(info: {
+  entryName: string | null;
+  entryId: string;
+  flavorId: string;
+  format: string | null;
+}): string {
+  const base = portableFileName(info.entryName ?? '')
+    .slice(0, 120)
+    .trim();
+  return `${base || info.entryId}-${info.flavorId}${info.format ? `.${portableFileName(info.format)}` : ''}`;
 }
