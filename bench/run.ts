@@ -17,9 +17,10 @@ import { createLogger } from '../src/logging.js';
 import { Redactor } from '../src/redact.js';
 import { findDownloadUrl, type DownloadRequest } from '../src/downloads/locate.js';
 import { answerWith, type DownloadStrategy } from '../test/helpers/download-strategies.js';
+import { bigSaves, DOWNLOAD_ENTRIES, resumedSave } from './downloads.js';
 import { callerKs, httpClient, startHttpServer } from '../test/helpers/http-server.js';
 import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
-import { manyEntries, sizedEntry } from '../test/sandbox/fixtures.js';
+import { manyEntries } from '../test/sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from '../test/sandbox/server.js';
 import { getDownloadUrlSequential } from '../test/strategies/sequential.js';
 
@@ -228,42 +229,6 @@ async function batch(sandbox: Sandbox) {
 }
 
 /**
- * save_media_file of a 512 MB file: the server's RSS growth while it streams, and its time as a
- * ratio to reading the same URL with a bare fetch into nothing.
- */
-async function bigSave(sandbox: Sandbox) {
-  const folder = mkdtempSync(join(tmpdir(), 'kaltura-mcp-bench-'));
-  try {
-    const { client, pid } = await connect(sandbox, { KALTURA_DOWNLOAD_DIR: folder });
-    const url = String(
-      (
-        (await client.callTool({ name: 'get_download_url', arguments: { entry_id: BIG.id } })).structuredContent as {
-          downloadUrl: string;
-        }
-      ).downloadUrl,
-    );
-    const bareStarted = performance.now();
-    const response = await fetch(url);
-    for await (const chunk of response.body!) void chunk;
-    const bareMs = performance.now() - bareStarted;
-    const before = rssMb(pid);
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 50);
-    const started = performance.now();
-    const saved = await client.callTool({ name: 'save_media_file', arguments: { entry_id: BIG.id } }, undefined, {
-      timeout: 600_000,
-    });
-    const saveMs = performance.now() - started;
-    clearInterval(sampler);
-    const bytes = (saved.structuredContent as { bytes?: number } | undefined)?.bytes ?? 0;
-    await client.close();
-    return { growthMb: peak - before, ratio: saveMs / bareMs, bytes };
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
-}
-
-/**
  * Remote mode under load: 20 clients, each with a KS of its own, 10 calls each at once: 200
  * concurrent calls. Latency percentiles in Kaltura round trips (`rtt`), and the server's RSS.
  */
@@ -301,8 +266,7 @@ async function httpLoad(sandbox: Sandbox, rtt: number) {
 }
 
 const BATCH = manyEntries(50, 10);
-const BIG = sizedEntry('1_big00001', 512 * 1024);
-const sandbox = await startSandbox({ latencyMs: LATENCY_MS, extraEntries: [...BATCH, BIG] });
+const sandbox = await startSandbox({ latencyMs: LATENCY_MS, extraEntries: [...BATCH, ...DOWNLOAD_ENTRIES] });
 try {
   console.log(`kaltura-mcp benchmark — sandbox latency ${LATENCY_MS} ms per request, ${SAMPLES} samples, medians\n`);
   const { rows, sessionStarts, rtt } = await strategies(sandbox);
@@ -322,10 +286,16 @@ try {
   console.log(`tools/list payload: ${c.payload} bytes`);
   const b = await batch(sandbox);
   console.log(`get_download_urls of 50 entries x 10 flavors: ${b.requests} Kaltura requests, ${b.ok} of 50 answered`);
-  const big = await bigSave(sandbox);
+  for (const big of await bigSaves(sandbox)) {
+    console.log(
+      `save_media_file of a ${fmt(big.bytes / 1024 / 1024, 0)} MiB file: RSS grew ${fmt(big.growthMb, 1)} MB; ` +
+        `throughput ${fmt(big.throughputRatio)}x \`curl -o /dev/null\` of the same URL`,
+    );
+  }
+  const resumed = await resumedSave(sandbox);
   console.log(
-    `save_media_file of a ${fmt(big.bytes / 1024 / 1024, 0)} MB file: RSS grew ${fmt(big.growthMb, 1)} MB; ` +
-      `time ${fmt(big.ratio)}x a bare fetch of the same URL into nothing`,
+    `a save cut at 60%, saved again: ${fmt(resumed.share * 100, 1)}% of the file transferred the second time ` +
+      `(resumed from byte ${resumed.resumedFrom} of ${resumed.bytes})`,
   );
   const h = await httpLoad(sandbox, rtt);
   console.log(

@@ -95,9 +95,18 @@ function byQuality(a: FlavorAsset, b: FlavorAsset): number {
   return (a.height ?? 0) - (b.height ?? 0) || (a.bitrate ?? 0) - (b.bitrate ?? 0) || (a.size ?? 0) - (b.size ?? 0);
 }
 
-/** Kaltura reports size in KB; the answer gives bytes, or null when the size is unknown (0 or missing). */
+/**
+ * The file's length in bytes: `sizeInBytes` when Kaltura records it; else `size` (KB) × 1024, an
+ * estimate (Kaltura truncates a rounded value); null when neither is known.
+ */
 export function flavorSizeInBytes(flavor: FlavorAsset): number | null {
+  if (typeof flavor.sizeInBytes === 'number' && flavor.sizeInBytes > 0) return flavor.sizeInBytes;
   return flavor.size ? flavor.size * 1024 : null;
+}
+
+/** The exact length Kaltura records for the flavor's file, or null when it does not know it. */
+export function exactSizeInBytes(flavor: FlavorAsset): number | null {
+  return typeof flavor.sizeInBytes === 'number' && flavor.sizeInBytes > 0 ? flavor.sizeInBytes : null;
 }
 
 /** One flavor as the tools show it to an agent choosing one for get_download_url. */
@@ -105,7 +114,10 @@ export const flavorSummarySchema = z.object({
   flavorId: z.string().describe('Pass as flavor_id to get_download_url'),
   format: z.string().nullable().describe('File extension, e.g. mp4'),
   bitrate: z.number().nullable().describe('kbps'),
-  fileSize: z.number().nullable().describe('Bytes, or null when Kaltura does not know it'),
+  fileSize: z
+    .number()
+    .nullable()
+    .describe('Bytes: exact when Kaltura records it, else an estimate from its size in KB; null when unknown'),
   width: z.number().nullable(),
   height: z.number().nullable(),
   isOriginal: z.boolean().describe('The uploaded source file'),

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   const stopping = new AbortController();
   const settings = {
     downloadDir: process.env.KALTURA_DOWNLOAD_DIR,
+    partialTtlHours: process.env.KALTURA_PARTIAL_TTL_HOURS,
     requestTimeoutMs: requestTimeoutMs(process.env),
     stopping: stopping.signal,
   };
@@ -98,7 +99,7 @@ async function serveRemote(
   logger: SinkLogger,
   manager: KalturaClientManager,
   overall: Slots,
-  settings: { downloadDir?: string; requestTimeoutMs: number; stopping?: AbortSignal },
+  settings: { downloadDir?: string; partialTtlHours?: string; requestTimeoutMs: number; stopping?: AbortSignal },
   envFile: string | undefined,
 ): Promise<void> {
   for (const name of ['KALTURA_ADMIN_SECRET', 'KALTURA_KS']) {

@@ -3,7 +3,7 @@
  * real HTTP through kaltura-client to the sandbox Kaltura. Reads as the tool's specification.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ENTRY_BY_ID, LONG_UNICODE_TITLE, SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
+import { ENTRY_BY_ID, flavorBytes, LONG_UNICODE_TITLE, SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { jsonOf, sandboxEnv, startServer, textOf, type RunningServer } from './helpers/server-process.js';
 
@@ -71,7 +71,7 @@ describe('choosing the flavor', () => {
       entryId: '1_demo0001',
       entryName: 'Demo video',
       flavorId: '1_demof001',
-      fileSize: 18712 * 1024,
+      fileSize: flavorBytes('1_demof001'),
       bitrate: 2493,
       format: 'mp4',
       downloadUrl: expect.stringMatching(
@@ -87,7 +87,12 @@ describe('choosing the flavor', () => {
 
   it('finds the original wherever it is listed', async () => {
     const body = jsonOf(await download({ entry_id: '1_origlast' }));
-    expect(body).toMatchObject({ flavorId: '1_olastsrc', format: 'mov', bitrate: 8000, fileSize: 50000 * 1024 });
+    expect(body).toMatchObject({
+      flavorId: '1_olastsrc',
+      format: 'mov',
+      bitrate: 8000,
+      fileSize: flavorBytes('1_olastsrc'),
+    });
   });
 
   it('takes the first flavor listed when the entry kept no original', async () => {
@@ -96,7 +101,7 @@ describe('choosing the flavor', () => {
 
   it('returns the requested flavor', async () => {
     const body = jsonOf(await download({ entry_id: '1_demo0001', flavor_id: '1_demof003' }));
-    expect(body).toMatchObject({ flavorId: '1_demof003', bitrate: 1200, fileSize: 9000 * 1024 });
+    expect(body).toMatchObject({ flavorId: '1_demof003', bitrate: 1200, fileSize: flavorBytes('1_demof003') });
     expect(body.downloadUrl).toContain('/flavorId/1_demof003/');
   });
 
@@ -155,15 +160,20 @@ describe('named downloads (file_name)', () => {
     }
   });
 
-  it.each([['a/b.mp4'], ['..'], ['x'.repeat(201)], ['bad\u0000name'], ['back\\slash']])(
-    'refuses the file name %j before asking Kaltura',
-    async (file_name) => {
-      const result = await download({ entry_id: '1_demo0001', file_name });
-      expect(result.isError).toBe(true);
-      expect(String(jsonOf(result).error)).toMatch(/^Invalid file name: use 1 to 200 characters/);
-      expect(sandbox.log).toHaveLength(0);
-    },
-  );
+  it.each([
+    ['a/b.mp4'],
+    ['..'],
+    ['x'.repeat(201)],
+    ['bad\u0000name'],
+    ['back\\slash'],
+    ['.hidden.mp4'],
+    ['rtl\u202Eexe.mp4'],
+  ])('refuses the file name %j before asking Kaltura', async (file_name) => {
+    const result = await download({ entry_id: '1_demo0001', file_name });
+    expect(result.isError).toBe(true);
+    expect(String(jsonOf(result).error)).toMatch(/^Invalid file name: use a visible name of 1 to 200 characters/);
+    expect(sandbox.log).toHaveLength(0);
+  });
 });
 
 describe('round trips', () => {
@@ -306,5 +316,54 @@ describe('the channel and the secrets', () => {
     const sessionKeys = sandbox.log.flatMap((r) => r.calls.map((c) => String(c.params.ks ?? ''))).filter(Boolean);
     expect(sessionKeys.length).toBeGreaterThan(0);
     for (const key of new Set(sessionKeys)) expect(everything).not.toContain(key);
+  });
+});
+
+describe('images and documents', () => {
+  it('answers an image, which has no flavors, with its own file: the raw URL, the format and length its server gives', async () => {
+    const result = await download({ entry_id: '1_image001' });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(jsonOf(result)).toEqual({
+      entryId: '1_image001',
+      entryName: 'Poster image',
+      flavorId: null,
+      fileSize: 123_457,
+      bitrate: null,
+      format: 'jpg',
+      downloadUrl: expect.stringMatching(/\/p\/976543\/sp\/97654300\/raw\/entry_id\/1_image001\/version\/100000$/),
+      width: 1920,
+      height: 1080,
+    });
+    // One Kaltura request, and one HEAD of the file for its format and length.
+    expect(sandbox.log).toHaveLength(1);
+    expect(sandbox.files.map((f) => f.method)).toEqual(['HEAD']);
+  });
+
+  it('answers a document, which media.get calls "not found", with its flavor through baseEntry.get', async () => {
+    const result = await download({ entry_id: '1_doc00001' });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(jsonOf(result)).toMatchObject({
+      entryId: '1_doc00001',
+      entryName: 'Course syllabus',
+      flavorId: '1_docsrc01',
+      fileSize: flavorBytes('1_docsrc01'),
+      format: 'pdf',
+      downloadUrl: expect.stringMatching(/\/download\/entry_id\/1_doc00001\/flavor\/1_docsrc01$/),
+    });
+    expect(sandbox.actions()[0]).toBe('baseentry.get');
+    expect(sandbox.log).toHaveLength(1);
+  });
+
+  it("says an image's one file does not match another format", async () => {
+    const result = await download({ entry_id: '1_image001', format: 'png' });
+    expect(result.isError).toBe(true);
+    expect(jsonOf(result)).toEqual({
+      error: 'Entry 1_image001 has one file, a jpg, which does not match format png: ask without format',
+    });
+  });
+
+  it('answers a flavor_id asked of an image as the original answers an unknown flavor', async () => {
+    const result = await download({ entry_id: '1_image001', flavor_id: '1_nothere1' });
+    expect(jsonOf(result)).toEqual({ error: 'Flavor ID 1_nothere1 not found for entry 1_image001' });
   });
 });

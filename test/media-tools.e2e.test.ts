@@ -3,7 +3,7 @@
  * must have. The built server over stdio, the SDK Client, the sandbox Kaltura.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ENTRY_BY_ID, LISTED_ENTRIES } from './sandbox/fixtures.js';
+import { ENTRY_BY_ID, flavorBytes, LISTED_ENTRIES } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { jsonOf, sandboxEnv, startServer, textOf, type RunningServer } from './helpers/server-process.js';
 
@@ -109,7 +109,7 @@ describe('list_media_entries', () => {
       flavorId: '1_demof001',
       format: 'mp4',
       bitrate: 2493,
-      fileSize: 18712 * 1024,
+      fileSize: flavorBytes('1_demof001'),
       width: 1280,
       height: 720,
       isOriginal: true,

@@ -12,18 +12,20 @@ import {
   asDownloadUrl,
   asFlavorPage,
   asMediaEntry,
+  baseEntryGetRequest,
   completeFlavorList,
   flavorListRequest,
   flavorUrlRequest,
-  mediaGetRequest,
   unwrap,
 } from '../kaltura/requests.js';
 import type { FlavorAsset, MediaEntry } from '../kaltura/types.js';
-import { downloadInfo, noChoice, type DownloadInfo } from './locate.js';
+import { flavorFile, noChoice, ownFile, servesOwnFile, type LocatedFile, type LocateOptions } from './locate.js';
 
 /** One entry's outcome: where its file is, or why there is none (a failure of this entry alone). */
-export type Located =
-  { entryId: string; ok: true; info: DownloadInfo } | { entryId: string; ok: false; failure: ToolFailure };
+export type Located = ({ ok: true } & LocatedFile) | { ok: false; failure: ToolFailure };
+
+/** HEAD requests at once for entries' own files (images, documents). */
+const HEADS_AT_ONCE = 4;
 
 /**
  * The URLs of `flavorIds` in one multirequest. When one entry's own settings (its access control)
@@ -42,8 +44,9 @@ async function flavorUrls(door: KalturaDoor, flavorIds: string[]): Promise<Multi
   }
 }
 
-/** A Kaltura failure about one entry, as that entry's failure; anything else is thrown on. */
+/** A failure about one entry (Kaltura's, or a refusal), as that entry's failure; anything else is thrown on. */
 function entryFailure(error: unknown): ToolFailure {
+  if (error instanceof ToolFailure) return error;
   if (error instanceof KalturaError) return new ToolFailure(error.code, error.message);
   throw error;
 }
@@ -56,21 +59,25 @@ export async function findDownloadUrls(
   door: KalturaDoor,
   entryIds: string[],
   criteria: FlavorRequest,
+  options: LocateOptions,
 ): Promise<Located[]> {
   const results: Located[] = [];
   if (entryIds.length === 0) return results;
   const chosen: Array<{ at: number; entry: MediaEntry; flavor: FlavorAsset }> = [];
+  const ownFiles: Array<{ at: number; entry: MediaEntry }> = [];
   const filter = { entryIdIn: entryIds.join(',') };
-  const answers = await door.multi([...entryIds.map(mediaGetRequest), flavorListRequest(filter)]);
+  const answers = await door.multi([...entryIds.map(baseEntryGetRequest), flavorListRequest(filter)]);
   const flavors = flavorsByEntry(await completeFlavorList(door, filter, asFlavorPage(unwrap(answers.at(-1)))));
   entryIds.forEach((entryId, at) => {
     try {
       const entry = asMediaEntry(unwrap(answers[at]));
-      const choice = selectFlavor(flavors.get(entryId) ?? [], criteria);
+      const listed = flavors.get(entryId) ?? [];
+      if (listed.length === 0 && servesOwnFile(entry)) return void ownFiles.push({ at, entry });
+      const choice = selectFlavor(listed, criteria);
       if (choice.kind === 'chosen') return void chosen.push({ at, entry, flavor: choice.flavor });
-      results[at] = { entryId, ok: false, failure: noChoice(entryId, choice, criteria) };
+      results[at] = { ok: false, failure: noChoice(entryId, choice, criteria) };
     } catch (error) {
-      results[at] = { entryId, ok: false, failure: entryFailure(error) };
+      results[at] = { ok: false, failure: entryFailure(error) };
     }
   });
   const urls = await flavorUrls(
@@ -80,11 +87,21 @@ export async function findDownloadUrls(
   chosen.forEach(({ at, entry, flavor }, k) => {
     const entryId = entryIds[at]!;
     try {
-      const url = asDownloadUrl(unwrap(urls[k]), flavor.id);
-      results[at] = { entryId, ok: true, info: downloadInfo(entryId, entry, flavor, url) };
+      results[at] = { ok: true, ...flavorFile(entryId, entry, flavor, asDownloadUrl(unwrap(urls[k]), flavor.id)) };
     } catch (error) {
-      results[at] = { entryId, ok: false, failure: entryFailure(error) };
+      results[at] = { ok: false, failure: entryFailure(error) };
     }
   });
+  for (let i = 0; i < ownFiles.length; i += HEADS_AT_ONCE) {
+    await Promise.all(
+      ownFiles.slice(i, i + HEADS_AT_ONCE).map(async ({ at, entry }) => {
+        try {
+          results[at] = { ok: true, ...(await ownFile(entry, criteria, options)) };
+        } catch (error) {
+          results[at] = { ok: false, failure: entryFailure(error) };
+        }
+      }),
+    );
+  }
   return results;
 }

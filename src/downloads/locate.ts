@@ -1,33 +1,46 @@
 /**
- * Where one entry's file is: the entry, its flavors, the flavor a request chooses and its
- * download URL, in one Kaltura round trip in the common cases. What get_download_url answers
- * and what save_media_file fetches.
+ * Where one entry's file is: the entry (any type, through `baseEntry.get`), its flavors, the
+ * flavor a request chooses and its download URL, in one Kaltura round trip in the common cases;
+ * or, for an image or a document without flavors, the entry's own file. What get_download_url
+ * answers and what save_media_file fetches.
  */
 import { z } from 'zod';
 import { ToolFailure } from '../failure.js';
-import { flavorSizeInBytes, selectFlavor, type FlavorChoice, type FlavorRequest } from '../flavors.js';
+import {
+  exactSizeInBytes,
+  flavorSizeInBytes,
+  selectFlavor,
+  type FlavorChoice,
+  type FlavorRequest,
+} from '../flavors.js';
 import type { KalturaDoor, MultiResult } from '../kaltura/client-manager.js';
 import type { KalturaRequest } from '../kaltura/connection.js';
+import { dieError } from '../kaltura/errors.js';
 import {
   asDownloadUrl,
   asFlavorPage,
   asMediaEntry,
+  baseEntryGetRequest,
   completeFlavorList,
   flavorListRequest,
   flavorUrlRequest,
-  mediaGetRequest,
   unwrap,
   type FlavorFilter,
 } from '../kaltura/requests.js';
 import {
   DOWNLOADABLE_STATUSES,
+  EntryType,
   flavorStatusName,
+  MEDIA_TYPES,
   numberOrNull,
   SOURCE_FLAVOR_PARAMS_ID,
   stringOrNull,
   type FlavorAsset,
   type MediaEntry,
 } from '../kaltura/types.js';
+import { SERVER_INFO } from '../package-info.js';
+import { openFile } from './fetch-file.js';
+import type { FileIdentity } from './partial.js';
 
 /** What to download: the entry, and which flavor (by id or by criteria). */
 export interface DownloadRequest extends FlavorRequest {
@@ -40,8 +53,16 @@ export interface DownloadRequest extends FlavorRequest {
 export const downloadInfoSchema = z.object({
   entryId: z.string().describe('The entry id asked for'),
   entryName: z.string().nullable().describe("The entry's name"),
-  flavorId: z.string().describe('The flavor (rendition) whose file the URL serves'),
-  fileSize: z.number().nullable().describe('File size in bytes, or null when Kaltura does not know it'),
+  flavorId: z
+    .string()
+    .nullable()
+    .describe("The flavor (rendition) whose file the URL serves; null for an image's or document's own file"),
+  fileSize: z
+    .number()
+    .nullable()
+    .describe(
+      'File size in bytes: exact when Kaltura records it, else an estimate from its size in KB; null when unknown',
+    ),
   bitrate: z.number().nullable().describe('Bitrate in kbps'),
   format: z.string().nullable().describe('File extension, e.g. mp4'),
   downloadUrl: z.string().describe('The download URL; treat it as a credential'),
@@ -51,6 +72,19 @@ export const downloadInfoSchema = z.object({
 
 /** Where one entry's chosen file is, and what it is. */
 export type DownloadInfo = z.infer<typeof downloadInfoSchema>;
+
+/** A located file: the answer's fields, and what Kaltura says the file is (for saving and resuming it). */
+export interface LocatedFile {
+  info: DownloadInfo;
+  identity: FileIdentity;
+}
+
+/** What locating may do besides asking Kaltura: look at an entry's own file with a HEAD. */
+export interface LocateOptions {
+  signal?: AbortSignal;
+  /** Longest wait for the file's server, milliseconds. */
+  idleTimeoutMs: number;
+}
 
 /**
  * Why no flavor could be chosen, as the failure to answer with: the original's texts where it
@@ -114,23 +148,122 @@ function describeCriteria(request: FlavorRequest): string {
   return parts.join(', ');
 }
 
-/** The answer's fields from the entry, the chosen flavor and its URL. */
-export function downloadInfo(
-  entryId: string,
-  entry: MediaEntry,
-  flavor: FlavorAsset,
-  downloadUrl: string,
-): DownloadInfo {
+/** The located file of the entry's chosen flavor and its URL. */
+export function flavorFile(entryId: string, entry: MediaEntry, flavor: FlavorAsset, downloadUrl: string): LocatedFile {
   return {
-    entryId,
-    entryName: stringOrNull(entry.name),
-    flavorId: flavor.id,
-    fileSize: flavorSizeInBytes(flavor),
-    bitrate: numberOrNull(flavor.bitrate),
-    format: stringOrNull(flavor.fileExt),
-    downloadUrl,
-    width: numberOrNull(flavor.width),
-    height: numberOrNull(flavor.height),
+    info: {
+      entryId,
+      entryName: stringOrNull(entry.name),
+      flavorId: flavor.id,
+      fileSize: flavorSizeInBytes(flavor),
+      bitrate: numberOrNull(flavor.bitrate),
+      format: stringOrNull(flavor.fileExt),
+      downloadUrl,
+      width: numberOrNull(flavor.width),
+      height: numberOrNull(flavor.height),
+    },
+    identity: {
+      entryId,
+      flavorId: flavor.id,
+      version: flavor.version === undefined ? null : String(flavor.version),
+      sizeInBytes: exactSizeInBytes(flavor),
+      updatedAt: numberOrNull(flavor.updatedAt),
+    },
+  };
+}
+
+/**
+ * Whether Kaltura serves the entry's own file, without any flavor, at its `downloadUrl` (the
+ * `raw` form): images, documents and data entries. A video or audio entry's `downloadUrl` is a
+ * playback manifest, never its file.
+ */
+export function servesOwnFile(entry: MediaEntry): boolean {
+  if (typeof entry.downloadUrl !== 'string' || !/^https?:\/\//.test(entry.downloadUrl)) return false;
+  if (entry.type === EntryType.DOCUMENT || entry.type === EntryType.DATA) return true;
+  return (entry.type === undefined || entry.type === EntryType.MEDIA_CLIP) && entry.mediaType === MEDIA_TYPES.image;
+}
+
+/** File extensions by the MIME type a server names, where the type's own name is not one. */
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/svg+xml': 'svg',
+  'application/pdf': 'pdf',
+  'application/msword': 'doc',
+  'application/zip': 'zip',
+  'text/plain': 'txt',
+  'audio/mpeg': 'mp3',
+  'video/quicktime': 'mov',
+};
+
+/** The file's extension as its server names it: the `Content-Disposition` name's, else by `Content-Type`. */
+export function servedFormat(headers: Record<string, string | string[] | undefined>): string | null {
+  const disposition = String(headers['content-disposition'] ?? '');
+  const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
+  const fromName = name && /\.([A-Za-z0-9]{1,10})$/.exec(decodeURIComponent(name))?.[1];
+  if (fromName) return fromName.toLowerCase();
+  const type = String(headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
+  if (EXTENSIONS[type]) return EXTENSIONS[type];
+  const subtype = /^(?:image|video|audio)\/([a-z0-9]{1,10})$/.exec(type)?.[1];
+  return subtype ?? null;
+}
+
+/**
+ * The entry's own file (an image, a document, a data entry's), at its raw `downloadUrl`: its
+ * format and length from a HEAD of that URL (unknown when the HEAD fails). Kaltura's refusal to
+ * serve it (its "die" headers) is the failure.
+ */
+export async function ownFile(entry: MediaEntry, request: FlavorRequest, options: LocateOptions): Promise<LocatedFile> {
+  const url = entry.downloadUrl as string;
+  let format: string | null = null;
+  let length: number | null = null;
+  try {
+    const head = await openFile({
+      url,
+      method: 'HEAD',
+      signal: options.signal ?? new AbortController().signal,
+      idleTimeoutMs: options.idleTimeoutMs,
+      userAgent: `${SERVER_INFO.name}/${SERVER_INFO.version}`,
+    });
+    head.body.resume();
+    const died = dieError(head.headers);
+    if (died) throw new ToolFailure(died.code, died.message);
+    if (head.status === 200) {
+      format = servedFormat(head.headers);
+      length = head.length ?? null;
+    }
+  } catch (error) {
+    if (error instanceof ToolFailure || options.signal?.aborted) throw error;
+  }
+  if (request.format !== undefined && format !== null && request.format.toLowerCase() !== format) {
+    throw new ToolFailure(
+      'NO_MATCHING_FLAVOR',
+      `Entry ${entry.id} has one file, a ${format}, which does not match format ${request.format}: ask without format`,
+      { style: 'bare' },
+    );
+  }
+  const version = entry.version;
+  return {
+    info: {
+      entryId: entry.id,
+      entryName: stringOrNull(entry.name),
+      flavorId: null,
+      fileSize: length,
+      bitrate: null,
+      format,
+      downloadUrl: url,
+      width: numberOrNull(entry.width),
+      height: numberOrNull(entry.height),
+    },
+    identity: {
+      entryId: entry.id,
+      flavorId: null,
+      version: typeof version === 'string' || typeof version === 'number' ? String(version) : null,
+      sizeInBytes: length,
+      updatedAt: numberOrNull(entry.updatedAt),
+    },
   };
 }
 
@@ -174,7 +307,7 @@ interface Plan {
  */
 function plan(request: DownloadRequest): Plan {
   const { entryId, flavorId, fileName } = request;
-  const base = [mediaGetRequest(entryId), flavorListRequest({ entryIdEqual: entryId })];
+  const base = [baseEntryGetRequest(entryId), flavorListRequest({ entryIdEqual: entryId })];
   if (flavorId) {
     return {
       requests: [...base, flavorUrlRequest(flavorId, fileName)],
@@ -207,20 +340,26 @@ function firstId(listResult: unknown): string | undefined {
 }
 
 /**
- * The download URL of the flavor the request chooses, with one Kaltura request in the common
- * cases. The choice is made over the full flavor list, exactly as the plain sequential algorithm
- * makes it; a second request is sent only when no speculated URL is the chosen flavor's.
- * Throws a {@link ToolFailure} when no flavor can be chosen, a KalturaError when Kaltura fails.
+ * The download URL of the file the request chooses, with one Kaltura request in the common
+ * cases: the flavor chosen over the full flavor list, exactly as the plain sequential algorithm
+ * chooses it (a second request is sent only when no speculated URL is the chosen flavor's); or,
+ * for an entry without flavors that Kaltura serves itself (an image), its own file.
+ * Throws a {@link ToolFailure} when nothing can be chosen, a KalturaError when Kaltura fails.
  */
-export async function findDownloadUrl(door: KalturaDoor, request: DownloadRequest): Promise<DownloadInfo> {
+export async function findDownloadUrl(
+  door: KalturaDoor,
+  request: DownloadRequest,
+  options: LocateOptions,
+): Promise<LocatedFile> {
   const { entryId } = request;
   const { requests, urlFor } = plan(request);
   const results = await door.multi(requests);
   const entry = asMediaEntry(unwrap(results[0]));
   const flavors = await completeFlavorList(door, { entryIdEqual: entryId }, asFlavorPage(unwrap(results[1])));
+  if (flavors.length === 0 && !request.flavorId && servesOwnFile(entry)) return ownFile(entry, request, options);
   const choice = selectFlavor(flavors, request);
   if (choice.kind !== 'chosen') throw noChoice(entryId, choice, request);
   const speculated = urlFor(results, choice.flavor.id);
   const url = speculated ? unwrap(speculated) : await door.call(flavorUrlRequest(choice.flavor.id, request.fileName));
-  return downloadInfo(entryId, entry, choice.flavor, asDownloadUrl(url, choice.flavor.id));
+  return flavorFile(entryId, entry, choice.flavor, asDownloadUrl(url, choice.flavor.id));
 }

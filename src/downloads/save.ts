@@ -1,111 +1,123 @@
 /**
- * Saving a download URL's file into a folder, safely: a name that cannot leave the folder, no
- * symlink followed, nothing overwritten, room checked, the body streamed to a temporary file of
- * this save's own (hidden, unique, created exclusively: never held in memory, never another
- * process's) and checked against Content-Length, then linked into place; on any failure or
- * cancellation that temporary file, and only it, is removed.
+ * Saving a file into the download folder as a download manager does (curl -C -, wget -c,
+ * yt-dlp): never over another file, never through a symlink, room checked, the bytes streamed
+ * (never held in memory) into a hidden part beside a record of what they are (partial.ts), then
+ * linked into place. An interrupted save keeps its part, and the next save of the same entry,
+ * flavor and name continues it with `Range` (and `If-Range` when the server gave a validator)
+ * while Kaltura's identity of the file is unchanged; otherwise, or when the server does not
+ * answer `206` with the range asked for, it starts over. Two versions are never spliced.
+ *
+ * A file already there is recognised by its exact length (Kaltura's `sizeInBytes`, else the
+ * `Content-Length` of a `HEAD`), never by `size` × 1024 (`size` is in KB, rounded). Saves of one
+ * target, in this process or another, take turns; the later ones then find the file and answer
+ * `skipped`.
  */
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, link, lstat, open, realpath, rename, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { constants, type WriteStream } from 'node:fs';
+import { link, lstat, open, rename, statfs, unlink } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ToolFailure } from '../failure.js';
 import { SERVER_INFO } from '../package-info.js';
-import { httpGet } from './http-get.js';
+import { fetchFailure, openFile, type FileResponse } from './fetch-file.js';
+import {
+  acquireLock,
+  partPaths,
+  readPart,
+  removePart,
+  sameFile,
+  sweepStaleParts,
+  writeRecord,
+  type FileIdentity,
+  type PartPaths,
+  type PartRecord,
+} from './partial.js';
 
 const USER_AGENT = `${SERVER_INFO.name}/${SERVER_INFO.version}`;
+const PROGRESS_INTERVAL_MS = 250;
+/** The `Last-Modified` Kaltura's origin sends for every file: no validator at all. */
+const KALTURA_CONSTANT_DATE = 'Sun, 19 Nov 2000 08:52:00 GMT';
 
 /** What a save did. */
 export interface Saved {
   path: string;
+  /** The file's length. */
   bytes: number;
-  /** A file of the same size was already there: nothing was downloaded. */
+  /** The same file was already there: nothing was downloaded. */
   skipped: boolean;
+  /** Bytes of an earlier, interrupted save that were kept (0 when it started from the first byte). */
+  resumedFrom: number;
 }
 
 export interface SaveRequest {
-  /** The folder (KALTURA_DOWNLOAD_DIR). */
   folder: string;
-  /** The file's name in it: no separators, not `.` or `..`. */
+  /** The saved name, already checked (file-names.ts). */
   name: string;
-  /** The download URL (a credential: never logged, never in a message). */
+  /** The download URL: a credential, never logged, never in a message. */
   url: string;
-  /** The size Kaltura reports, when it knows it: checked against the free space up front. */
-  expectedBytes: number | null;
-  /** Aborts the download; the partial file is removed. */
+  /** What Kaltura says the file is. */
+  identity: FileIdentity;
+  /** The size to expect when Kaltura knows only an estimate (`size` × 1024): for the room check. */
+  estimatedBytes: number | null;
+  /** The client cancelled: the part is removed, unless `keepPartial`. */
   signal?: AbortSignal;
-  /** Called with the bytes written so far and the total, when known, at most every 250 ms. */
+  /** The server is shutting down: the part is kept for the next save. */
+  stopping?: AbortSignal;
+  keepPartial?: boolean;
+  /** Called with the bytes saved so far (resumed ones included) and the total, at most every 250 ms. */
   onProgress?: (done: number, total: number | undefined) => void;
   /** Longest wait for the server to answer or send more bytes, milliseconds. */
   idleTimeoutMs: number;
+  /** Parts older than this, in the same folder, are removed. */
+  partialTtlMs: number;
 }
 
-const PROGRESS_INTERVAL_MS = 250;
-/** Targets being written by this process now: a second save of one is refused, not raced. */
-const inFlight = new Set<string>();
+/** Saves of each target running in this process: a later one waits for the earlier. */
+const running = new Map<string, Promise<unknown>>();
 
-/** The folder as a real path, or a refusal naming the variable. */
-export async function downloadFolder(configured: string | undefined): Promise<string> {
-  const path = configured?.trim();
-  if (!path) {
-    throw new ToolFailure(
-      'CONFIGURATION_ERROR',
-      'KALTURA_DOWNLOAD_DIR is not set: set it to the folder save_media_file may write into (an absolute path), then restart the server',
-    );
-  }
-  if (!isAbsolute(path)) {
-    throw new ToolFailure(
-      'CONFIGURATION_ERROR',
-      'KALTURA_DOWNLOAD_DIR must be an absolute path (a relative one would depend on where the host starts the server)',
-    );
-  }
+/** Saves the URL's file as `request.name` in `request.folder`; never overwrites; throws {@link ToolFailure}. */
+export async function saveToFolder(request: SaveRequest): Promise<Saved> {
+  const paths = partPaths(request.folder, request.name);
+  const earlier = running.get(paths.target);
+  const mine = (async () => {
+    if (earlier) await untilSettled(earlier, request.signal);
+    return saveLocked(request, paths);
+  })();
+  running.set(paths.target, mine);
   try {
-    const folder = await realpath(path);
-    if (!(await stat(folder)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-    await access(folder, constants.W_OK);
-    return folder;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'ENOTDIR';
-    throw new ToolFailure(
-      'CONFIGURATION_ERROR',
-      `KALTURA_DOWNLOAD_DIR does not name a folder this server can write into (${code}): create it, fix the path or its permissions, then try again`,
-    );
+    return await mine;
+  } finally {
+    if (running.get(paths.target) === mine) running.delete(paths.target);
   }
 }
 
-/** Characters and names Windows does not allow in a file name (elsewhere they are refused too, for portable folders). */
-const NOT_PORTABLE = /[<>:"|?*]|[. ]$|^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
-
-/** A file name made from free text (an entry's name): every character no file system takes becomes `_`. */
-export function portableFileName(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex -- control characters are what is being replaced
-      .replace(/[/\\<>:"|?*\u0000-\u001f\u007f]/g, '_')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .replace(/^[. ]+|[. ]+$/g, '')
+async function untilSettled(work: Promise<unknown>, signal?: AbortSignal): Promise<void> {
+  const settled = work.then(
+    () => undefined,
+    () => undefined,
   );
+  if (!signal) return settled;
+  await Promise.race([
+    settled,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(cancelledFailure(false));
+      signal.addEventListener('abort', () => reject(cancelledFailure(false)), { once: true });
+    }),
+  ]);
 }
 
-/** Where `name` lands in `folder`, refused if it could land anywhere else. */
-function targetIn(folder: string, name: string): string {
-  // eslint-disable-next-line no-control-regex -- a control character or NUL has no place in a file name
-  const unsafe = /[/\\\u0000-\u001f\u007f]/.test(name) || name === '.' || name === '..' || name.trim() === '';
-  const target = join(folder, name);
-  if (unsafe || dirname(target) !== folder || basename(target) !== name) {
-    throw new ToolFailure(
-      'UNSAFE_FILE_NAME',
-      'the file name would leave KALTURA_DOWNLOAD_DIR (it has a path separator, a control character, or is . or ..): give a plain file name',
-    );
+async function saveLocked(request: SaveRequest, paths: PartPaths): Promise<Saved> {
+  const present = await alreadySaved(request, paths.target);
+  if (present) return present;
+  await sweepStaleParts(request.folder, request.partialTtlMs);
+  const lock = await acquireLock(paths.lock, request.signal).catch((error: unknown) => {
+    throw request.signal?.aborted ? cancelledFailure(false) : error;
+  });
+  try {
+    // Another process may have saved it while this one waited for the lock.
+    return (await alreadySaved(request, paths.target)) ?? (await download(request, paths));
+  } finally {
+    await lock.release();
   }
-  if (NOT_PORTABLE.test(name)) {
-    throw new ToolFailure(
-      'UNSAFE_FILE_NAME',
-      'the file name has a character Windows does not allow (< > : " | ? *), ends with a dot or a space, or is a device name (CON, NUL, COM1, …): give a plain file name',
-    );
-  }
-  return target;
 }
 
 /** What is at `path` without following a symlink: nothing, a file of some size, or something else. */
@@ -119,126 +131,311 @@ async function existing(path: string): Promise<{ kind: 'none' } | { kind: 'file'
   }
 }
 
-/** Saves the URL's file as `name` in `folder`; never overwrites; throws {@link ToolFailure}. */
-export async function saveToFolder(request: SaveRequest): Promise<Saved> {
-  const target = targetIn(request.folder, request.name);
+/**
+ * The answer when the target is there already: `skipped` when it is the file (its exact length
+ * matches), else FILE_EXISTS; undefined when nothing is there.
+ */
+async function alreadySaved(request: SaveRequest, target: string): Promise<Saved | undefined> {
   const present = await existing(target);
+  if (present.kind === 'none') return undefined;
   if (present.kind === 'other') {
     throw new ToolFailure(
       'UNSAFE_FILE_NAME',
       `${request.name} exists in KALTURA_DOWNLOAD_DIR and is not a plain file (a symlink or a folder): choose another file_name`,
     );
   }
-  if (present.kind === 'file' && request.expectedBytes !== null) {
-    if (present.size === request.expectedBytes) return { path: target, bytes: present.size, skipped: true };
-    throw fileExists(request.name, present.size);
-  }
-  if (inFlight.has(target)) {
-    throw new ToolFailure(
-      'FILE_EXISTS',
-      `${request.name} is being saved by another call: wait for it, or choose another file_name`,
-    );
-  }
-  inFlight.add(target);
-  try {
-    return await download(request, target, present.kind === 'file' ? present.size : undefined);
-  } finally {
-    inFlight.delete(target);
-  }
+  const length = request.identity.sizeInBytes ?? (await announcedLength(request));
+  if (length === present.size) return { path: target, bytes: present.size, skipped: true, resumedFrom: 0 };
+  throw fileExists(request.name, present.size, length === undefined);
 }
 
-function fileExists(name: string, size: number): ToolFailure {
+/** The file's length as its server announces it to a `HEAD`, when it does. */
+async function announcedLength(request: SaveRequest): Promise<number | undefined> {
+  const response = await openFile({
+    url: request.url,
+    method: 'HEAD',
+    signal: request.signal ?? new AbortController().signal,
+    idleTimeoutMs: request.idleTimeoutMs,
+    userAgent: USER_AGENT,
+  });
+  response.body.resume();
+  return response.status === 200 ? response.length : undefined;
+}
+
+function fileExists(name: string, size: number, lengthUnknown = false): ToolFailure {
+  const why = lengthUnknown
+    ? 'and its length cannot be compared (the server does not say it)'
+    : 'with a different size';
   return new ToolFailure(
     'FILE_EXISTS',
-    `${name} already exists in KALTURA_DOWNLOAD_DIR with a different size (${size} bytes) and is never overwritten: choose another file_name, or remove the file`,
+    `${name} already exists in KALTURA_DOWNLOAD_DIR ${why} (${size} bytes) and is never overwritten: choose another file_name, or remove the file`,
   );
 }
 
-async function download(request: SaveRequest, target: string, presentSize: number | undefined): Promise<Saved> {
-  if (request.expectedBytes !== null) await ensureRoom(request.folder, request.expectedBytes);
+/** How a download ended early: the failure, and whether its part is worth keeping. */
+function cancelledFailure(kept: boolean): ToolFailure {
+  return new ToolFailure(
+    'CANCELLED',
+    kept
+      ? 'the save was cancelled; the part saved so far is kept for the next save to continue'
+      : 'the save was cancelled; nothing was kept',
+  );
+}
+
+/** Where a download starts: a fresh file, or the end of a part of the same file. */
+interface Start {
+  from: number;
+  record: Omit<PartRecord, 'kind'>;
+}
+
+/** Continues the target's part when Kaltura's identity of the file is unchanged; else starts over. */
+async function startOf(request: SaveRequest, paths: PartPaths): Promise<Start> {
+  const fresh = { ...request.identity, etag: null, lastModified: null, length: null };
+  const part = await readPart(paths);
+  if (part && part.size > 0 && sameFile(part.record, request.identity)) {
+    const { etag, lastModified, length } = part.record;
+    if (length === null || part.size <= length)
+      return { from: part.size, record: { ...fresh, etag, lastModified, length } };
+  }
+  await removePart(paths);
+  return { from: 0, record: fresh };
+}
+
+/** The `Range` (and `If-Range`) that continue a part, when there is one. */
+function rangeHeaders(start: Start): Record<string, string> {
+  if (start.from === 0) return {};
+  const { etag, lastModified } = start.record;
+  // Only a strong validator may be sent in If-Range; Kaltura's constant date tells nothing.
+  const validator =
+    etag && !etag.startsWith('W/')
+      ? etag
+      : lastModified && lastModified !== KALTURA_CONSTANT_DATE
+        ? lastModified
+        : undefined;
+  return { Range: `bytes=${start.from}-`, ...(validator ? { 'If-Range': validator } : {}) };
+}
+
+/** A `Content-Range` header: the first and last byte sent and the whole length (undefined when `*`). */
+function contentRange(header: string | undefined): { first?: number; last?: number; total?: number } | undefined {
+  const match = /^bytes (?:(\d+)-(\d+)|\*)\/(\d+|\*)$/.exec(header?.trim() ?? '');
+  if (!match) return undefined;
+  const number = (text: string | undefined) => (text === undefined || text === '*' ? undefined : Number(text));
+  return { first: number(match[1]), last: number(match[2]), total: number(match[3]) };
+}
+
+/**
+ * What the answer to a request from `start` means: bytes to write from `from` (to a file of
+ * `total` bytes, when known), the part already complete, or (for a part) start over.
+ */
+function reading(
+  response: FileResponse,
+  start: Start,
+):
+  | { kind: 'write'; from: number; total: number | undefined }
+  | { kind: 'complete'; total: number }
+  | { kind: 'restart' } {
+  const etag = header(response, 'etag');
+  if (response.status === 200) {
+    // A whole file: the first answer, or a server that ignored the range (or whose validator changed).
+    return { kind: 'write', from: 0, total: response.length };
+  }
+  if (start.from > 0 && response.status === 206) {
+    const range = contentRange(header(response, 'content-range'));
+    const expected = start.record.length ?? start.record.sizeInBytes ?? range?.total;
+    const sameValidator = !start.record.etag || !etag || etag === start.record.etag;
+    if (range?.first === start.from && range.total !== undefined && range.total === expected && sameValidator) {
+      if (range.last === undefined || range.last === range.total - 1)
+        return { kind: 'write', from: start.from, total: range.total };
+    }
+    return { kind: 'restart' };
+  }
+  if (start.from > 0 && response.status === 416) {
+    // Nothing left to send: the part may already be the whole file (cut off just before it was put in place).
+    const total = contentRange(header(response, 'content-range'))?.total;
+    const expected = start.record.length ?? start.record.sizeInBytes;
+    if (total !== undefined && total === start.from && (expected === null || expected === total))
+      return { kind: 'complete', total };
+    return { kind: 'restart' };
+  }
+  throw fetchFailure(
+    `the file's server answered HTTP ${response.status}${response.status === 403 ? ' (the URL may have expired)' : ''}: try again`,
+  );
+}
+
+const header = (response: FileResponse, name: string): string | undefined => {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+async function download(request: SaveRequest, paths: PartPaths): Promise<Saved> {
+  let start = await startOf(request, paths);
+  const known = request.identity.sizeInBytes ?? request.estimatedBytes;
+  if (known !== null) await ensureRoom(request.folder, known - start.from);
   const idle = new AbortController();
+  const signal = AbortSignal.any([idle.signal, request.signal, request.stopping].filter((s): s is AbortSignal => !!s));
+  // Bytes in the part so far, and the file's whole length once known: what a failure reports.
+  const state = { written: start.from, total: undefined as number | undefined };
+  try {
+    // The record first: a part on disk is never without the record that says what it is.
+    await writeRecord(paths, start.record);
+    let response = await get(request, rangeHeaders(start), signal);
+    let plan = reading(response, start);
+    if (plan.kind === 'restart') {
+      response.body.destroy();
+      await removePart(paths);
+      start = { from: 0, record: { ...start.record, etag: null, lastModified: null, length: null } };
+      await writeRecord(paths, start.record);
+      response = await get(request, {}, signal);
+      plan = reading(response, start);
+    }
+    if (plan.kind === 'restart') throw fetchFailure("the file's server answered a fresh request with a partial answer");
+    state.total = plan.total;
+    if (plan.kind === 'write') {
+      if (plan.from === 0 && start.from > 0) start = { from: 0, record: start.record };
+      state.written = plan.from;
+      const record = {
+        ...start.record,
+        etag: header(response, 'etag') ?? null,
+        lastModified: header(response, 'last-modified') ?? null,
+        length: plan.total ?? null,
+      };
+      await writeRecord(paths, record);
+      if (plan.total !== undefined && known === null) await ensureRoom(request.folder, plan.total - plan.from);
+      await writeBody(request, paths, response, state, idle);
+      if (plan.total !== undefined && state.written !== plan.total) throw cutOff(state.written, plan.total);
+    } else {
+      response.body.resume();
+      state.written = plan.total;
+    }
+    const bytes = state.written;
+    await putInPlace(paths, request.name, bytes);
+    await unlink(paths.record).catch(() => undefined);
+    return { path: paths.target, bytes, skipped: false, resumedFrom: start.from };
+  } catch (error) {
+    throw await failed(error, request, paths, { ...state, idle: idle.signal.aborted });
+  }
+}
+
+/** A GET of the file with `headers`. */
+function get(request: SaveRequest, headers: Record<string, string>, signal: AbortSignal): Promise<FileResponse> {
+  return openFile({
+    url: request.url,
+    method: 'GET',
+    headers,
+    signal,
+    idleTimeoutMs: request.idleTimeoutMs,
+    userAgent: USER_AGENT,
+  });
+}
+
+/**
+ * Streams the body into the part from byte `state.written` (appending to the part, or into a
+ * new one), counting into `state.written` and reporting progress. Never follows a symlink at the part.
+ */
+async function writeBody(
+  request: SaveRequest,
+  paths: PartPaths,
+  response: FileResponse,
+  state: { written: number; total: number | undefined },
+  idle: AbortController,
+): Promise<void> {
+  const { total } = state;
+  const flags =
+    constants.O_WRONLY |
+    constants.O_CREAT |
+    (constants.O_NOFOLLOW ?? 0) |
+    (state.written > 0 ? constants.O_APPEND : constants.O_TRUNC);
+  const file = await open(paths.part, flags, 0o644);
+  let reported = 0;
   let timer: NodeJS.Timeout | undefined;
   const stillAlive = () => {
     clearTimeout(timer);
     timer = setTimeout(() => idle.abort(), request.idleTimeoutMs);
   };
-  const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
   stillAlive();
-  // Hidden and unique: another save of the same name, here or in another process, has its own.
-  const part = join(request.folder, `.${request.name}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
-  let file: FileHandle | undefined;
-  let created = false;
-  let total: number | undefined;
-  let done = 0;
-  let reported = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      stillAlive();
+      state.written += chunk.byteLength;
+      const now = performance.now();
+      if (request.onProgress && now - reported >= PROGRESS_INTERVAL_MS) {
+        reported = now;
+        request.onProgress(state.written, total);
+      }
+      callback(null, chunk);
+    },
+  });
   try {
-    const result = await httpGet(request.url, {
-      signal,
-      userAgent: USER_AGENT,
-      onResponse: async (response) => {
-        stillAlive();
-        if (response.status !== 200) {
-          throw new ToolFailure(
-            'DOWNLOAD_FAILED',
-            `the file's server answered HTTP ${response.status}${response.status === 403 ? ' (the URL may have expired)' : ''}: try again`,
-          );
-        }
-        total = response.contentLength;
-        // The size Kaltura did not know, the server says: a file of that size is already saved.
-        if (presentSize !== undefined)
-          throw presentSize === total ? ALREADY_SAVED : fileExists(request.name, presentSize);
-        if (total !== undefined && request.expectedBytes === null) await ensureRoom(request.folder, total);
-        // Created exclusively: if anything is there (it cannot be ours), nothing is written through it.
-        file = await open(part, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-        created = true;
-      },
-      onBody: async (chunk) => {
-        stillAlive();
-        await file!.write(chunk);
-        done += chunk.byteLength;
-        const now = performance.now();
-        if (request.onProgress && now - reported >= PROGRESS_INTERVAL_MS) {
-          reported = now;
-          request.onProgress(done, total);
-        }
-      },
-    });
-    await file?.close();
-    file = undefined;
-    // The last word on progress, when the last report is old enough for another.
-    if (request.onProgress && performance.now() - reported >= PROGRESS_INTERVAL_MS) request.onProgress(done, total);
-    if (!result.complete || (total !== undefined && result.bytes !== total)) {
-      throw new ToolFailure(
-        'INCOMPLETE_DOWNLOAD',
-        `the download was cut off after ${result.bytes}${total === undefined ? '' : ` of ${total}`} bytes; nothing was saved: try again`,
-      );
-    }
-    await putInPlace(part, target, request.name);
-    return { path: target, bytes: result.bytes, skipped: false };
-  } catch (error) {
-    await file?.close().catch(() => undefined);
-    if (error === ALREADY_SAVED) return { path: target, bytes: presentSize!, skipped: true };
-    if (created) await unlink(part).catch(() => undefined);
-    if (request.signal?.aborted) throw new ToolFailure('CANCELLED', 'the save was cancelled; nothing was kept');
-    if (idle.signal.aborted) {
-      throw new ToolFailure(
-        'TIMEOUT',
-        `the download stalled for ${request.idleTimeoutMs} ms; nothing was saved: try again, or raise KALTURA_REQUEST_TIMEOUT_MS`,
-      );
-    }
-    if (error instanceof ToolFailure) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ToolFailure(
-      'DOWNLOAD_FAILED',
-      `the download failed (${code ?? (error instanceof Error ? error.message : 'I/O error')}); nothing was saved: try again`,
-    );
+    const sink: WriteStream = file.createWriteStream();
+    await pipeline(response.body, counter, sink);
   } finally {
     clearTimeout(timer);
+    await file.close().catch(() => undefined);
   }
+  // The last word on progress, when the last report is old enough for another.
+  if (request.onProgress && performance.now() - reported >= PROGRESS_INTERVAL_MS)
+    request.onProgress(state.written, total);
 }
 
-/** Thrown from the response handler when the file is already there: no body is read. */
-const ALREADY_SAVED = new Error('already saved');
+function cutOff(written: number, total: number | undefined): ToolFailure {
+  return new ToolFailure(
+    'INCOMPLETE_DOWNLOAD',
+    `the download was cut off after ${written}${total === undefined ? '' : ` of ${total}`} bytes; they are kept: call again to continue from there`,
+  );
+}
+
+/**
+ * The failure a download ended in, with its part kept or removed: kept after an interruption
+ * (a cut connection, a stall, a full disk, a shutdown) so the next save continues it; removed
+ * after a cancellation (unless `keepPartial`) and after an answer that cannot be trusted.
+ */
+async function failed(
+  error: unknown,
+  request: SaveRequest,
+  paths: PartPaths,
+  state: { written: number; total: number | undefined; idle: boolean },
+): Promise<ToolFailure> {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  // Nothing written: nothing worth keeping but the record, which goes too.
+  if (state.written === 0) await removePart(paths);
+  if (request.signal?.aborted) {
+    if (!request.keepPartial) await removePart(paths);
+    return cancelledFailure(!!request.keepPartial && state.written > 0);
+  }
+  if (request.stopping?.aborted) {
+    return new ToolFailure(
+      'INTERRUPTED',
+      'the server is shutting down; the part saved so far is kept for the next save',
+    );
+  }
+  if (state.idle || code === 'ETIMEDOUT') {
+    return new ToolFailure(
+      'TIMEOUT',
+      `the download stalled for ${request.idleTimeoutMs} ms after ${state.written} bytes; they are kept: call again to continue, or raise KALTURA_REQUEST_TIMEOUT_MS`,
+    );
+  }
+  if (error instanceof ToolFailure) return error;
+  if (code.startsWith('HPE_')) {
+    // A malformed answer cannot be trusted, not even its first bytes.
+    await removePart(paths);
+    return fetchFailure(`the file's server sent a malformed answer (${code}); nothing was saved: try again later`);
+  }
+  if ((code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') && state.written > 0) {
+    return cutOff(state.written, state.total);
+  }
+  if (code === 'ENOSPC') {
+    return new ToolFailure(
+      'INSUFFICIENT_SPACE',
+      `KALTURA_DOWNLOAD_DIR ran out of room after ${state.written} bytes; they are kept: make room and call again to continue`,
+    );
+  }
+  const what = code || (error instanceof Error ? error.message : 'I/O error');
+  return fetchFailure(
+    state.written > 0
+      ? `the download failed (${what}); the ${state.written} bytes saved so far are kept: call again to continue`
+      : `the download failed (${what}); nothing was saved: check the network (and HTTPS_PROXY) and try again`,
+  );
+}
 
 async function ensureRoom(folder: string, bytes: number): Promise<void> {
   const info = await statfs(folder);
@@ -246,35 +443,38 @@ async function ensureRoom(folder: string, bytes: number): Promise<void> {
   if (free < bytes) {
     throw new ToolFailure(
       'INSUFFICIENT_SPACE',
-      `the file needs ${bytes} bytes but KALTURA_DOWNLOAD_DIR has ${free} free: make room, or choose a smaller flavor (max_height, quality lowest)`,
+      `the file needs ${bytes} more bytes but KALTURA_DOWNLOAD_DIR has ${free} free: make room, or choose a smaller flavor (max_height, quality lowest)`,
     );
   }
 }
 
-/** Moves the finished file to its name, never replacing a file that appeared meanwhile. */
-async function putInPlace(part: string, target: string, name: string): Promise<void> {
+/**
+ * Moves the finished part to its name, never replacing a file that appeared meanwhile. When the
+ * folder refuses (its permissions changed), the part is kept: the next save puts it in place
+ * without downloading it again.
+ */
+async function putInPlace(paths: PartPaths, name: string, bytes: number): Promise<void> {
   try {
-    await link(part, target);
-    await unlink(part);
+    try {
+      await link(paths.part, paths.target);
+      await unlink(paths.part);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // File systems without hard links: rename, once nothing is at the target.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw error;
+      if ((await existing(paths.target)).kind !== 'none') throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+      await rename(paths.part, paths.target);
+    }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw fileExists(name, (await lstat(target)).size);
-    // Filesystems without hard links: rename, once nothing is at the target.
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw error;
-    if ((await existing(target)).kind !== 'none') throw fileExists(name, (await lstat(target)).size);
-    await rename(part, target);
+    const code = (error as NodeJS.ErrnoException).code ?? 'I/O error';
+    if (code === 'EEXIST') {
+      const present = await existing(paths.target);
+      if (present.kind === 'file' && present.size === bytes) return void (await removePart(paths));
+      throw fileExists(name, present.kind === 'file' ? present.size : 0);
+    }
+    throw new ToolFailure(
+      'SAVE_FAILED',
+      `the file was downloaded (${bytes} bytes) but could not be put in place (${code}): make KALTURA_DOWNLOAD_DIR writable and call again; the downloaded bytes are kept and will not be fetched again`,
+    );
   }
-}
-
-/** The name a file gets when the call gives none: the entry's name (made portable) and the flavor id. */
-export function defaultFileName(info: {
-  entryName: string | null;
-  entryId: string;
-  flavorId: string;
-  format: string | null;
-}): string {
-  const base = portableFileName(info.entryName ?? '')
-    .slice(0, 120)
-    .trim();
-  return `${base || info.entryId}-${info.flavorId}${info.format ? `.${portableFileName(info.format)}` : ''}`;
 }

@@ -52,6 +52,9 @@ declare module 'kaltura-client/KalturaClientBase.js' {
 declare module 'kaltura-client/KalturaServices.js' {
   import type { RequestBuilder } from 'kaltura-client/KalturaClientBase.js';
   type Params = Record<string, unknown> | null;
+  export const baseEntry: {
+    get(entryId: string, version?: number): RequestBuilder;
+  };
   export const media: {
     get(entryId: string, version?: number): RequestBuilder;
     listAction(filter?: Params, pager?: Params): RequestBuilder;

@@ -18,6 +18,12 @@ export const mediaGetRequest =
   ({ services }) =>
     services.media.get(entryId);
 
+/** `baseEntry.get(entryId)`: any entry, with its own object (a document's, an image's), where `media.get` knows media only. */
+export const baseEntryGetRequest =
+  (entryId: string): KalturaRequest =>
+  ({ services }) =>
+    services.baseEntry.get(entryId);
+
 /** Filter for `media.list`. */
 export interface MediaFilter {
   freeText?: string;
@@ -84,9 +90,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Checks a `media.get` answer. */
+/** Checks a `media.get` or `baseEntry.get` answer. */
 export function asMediaEntry(value: unknown): MediaEntry {
-  if (!isRecord(value) || typeof value.id !== 'string') throw invalidResponse('media.get did not return an entry');
+  if (!isRecord(value) || typeof value.id !== 'string') throw invalidResponse('Kaltura did not return an entry');
   return value as MediaEntry;
 }
 

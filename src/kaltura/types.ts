@@ -7,6 +7,9 @@
 /** KalturaSessionType: USER = 0, ADMIN = 2. */
 export const SessionType = { USER: 0, ADMIN: 2 } as const;
 
+/** KalturaEntryType codes of entries whose own file is served at their raw `downloadUrl` (no flavor needed). */
+export const EntryType = { MEDIA_CLIP: 1, DATA: 6, DOCUMENT: 10 } as const;
+
 /** The original's media_type names and Kaltura's KalturaMediaType codes. */
 export const MEDIA_TYPES = { video: 1, audio: 5, image: 2 } as const;
 
@@ -52,8 +55,14 @@ export interface FlavorAsset {
   entryId?: string;
   isOriginal?: boolean;
   status?: number;
-  /** KB, as Kaltura reports it. */
+  /** KB, as Kaltura reports it: truncated from a rounded value, so never the exact length. */
   size?: number;
+  /** The exact length in bytes; 0 when Kaltura does not know it (older assets). */
+  sizeInBytes?: number;
+  /** The asset's version, a string on the wire (e.g. `"3"`). */
+  version?: string | number;
+  /** Unix seconds. */
+  updatedAt?: number;
   /** kbps. */
   bitrate?: number;
   fileExt?: string;

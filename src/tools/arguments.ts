@@ -3,6 +3,7 @@
  * rule answers with (the original's texts, where it had the argument).
  */
 import { z } from 'zod';
+import { visibleNameProblem } from '../downloads/file-names.js';
 import type { DownloadRequest } from '../downloads/locate.js';
 import type { Quality } from '../flavors.js';
 
@@ -59,17 +60,22 @@ export const qualityArguments = {
 export const FLAVOR_OR_QUALITY =
   'Choose either flavor_id or quality/max_height/format, not both: flavor_id already names one flavor';
 
-const FILE_NAME_RULE = 'Invalid file name: use 1 to 200 characters, without slashes, backslashes or control characters';
+const FILE_NAME_RULE =
+  'Invalid file name: use a visible name of 1 to 200 characters, not starting with a dot, without slashes, backslashes, control or invisible characters';
 
 /**
- * A name for the downloaded file: empty counts as not given; otherwise 1 to 200 characters, no
- * path separator, no control character, not blank, not `.` or `..`.
+ * A name for the downloaded file: empty counts as not given; otherwise a visible name of one
+ * folder (downloads/file-names.ts): 1 to 200 characters, no path separator, not hidden (no
+ * leading dot), no control, bidi or invisible character, not blank, not `.` or `..`. The
+ * pattern says what a pattern can (and compiles in RE2, without lookaround); the rest is checked
+ * here, with the same text.
  */
 export const fileNameSchema = z
   .string()
   .max(200, FILE_NAME_RULE)
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  .regex(/^(?:|(?!\.{1,2}$)(?=[\s\S]*\S)[^/\\\u0000-\u001f\u007f]+)$/, FILE_NAME_RULE);
+  .regex(/^[^/\\\u0000-\u001f\u007f]*$/, FILE_NAME_RULE)
+  .refine((name) => name === '' || visibleNameProblem(name) === undefined, FILE_NAME_RULE);
 
 /** flavor_id names one flavor; quality, max_height and format choose one: not both. */
 export function oneWayToChoose(args: { flavor_id?: string; quality?: string; max_height?: number; format?: string }) {

@@ -47,5 +47,11 @@ export const getDownloadUrlTool = defineTool({
   annotations: READ_ONLY,
   operation: 'get download URL',
   errorContext: ({ entry_id }) => ({ entry_id }),
-  run: (door, args) => findDownloadUrl(door, downloadRequest(args)),
+  run: async (door, args, context) =>
+    (
+      await findDownloadUrl(door, downloadRequest(args), {
+        signal: context.signal,
+        idleTimeoutMs: context.requestTimeoutMs,
+      })
+    ).info,
 });

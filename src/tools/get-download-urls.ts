@@ -46,10 +46,12 @@ export const getDownloadUrlsTool = defineTool({
   annotations: READ_ONLY,
   operation: 'get download URLs',
   errorContext: () => ({}),
-  async run(door, args) {
+  async run(door, args, context) {
     const valid = args.entry_ids.filter((id) => entryIdSchema.safeParse(id).success);
     const criteria = { quality: args.quality, maxHeight: args.max_height, format: args.format };
-    const located = new Map((await findDownloadUrls(door, valid, criteria)).map((l) => [l.entryId, l]));
+    const options = { signal: context.signal, idleTimeoutMs: context.requestTimeoutMs };
+    const found = await findDownloadUrls(door, valid, criteria, options);
+    const located = new Map(valid.map((id, at) => [id, found[at]!]));
     const results = args.entry_ids.map((entryId): Item => {
       const one = located.get(entryId);
       if (one?.ok) return { entry_id: entryId, ok: true, ...one.info };

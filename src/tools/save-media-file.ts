@@ -4,8 +4,11 @@
  * offered in remote (HTTP) mode.
  */
 import { z } from 'zod';
+import { nameFromText, savedName } from '../downloads/file-names.js';
+import { downloadFolder } from '../downloads/folder.js';
 import { findDownloadUrl } from '../downloads/locate.js';
-import { defaultFileName, downloadFolder, saveToFolder } from '../downloads/save.js';
+import { partialTtlMs } from '../downloads/partial.js';
+import { saveToFolder } from '../downloads/save.js';
 import {
   downloadRequest,
   entryIdSchema,
@@ -18,7 +21,7 @@ import {
 import { defineTool } from './tool.js';
 
 const DESCRIPTION =
-  "SAVE one entry's media file (video or audio) into the server's download folder (KALTURA_DOWNLOAD_DIR). USE WHEN: The user wants the file on this machine, not a link. Choose the rendition as in get_download_url (flavor_id, or quality/max_height/format). RETURNS: entryId, flavorId, path, bytes, format, ms, and skipped (true when the same file was already there: files are never overwritten). Sends progress notifications when the call carries a progressToken; cancelling removes the partial file. EXAMPLE: 'Save the 720p mp4 of 1_abc123', entry_id '1_abc123', max_height 720, format 'mp4'.";
+  "SAVE one entry's media file (video, audio, an image or a document) into the server's download folder (KALTURA_DOWNLOAD_DIR). USE WHEN: The user wants the file on this machine, not a link. Choose the rendition as in get_download_url (flavor_id, or quality/max_height/format). RETURNS: entryId, flavorId, path, bytes, format, ms, skipped (true when the same file was already there: files are never overwritten) and resumedFrom (bytes kept from an interrupted save of the same file, which is continued, not started over). Sends progress notifications when the call carries a progressToken; cancelling removes the partial file unless keep_partial is true. EXAMPLE: 'Save the 720p mp4 of 1_abc123', entry_id '1_abc123', max_height 720, format 'mp4'.";
 
 const input = z
   .strictObject({
@@ -27,20 +30,29 @@ const input = z
     file_name: fileNameSchema
       .optional()
       .describe(
-        "Optional: the saved file's name (e.g. 'lecture-1.mp4'), without any folder; default: the entry's name and the flavor id",
+        "Optional: the saved file's name (e.g. 'lecture-1.mp4'), without any folder; the file's extension is added when it ends in another. Default: the entry's name and the flavor id",
       ),
     ...qualityArguments,
+    keep_partial: z
+      .boolean()
+      .optional()
+      .describe(
+        'Optional: when the call is cancelled, keep the bytes saved so far so that the next save continues them (default: remove them)',
+      ),
   })
   .refine(oneWayToChoose, FLAVOR_OR_QUALITY);
 
 const output = z.object({
   entryId: z.string(),
-  flavorId: z.string().describe('The flavor saved'),
+  flavorId: z.string().nullable().describe("The flavor saved; null for an image's or document's own file"),
   path: z.string().describe('Where the file is, inside KALTURA_DOWNLOAD_DIR'),
   bytes: z.number().describe('The file size in bytes'),
   format: z.string().nullable().describe('File extension, e.g. mp4'),
   ms: z.number().describe('How long the call took'),
   skipped: z.boolean().describe('True when the same file was already there and nothing was downloaded'),
+  resumedFrom: z
+    .number()
+    .describe('Bytes kept from an interrupted save and continued (0 when it started from the first byte)'),
 });
 
 export const saveMediaFileTool = defineTool({
@@ -58,16 +70,28 @@ export const saveMediaFileTool = defineTool({
   async run(door, args, context) {
     const started = performance.now();
     const folder = await downloadFolder(context.downloadDir);
-    const info = await findDownloadUrl(door, { ...downloadRequest(args), fileName: undefined });
+    const ttlMs = partialTtlMs(context.partialTtlHours);
+    const { info, identity } = await findDownloadUrl(
+      door,
+      { ...downloadRequest(args), fileName: undefined },
+      { signal: context.signal, idleTimeoutMs: context.requestTimeoutMs },
+    );
+    const name = args.file_name
+      ? savedName(args.file_name, info.format)
+      : nameFromText(info.entryName, info.flavorId ?? info.entryId, info.format, 'dash');
     const saved = await saveToFolder({
       folder,
-      name: args.file_name || defaultFileName(info),
+      name,
       url: info.downloadUrl,
-      expectedBytes: info.fileSize,
-      // A shutdown stops the save too: its temporary file is removed rather than left behind.
-      signal: AbortSignal.any([context.signal, context.stopping].filter((s): s is AbortSignal => s !== undefined)),
+      identity,
+      estimatedBytes: info.fileSize,
+      signal: context.signal,
+      // A shutdown stops the save too; its part is kept for the next save to continue.
+      stopping: context.stopping,
+      keepPartial: args.keep_partial,
       onProgress: context.progress,
       idleTimeoutMs: context.requestTimeoutMs,
+      partialTtlMs: ttlMs,
     });
     return {
       entryId: info.entryId,
@@ -77,6 +101,7 @@ export const saveMediaFileTool = defineTool({
       format: info.format,
       ms: Math.round(performance.now() - started),
       skipped: saved.skipped,
+      resumedFrom: saved.resumedFrom,
     };
   },
 });

@@ -72,8 +72,8 @@ export interface ToolDeps {
   logger: Logger;
   /** Bound the calls at work at once (the rest queue before allocating anything): every call, and saves. */
   slots: Record<'calls' | 'saves', Pick<Slots, 'run'>>;
-  /** The settings tools read: KALTURA_DOWNLOAD_DIR, KALTURA_REQUEST_TIMEOUT_MS. */
-  settings: { downloadDir?: string; requestTimeoutMs: number; stopping?: AbortSignal };
+  /** The settings tools read: KALTURA_DOWNLOAD_DIR, KALTURA_PARTIAL_TTL_HOURS, KALTURA_REQUEST_TIMEOUT_MS. */
+  settings: { downloadDir?: string; partialTtlHours?: string; requestTimeoutMs: number; stopping?: AbortSignal };
   /** Where each call's record goes: a log line of its own (stdio), or its HTTP request's line. */
   report(record: CallRecord): void;
 }

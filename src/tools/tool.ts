@@ -16,6 +16,8 @@ export interface CallContext {
   progress?: (done: number, total: number | undefined) => void;
   /** KALTURA_DOWNLOAD_DIR as configured, unchecked. */
   downloadDir?: string;
+  /** KALTURA_PARTIAL_TTL_HOURS as configured, unchecked. */
+  partialTtlHours?: string;
   /** KALTURA_REQUEST_TIMEOUT_MS: how long to wait for an answer, or for more of one. */
   requestTimeoutMs: number;
   /** Aborts when the server shuts down: long work (a save) stops and cleans up rather than being cut off. */

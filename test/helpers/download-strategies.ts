@@ -3,7 +3,7 @@
  * checked against the tool's schema first, the answer rendered as the tool result a client sees.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { DownloadInfo, DownloadRequest } from '../../src/downloads/locate.js';
+import type { DownloadInfo, DownloadRequest, LocatedFile, LocateOptions } from '../../src/downloads/locate.js';
 import type { KalturaDoor } from '../../src/kaltura/client-manager.js';
 import { createLogger } from '../../src/logging.js';
 import { Redactor } from '../../src/redact.js';
@@ -11,7 +11,11 @@ import { getDownloadUrlTool } from '../../src/tools/get-download-url.js';
 import { parseArguments } from '../../src/tools/tool.js';
 import { asFailure, toToolResult, type Outcome } from '../../src/tools/tool-call.js';
 
-export type DownloadStrategy = (door: KalturaDoor, request: DownloadRequest) => Promise<DownloadInfo>;
+export type DownloadStrategy = (
+  door: KalturaDoor,
+  request: DownloadRequest,
+  options: LocateOptions,
+) => Promise<LocatedFile>;
 
 const quiet = createLogger(new Redactor(), { debug: () => false, write: () => {} });
 
@@ -35,7 +39,7 @@ export async function answerWith(
   try {
     parseArguments(getDownloadUrlTool, given);
     call.context = { entry_id: request.entryId };
-    outcome = { ok: true, data: await strategy(door, request) };
+    outcome = { ok: true, data: (await strategy(door, request, { idleTimeoutMs: 5000 })).info };
   } catch (error) {
     outcome = { ok: false, failure: asFailure(error, quiet, call.tool) };
   }

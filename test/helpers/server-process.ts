@@ -35,6 +35,8 @@ export class RecordingStdioTransport implements Transport {
     private readonly env: Record<string, string>,
     private readonly cwd: string,
     private readonly nodeArgs: string[] = [],
+    /** Run as another user (a test running as root that needs permissions to bite). */
+    private readonly user?: { uid: number; gid: number },
   ) {}
 
   async start(): Promise<void> {
@@ -42,6 +44,7 @@ export class RecordingStdioTransport implements Transport {
       env: this.env,
       cwd: this.cwd,
       stdio: 'pipe',
+      ...this.user,
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
@@ -127,8 +130,14 @@ export async function startServer(
   env: Record<string, string>,
   cwd?: string,
   nodeArgs: string[] = [],
+  user?: { uid: number; gid: number },
 ): Promise<RunningServer> {
-  const transport = new RecordingStdioTransport(env, cwd ?? mkdtempSync(join(tmpdir(), 'kaltura-mcp-')), nodeArgs);
+  const transport = new RecordingStdioTransport(
+    env,
+    cwd ?? mkdtempSync(join(tmpdir(), 'kaltura-mcp-')),
+    nodeArgs,
+    user,
+  );
   const client = new Client({ name: 'kaltura-mcp-tests', version: '0.0.0' });
   await client.connect(transport);
   return {

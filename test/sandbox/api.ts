@@ -5,7 +5,14 @@
  */
 import { signKsV2 } from '../../src/kaltura/ks.js';
 import { checkKs, ksPartnerId, type ParsedKs } from './ks.js';
-import { ENTRY_BY_ID, listedByDefault, PARTNERS, type FixtureEntry, type FixtureFlavor } from './fixtures.js';
+import {
+  ENTRY_BY_ID,
+  fileLength,
+  listedByDefault,
+  PARTNERS,
+  type FixtureEntry,
+  type FixtureFlavor,
+} from './fixtures.js';
 import { Die, errors, kalturaObject, type Json, type Params } from './wire.js';
 
 /** What the actions read of the running sandbox. */
@@ -18,6 +25,26 @@ export interface ApiState {
   /** Every KS presented or issued so far, and those revoked. */
   seen: Set<string>;
   revoked: Set<string>;
+  /** Flavors whose file was replaced since the sandbox started: their new version, time and length. */
+  replaced: Map<string, Replacement>;
+}
+
+/** A flavor's file as replaced (a new upload of the same rendition). */
+export interface Replacement {
+  version: number;
+  updatedAt: number;
+  bytes?: number;
+}
+
+/** A flavor as it is now: the fixture, with any replacement of its file applied. */
+export function current(flavor: FixtureFlavor, replaced: Map<string, Replacement>): FixtureFlavor {
+  const change = replaced.get(flavor.id);
+  return change ? { ...flavor, ...change, size: change.bytes ? kbOf(change.bytes) : flavor.size } : flavor;
+}
+
+/** Kaltura's `size` of a file of `bytes`: trunc(round(bytes / 1024, 2)). */
+export function kbOf(bytes: number): number {
+  return Math.trunc(Math.round((bytes / 1024) * 100) / 100);
 }
 
 const MEDIA_LIST_MAX_IDS = 150;
@@ -75,17 +102,10 @@ export function createApi(state: ApiState) {
 
   const entryJson = (e: FixtureEntry): Json => {
     const base = `${state.baseUrl()}/p/${e.partnerId}/sp/${e.partnerId}00`;
-    return kalturaObject('KalturaMediaEntry', {
-      mediaType: e.mediaType,
-      sourceType: '1',
-      dataUrl: `${base}/playManifest/entryId/${e.id}/format/url/protocol/http`,
-      flavorParamsIds: e.flavors.map((f) => f.flavorParamsId).join(','),
-      plays: e.plays,
-      views: e.views,
-      width: e.flavors[0]?.width ?? 0,
-      height: e.flavors[0]?.height ?? 0,
-      duration: e.duration,
-      msDuration: e.duration * 1000,
+    // Every entry type but video and audio is downloaded at its raw URL, naming its data version.
+    const rawVersion = e.data?.version ?? (e.type === 10 ? '100000' : '0');
+    const raw = `${base}/raw/entry_id/${e.id}/version/${rawVersion}`;
+    const common = {
       id: e.id,
       name: e.name,
       description: e.description,
@@ -96,18 +116,47 @@ export function createApi(state: ApiState) {
       categoriesIds: '101',
       status: e.status,
       moderationStatus: e.moderationStatus,
-      type: 1,
+      type: e.type,
       createdAt: e.createdAt,
       updatedAt: e.createdAt + 500,
-      downloadUrl: `${base}/playManifest/entryId/${e.id}/format/download/protocol/http/flavorParamIds/0`,
       thumbnailUrl: e.noThumbnail ? undefined : `${base}/thumbnail/entry_id/${e.id}/version/100002`,
       accessControlId: e.restricted ? 7001 : 7000,
-      version: 0,
+    };
+    if (e.type === 10) {
+      // A KalturaDocumentEntry: the base fields, its document type, no media fields.
+      return kalturaObject('KalturaDocumentEntry', {
+        documentType: e.documentType ?? 11,
+        assetParamsIds: e.flavors.map((f) => f.flavorParamsId).join(','),
+        ...common,
+        downloadUrl: raw,
+        version: rawVersion,
+      });
+    }
+    const video = e.mediaType === 1 || e.mediaType === 5;
+    return kalturaObject('KalturaMediaEntry', {
+      mediaType: e.mediaType,
+      sourceType: '1',
+      dataUrl: video
+        ? `${base}/playManifest/entryId/${e.id}/format/url/protocol/http`
+        : `${base}/thumbnail/entry_id/${e.id}/def_height/480/def_width/640/version/${rawVersion}/type/1`,
+      flavorParamsIds: e.flavors.map((f) => f.flavorParamsId).join(','),
+      plays: e.plays,
+      views: e.views,
+      width: e.width ?? e.flavors[0]?.width ?? 0,
+      height: e.height ?? e.flavors[0]?.height ?? 0,
+      duration: e.duration,
+      msDuration: e.duration * 1000,
+      ...common,
+      downloadUrl: video ? `${base}/playManifest/entryId/${e.id}/format/download/protocol/http/flavorParamIds/0` : raw,
+      // Entries with data name its version (a string); the others answer the number 0.
+      version: e.data ? e.data.version : 0,
     });
   };
 
-  const flavorJson = (e: FixtureEntry, f: FixtureFlavor): Json =>
-    kalturaObject('KalturaFlavorAsset', {
+  const flavorJson = (e: FixtureEntry, fixture: FixtureFlavor): Json => {
+    const f = current(fixture, state.replaced);
+    const bytes = fileLength(f);
+    return kalturaObject('KalturaFlavorAsset', {
       flavorParamsId: f.flavorParamsId,
       width: f.width,
       height: f.height,
@@ -123,15 +172,18 @@ export function createApi(state: ApiState) {
       id: f.id,
       entryId: e.id,
       partnerId: e.partnerId,
-      version: '1',
+      // A string on the wire, as Kaltura's asset version is.
+      version: String(f.version),
       size: f.size,
       tags: f.tags,
       fileExt: f.fileExt,
       createdAt: e.createdAt + 10,
-      updatedAt: e.createdAt + 90,
+      updatedAt: f.updatedAt,
       description: '',
-      sizeInBytes: f.size ? f.size * 1024 : 0,
+      // Older assets never had it recorded: 0.
+      sizeInBytes: f.legacySize || bytes === undefined ? 0 : bytes,
     });
+  };
 
   /** A time-limited URL token, as a delivery profile's KS tokenizer adds one. */
   const urlToken = (e: FixtureEntry) =>
@@ -186,6 +238,8 @@ export function createApi(state: ApiState) {
     const matches = allEntries().filter(
       (e) =>
         e.partnerId === ks.partnerId &&
+        // KalturaMediaEntryFilter lists media clips only: never documents.
+        e.type === 1 &&
         // Without a status filter Kaltura lists READY, moderation-approved entries only.
         (statuses ? statuses.includes(e.status) : listedByDefault(e)) &&
         (!ids || ids.includes(e.id)) &&
@@ -244,15 +298,18 @@ export function createApi(state: ApiState) {
     if (e.restricted && !mayDownload) throw new Die(3, 'entry restricted due to access-control');
     // No delivery profile serves a file kept only on remote storage.
     if (f.remoteOnly) return null;
-    const options = (params.options ?? {}) as Params;
     const ext = f.fileExt ?? 'mp4';
+    const base = `${state.baseUrl()}/p/${e.partnerId}/sp/${e.partnerId}00`;
+    // Entries other than media clips (documents) take the legacy download path.
+    if (e.type !== 1) return `${base}/download/entry_id/${e.id}/flavor/${f.id}`;
+    const options = (params.options ?? {}) as Params;
     // options.fileName goes into the URL exactly as given; only the default name is cleaned.
     const fileName =
       typeof options.fileName === 'string' && options.fileName
         ? options.fileName
         : `${keepOnlyValidUrlChars(`${e.name} (${f.paramsName})`)}.${ext}`;
     return (
-      `${state.baseUrl()}/p/${e.partnerId}/sp/${e.partnerId}00/serveFlavor/entryId/${e.id}/v/1/flavorId/${f.id}` +
+      `${base}/serveFlavor/entryId/${e.id}/v/${f.version}/flavorId/${f.id}` +
       `/fileName/${fileName}/ks/${urlToken(e)}/name/a.${ext}`
     );
   };
@@ -260,7 +317,7 @@ export function createApi(state: ApiState) {
   const findFlavor = (id: string) => {
     for (const entry of allEntries()) {
       const flavor = entry.flavors.find((x) => x.id === id);
-      if (flavor) return { entry, flavor };
+      if (flavor) return { entry, flavor: current(flavor, state.replaced) };
     }
     return undefined;
   };
@@ -268,14 +325,16 @@ export function createApi(state: ApiState) {
   /** Runs one action; throws an ApiError (its slot's answer) or a Die (the whole HTTP answer's). */
   const dispatch = (service: string, action: string, params: Params): Json => {
     if (service === 'session' && action === 'start') return startSession(params);
-    if (!['media', 'flavorasset', 'session'].includes(service)) throw errors.noService(service);
+    if (!['media', 'baseentry', 'flavorasset', 'session'].includes(service)) throw errors.noService(service);
     const ks = requireKs(service, action, params);
     switch (`${service}.${action}`) {
-      case 'media.get': {
+      case 'media.get':
+      case 'baseentry.get': {
         const id = params.entryId;
         if (typeof id !== 'string' || id === '') throw errors.missing('entryId');
         const e = visibleEntry(id, ks);
-        if (!e) throw errors.entryNotFound(id);
+        // media.get knows media clips only: a document is "not found" there, as on the real server.
+        if (!e || (service === 'media' && e.type !== 1)) throw errors.entryNotFound(id);
         return entryJson(e);
       }
       case 'media.list':

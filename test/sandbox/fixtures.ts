@@ -39,8 +39,19 @@ export interface FixtureFlavor {
   paramsName: string;
   isOriginal: boolean;
   status: number;
-  /** KB; undefined means Kaltura omits the field. */
+  /** KB as Kaltura reports it; undefined means Kaltura omits the field. */
   size?: number;
+  /**
+   * The file's real length in bytes. By default `size` × 1024 + 700: Kaltura's `size` is the
+   * length in KB, rounded then truncated, so a real file is almost never a multiple of 1024.
+   */
+  bytes?: number;
+  /** An older asset whose `sizeInBytes` Kaltura never recorded: it sends 0. */
+  legacySize?: boolean;
+  /** The asset's version; replacing the file raises it (the sandbox's replaceFlavorFile). */
+  version: number;
+  /** Unix seconds; replacing the file moves it. */
+  updatedAt: number;
   bitrate: number;
   fileExt?: string;
   width: number;
@@ -50,10 +61,27 @@ export interface FixtureFlavor {
   remoteOnly?: boolean;
 }
 
+/** The file an image or document entry keeps itself (served at its raw URL, without flavors). */
+export interface FixtureData {
+  bytes: number;
+  /** The stored file's extension, e.g. `jpg`. */
+  ext: string;
+  /** The data file's base name, which Kaltura sends as the entry's `version` (a string). */
+  version: string;
+}
+
 export interface FixtureEntry {
   partnerId: number;
   id: string;
   name: string;
+  /** KalturaEntryType: 1 media clip (the default), 10 document. */
+  type: number;
+  /** For documents: KalturaDocumentType (13 PDF). */
+  documentType?: number;
+  /** An image's own file. */
+  data?: FixtureData;
+  width?: number;
+  height?: number;
   description: string;
   /** 1 video, 2 image, 5 audio. */
   mediaType: number;
@@ -85,6 +113,8 @@ const source = (id: string, extra: Partial<FixtureFlavor> = {}): FixtureFlavor =
   width: 1280,
   height: 720,
   tags: 'source,web',
+  version: 1,
+  updatedAt: 1718000090,
   ...extra,
 });
 
@@ -100,6 +130,8 @@ const rendition = (id: string, paramsId: number, extra: Partial<FixtureFlavor> =
   width: 640,
   height: 360,
   tags: 'mobile,web,mbr',
+  version: 1,
+  updatedAt: 1718000160,
   ...extra,
 });
 
@@ -112,6 +144,7 @@ const entry = (
   partnerId: SANDBOX_PARTNER_ID,
   id,
   name,
+  type: 1,
   description: `Sandbox entry: ${name}`,
   mediaType: 1,
   tags: 'sandbox',
@@ -176,7 +209,21 @@ export const ENTRIES: FixtureEntry[] = [
       tags: 'sandbox,audio,podcast',
     },
   ),
-  entry('1_image001', 'Poster image', [], { mediaType: 2, tags: 'sandbox,image', duration: 0 }),
+  entry('1_image001', 'Poster image', [], {
+    mediaType: 2,
+    tags: 'sandbox,image',
+    duration: 0,
+    data: { bytes: 123_457, ext: 'jpg', version: '100000' },
+    width: 1920,
+    height: 1080,
+  }),
+  entry(
+    '1_doc00001',
+    'Course syllabus',
+    [source('1_docsrc01', { fileExt: 'pdf', size: 300, bitrate: 0, width: 0, height: 0, tags: 'source' })],
+    { type: 10, documentType: 13, tags: 'sandbox,document', duration: 0 },
+  ),
+  entry('1_legacy01', 'Older upload', [source('1_legacysr', { size: 9000, bytes: 9_216_700, legacySize: true })]),
   entry('1_nothumb1', 'No thumbnail yet', [source('1_nothumf1')], { noThumbnail: true }),
   entry('1_private1', 'Restricted lecture', [source('1_privsrc1'), rendition('1_privf002', 487041)], {
     restricted: true,
@@ -192,6 +239,23 @@ export const OTHER_PARTNER_ENTRIES: FixtureEntry[] = [
   entry('2_theirs02', 'Their second video', [source('2_theirsf2', { size: 1024 })], { partnerId: OTHER_PARTNER_ID }),
 ];
 
+/**
+ * A flavor's real file length: `bytes`, else `size` KB + 700 bytes (whose `size` is still that
+ * many KB: trunc(round(bytes / 1024, 2))); undefined when Kaltura does not know the size.
+ */
+export function fileLength(flavor: Pick<FixtureFlavor, 'size' | 'bytes'>): number | undefined {
+  return flavor.bytes ?? (flavor.size ? flavor.size * 1024 + 700 : undefined);
+}
+
+/** The real length of the file of the flavor `flavorId` (of any fixture entry). */
+export function flavorBytes(flavorId: string): number {
+  for (const e of [...ENTRIES, ...OTHER_PARTNER_ENTRIES]) {
+    const flavor = e.flavors.find((f) => f.id === flavorId);
+    if (flavor) return fileLength(flavor)!;
+  }
+  throw new Error(`no fixture flavor ${flavorId}`);
+}
+
 /** Entries by id, of both partners. */
 export const ENTRY_BY_ID = new Map([...ENTRIES, ...OTHER_PARTNER_ENTRIES].map((e) => [e.id, e]));
 
@@ -200,8 +264,8 @@ export function listedByDefault(entry: FixtureEntry): boolean {
   return entry.status === 2 && entry.moderationStatus !== 1 && entry.moderationStatus !== 3;
 }
 
-/** The first partner's entries that media.list shows without a status filter, in list order. */
-export const LISTED_ENTRIES = ENTRIES.filter(listedByDefault);
+/** The first partner's entries that media.list shows without a status filter, in list order (media clips only). */
+export const LISTED_ENTRIES = ENTRIES.filter((e) => e.type === 1 && listedByDefault(e));
 
 /** `count` entries of `flavorsEach` READY flavors each (ids `3_batchNNN`), for batches and the benchmark. */
 export function manyEntries(count: number, flavorsEach: number): FixtureEntry[] {

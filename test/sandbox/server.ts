@@ -6,8 +6,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createApi, partnerOf } from './api.js';
-import { isServeFlavorPath, serveFlavorFile, type FileServing, type LoggedFileRequest } from './files.js';
+import { createApi, partnerOf, type Replacement } from './api.js';
+import { isFilePath, serveFile, type FileServing, type LoggedFileRequest } from './files.js';
 import type { FixtureEntry } from './fixtures.js';
 import {
   ApiError,
@@ -85,7 +85,7 @@ export interface Sandbox {
   url: string;
   /** API requests, in arrival order. */
   readonly log: LoggedRequest[];
-  /** File (serveFlavor) requests, in arrival order. */
+  /** File requests (serveFlavor, raw, download), in arrival order. */
   readonly files: LoggedFileRequest[];
   /** Every API sub-request, flattened, as `service.action`. */
   actions(): string[];
@@ -97,8 +97,13 @@ export interface Sandbox {
   setLatency(ms: number): void;
   setClockSkew(seconds: number): void;
   setLegacyReferences(legacy: boolean): void;
-  /** How file bodies are sent: throttled, or cut halfway. */
+  /** How file bodies are sent: as the origin or a CDN, throttled, cut, after a 103, or malformed. */
   setFileServing(serving: Partial<FileServing>): void;
+  /**
+   * Replaces a flavor's file, as a new upload of the rendition does: a new asset version (so a
+   * new URL and new bytes), a new updatedAt, and optionally a new length.
+   */
+  replaceFlavorFile(flavorId: string, bytes?: number): void;
   /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
   connections(): number;
   close(): Promise<void>;
@@ -114,13 +119,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let latencyMs = options.latencyMs ?? 0;
   let skew = options.clockSkewSeconds ?? 0;
   let legacy = options.legacyReferences ?? false;
-  const fileServing: FileServing = { bytesPerSecond: 0, truncate: false };
+  const fileServing: FileServing = { bytesPerSecond: 0, mode: 'origin', earlyHints: false };
+  const replaced = new Map<string, Replacement>();
   const sockets = new Set<Socket>();
   let baseUrl = '';
   const seen = new Set<string>();
   const revoked = new Set<string>();
   const now = () => Math.floor(Date.now() / 1000) + skew;
-  const api = createApi({ baseUrl: () => baseUrl, now, extraEntries: options.extraEntries ?? [], seen, revoked });
+  const api = createApi({
+    baseUrl: () => baseUrl,
+    now,
+    extraEntries: options.extraEntries ?? [],
+    seen,
+    revoked,
+    replaced,
+  });
 
   const answerOne = (service: string, action: string, params: Params): Json => {
     if (fault?.kind === 'internal-error' && fault.action === `${service}.${action}` && fault.left > 0) {
@@ -270,18 +283,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     // Every answer carries Kaltura's clock, as its web server sends it.
     res.setHeader('Date', new Date(now() * 1000).toUTCString());
-    if ((req.method === 'GET' || req.method === 'HEAD') && isServeFlavorPath(path)) {
+    if ((req.method === 'GET' || req.method === 'HEAD') && isFilePath(path)) {
       const entry: LoggedFileRequest = {
         path,
         method: req.method,
         range: req.headers.range,
+        ifRange: req.headers['if-range'] as string | undefined,
+        via: `${req.socket.remoteAddress}:${req.socket.remotePort}`,
         status: 0,
         bytesSent: 0,
         clientGone: false,
       };
       files.push(entry);
-      const secretOf = (pid: number) => partnerOf(pid)?.adminSecret;
-      serveFlavorFile(req, res, path, api.findFlavor, secretOf, now(), fileServing, entry);
+      const deps = {
+        findFlavor: api.findFlavor,
+        entryById: api.entryById,
+        secretOf: (pid: number) => partnerOf(pid)?.adminSecret,
+        now,
+      };
+      serveFile(req, res, path, deps, fileServing, entry);
       return;
     }
     await handleApi(req, res, path, body);
@@ -332,6 +352,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     setFileServing: (serving) => {
       Object.assign(fileServing, serving);
+    },
+    replaceFlavorFile: (flavorId, bytes) => {
+      const found = api.findFlavor(flavorId);
+      if (!found) throw new Error(`no flavor ${flavorId}`);
+      replaced.set(flavorId, { version: found.flavor.version + 1, updatedAt: now(), ...(bytes ? { bytes } : {}) });
     },
     connections: () => connectionCount,
     close: () =>

@@ -1,0 +1,105 @@
+/**
+ * The downloads part of `npm run bench`: save_media_file of big files (the server's RSS growth,
+ * which must not grow with the file), its throughput as a ratio to `curl -o /dev/null` of the
+ * same URL, and a resumed save's bytes as a share of the file. Each save runs in a server of its
+ * own, so that one's memory says nothing of another's.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
+import { sizedEntry } from '../test/sandbox/fixtures.js';
+import type { Sandbox } from '../test/sandbox/server.js';
+
+/** The entries the downloads bench saves: 512 MiB and 2 GiB (and 700 bytes each: real sizes). */
+export const DOWNLOAD_ENTRIES = [sizedEntry('1_big00512', 512 * 1024), sizedEntry('1_big02048', 2048 * 1024)];
+
+const rssMb = (pid: number) => {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+};
+
+async function connect(sandbox: Sandbox, env: Record<string, string>) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [SERVER_ENTRY],
+    env: sandboxEnv(sandbox.url, env),
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(transport);
+  return { client, pid: transport.pid! };
+}
+
+/** Seconds `curl` takes to fetch `url` into /dev/null. */
+async function curlSeconds(url: string): Promise<number> {
+  const started = performance.now();
+  await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '--fail', url]);
+  return (performance.now() - started) / 1000;
+}
+
+/** One save of `entryId` in a fresh server: RSS growth (peak during the save − before), seconds, bytes. */
+async function measuredSave(sandbox: Sandbox, entryId: string, folder: string) {
+  const { client, pid } = await connect(sandbox, { KALTURA_DOWNLOAD_DIR: folder });
+  try {
+    // Warm: the session and kaltura-client are loaded before the baseline is read.
+    const located = await client.callTool({ name: 'get_download_url', arguments: { entry_id: entryId } });
+    const url = (located.structuredContent as { downloadUrl: string }).downloadUrl;
+    const before = rssMb(pid);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 20);
+    const started = performance.now();
+    const saved = await client.callTool({ name: 'save_media_file', arguments: { entry_id: entryId } }, undefined, {
+      timeout: 1_200_000,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    const body = saved.structuredContent as { bytes: number; path: string };
+    rmSync(body.path);
+    return { growthMb: peak - before, seconds, bytes: body.bytes, url };
+  } finally {
+    await client.close();
+  }
+}
+
+/** RSS growth while saving 512 MiB and 2 GiB, and throughput as a ratio to curl of the same URL. */
+export async function bigSaves(sandbox: Sandbox) {
+  const folder = mkdtempSync(join(tmpdir(), 'kaltura-mcp-bench-'));
+  try {
+    const rows = [];
+    for (const entry of DOWNLOAD_ENTRIES) {
+      const save = await measuredSave(sandbox, entry.id, folder);
+      const curl = await curlSeconds(save.url);
+      rows.push({ ...save, throughputRatio: curl / save.seconds });
+    }
+    return rows;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** A save cut at 60%, then the same save again: the second transfer's bytes as a share of the file. */
+export async function resumedSave(sandbox: Sandbox) {
+  const folder = mkdtempSync(join(tmpdir(), 'kaltura-mcp-bench-'));
+  const entry = DOWNLOAD_ENTRIES[0]!;
+  const { client } = await connect(sandbox, { KALTURA_DOWNLOAD_DIR: folder });
+  try {
+    sandbox.setFileServing({ cutAt: 0.6 });
+    await client.callTool({ name: 'save_media_file', arguments: { entry_id: entry.id } });
+    sandbox.setFileServing({ cutAt: undefined });
+    sandbox.clearLog();
+    const saved = await client.callTool({ name: 'save_media_file', arguments: { entry_id: entry.id } }, undefined, {
+      timeout: 600_000,
+    });
+    const body = saved.structuredContent as { bytes: number; resumedFrom: number };
+    const transferred = sandbox.files.filter((f) => f.method === 'GET').reduce((sum, f) => sum + f.bytesSent, 0);
+    return { share: transferred / body.bytes, resumedFrom: body.resumedFrom, bytes: body.bytes };
+  } finally {
+    await client.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Opening a file's URL: Node's own HTTP stack (`node:http`, `node:https`), with its strict parser
+ * (a `103 Early Hints` or any 1xx is skipped, conflicting `Content-Length`s, folded headers and
+ * malformed chunks are refused), the proxy variables read exactly as kaltura-client's axios reads
+ * them for API calls (`proxy-from-env`: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY, upper or
+ * lower case; an https URL goes through a CONNECT tunnel with `https-proxy-agent`, an http one
+ * as an absolute-form request to the proxy), and at most 5 redirects, never from https to http.
+ */
+import { request as httpRequest, type Agent, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import createHttpsProxyAgent from 'https-proxy-agent';
+import { getProxyForUrl } from 'proxy-from-env';
+import { ToolFailure } from '../failure.js';
+
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** One request for a file. */
+export interface FileRequest {
+  /** The file's URL: a credential, never logged and never in a message. */
+  url: string;
+  method: 'GET' | 'HEAD';
+  /** Extra headers, e.g. `Range` and `If-Range`. */
+  headers?: Record<string, string>;
+  /** Aborts the request and its body. */
+  signal: AbortSignal;
+  /** The longest silence, while connecting or reading, before the request is given up, ms. */
+  idleTimeoutMs: number;
+  userAgent: string;
+}
+
+/** The final answer (after redirects): its status, headers and body (a stream to read, or to destroy). */
+export interface FileResponse {
+  status: number;
+  headers: IncomingMessage['headers'];
+  /** `Content-Length`, when the server sent one. */
+  length?: number;
+  body: IncomingMessage;
+}
+
+/** Why a file could not be fetched, worded for the user (never quoting the URL). */
+export function fetchFailure(message: string): ToolFailure {
+  return new ToolFailure('DOWNLOAD_FAILED', message);
+}
+
+/** Opens `request.url`, following redirects; rejects with a {@link ToolFailure} or the signal's abort. */
+export async function openFile(request: FileRequest): Promise<FileResponse> {
+  let url = new URL(request.url);
+  for (let redirects = 0; ; redirects += 1) {
+    const response = await openOnce(url, request);
+    const location = response.headers.location;
+    if (!REDIRECTS.has(response.statusCode ?? 0) || !location) return asFileResponse(response);
+    response.resume();
+    if (redirects >= MAX_REDIRECTS) throw fetchFailure(`the file's server redirected more than ${MAX_REDIRECTS} times`);
+    const next = new URL(location, url);
+    if (url.protocol === 'https:' && next.protocol !== 'https:') {
+      throw fetchFailure(
+        "the file's server redirected from https to a plain http address, which would expose the download; refused",
+      );
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw fetchFailure(`the file's server redirected to a ${next.protocol} address, which is not a web address`);
+    }
+    url = next;
+  }
+}
+
+function asFileResponse(response: IncomingMessage): FileResponse {
+  const length = response.headers['content-length'];
+  return {
+    status: response.statusCode ?? 0,
+    headers: response.headers,
+    ...(length !== undefined && /^\d+$/.test(length) ? { length: Number(length) } : {}),
+    body: response,
+  };
+}
+
+/** One HTTP exchange, through the proxy the environment names for `url`, if any. */
+function openOnce(url: URL, request: FileRequest): Promise<IncomingMessage> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return Promise.reject(fetchFailure(`cannot download a ${url.protocol} address`));
+  }
+  const headers: OutgoingHttpHeaders = { 'User-Agent': request.userAgent, ...request.headers };
+  const secure = url.protocol === 'https:';
+  const proxy = proxyFor(url);
+  const options = {
+    method: request.method,
+    headers,
+    signal: request.signal,
+    insecureHTTPParser: false,
+    ...(proxy && secure ? { agent: tunnelTo(proxy) as unknown as Agent } : {}),
+  };
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    let req;
+    if (proxy && !secure) {
+      // Plain http through a proxy: the request goes to the proxy, naming the whole URL.
+      if (proxy.username) {
+        headers['Proxy-Authorization'] = `Basic ${Buffer.from(proxyAuth(proxy)).toString('base64')}`;
+      }
+      headers.Host = url.host;
+      req = (proxy.protocol === 'https:' ? httpsRequest : httpRequest)(
+        { ...options, hostname: proxy.hostname.replace(/^\[|\]$/g, ''), port: proxy.port || undefined, path: url.href },
+        resolve,
+      );
+    } else {
+      req = (secure ? httpsRequest : httpRequest)(url, options, resolve);
+    }
+    req.setTimeout(request.idleTimeoutMs, () =>
+      req.destroy(Object.assign(new Error('no data for too long'), { code: 'ETIMEDOUT' })),
+    );
+    req.on('error', reject);
+    // A malformed body (a bad chunk) is reported on the request, just before the response ends
+    // as merely "aborted": the body carries the parser's error instead, so the reader knows.
+    req.on('response', (response) => req.on('error', (error) => response.destroy(error)));
+    req.end();
+  });
+}
+
+/** The proxy the environment names for `url` (as axios reads it), or undefined. */
+function proxyFor(url: URL): URL | undefined {
+  const proxy = getProxyForUrl(url.href);
+  if (!proxy) return undefined;
+  try {
+    return new URL(proxy);
+  } catch {
+    throw fetchFailure('the proxy variable (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) does not hold a URL: fix it');
+  }
+}
+
+const proxyAuth = (proxy: URL) => `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+
+/** CONNECT tunnels through each proxy, made once: their sockets are reused across files. */
+const tunnels = new Map<string, ReturnType<typeof createHttpsProxyAgent>>();
+
+function tunnelTo(proxy: URL) {
+  let agent = tunnels.get(proxy.href);
+  if (!agent) {
+    agent = createHttpsProxyAgent({
+      protocol: proxy.protocol,
+      hostname: proxy.hostname.replace(/^\[|\]$/g, ''),
+      port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+      ...(proxy.username ? { auth: proxyAuth(proxy) } : {}),
+      ...(proxy.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'] } : {}),
+    });
+    tunnels.set(proxy.href, agent);
+  }
+  return agent;
+}

@@ -1,0 +1,147 @@
+/**
+ * The names files are saved under. Pure. A saved name is a visible, portable name of one folder:
+ * - nothing that leaves the folder: no `/` or `\`, not `.` or `..`;
+ * - nothing hidden or disguised: no leading dot (`.bashrc`, `.zshenv` would be shell start-up
+ *   files in a home folder), no control character, no bidi control or other invisible format
+ *   character (`evil\u202Egpj.exe` shows as `evilexe.jpg`);
+ * - nothing Windows cannot hold: `< > : " | ? *`, a trailing dot or space, a device name;
+ * - at most {@link MAX_NAME_BYTES} bytes of UTF-8 (file systems count bytes, 255 at most, and the
+ *   partial file adds a few), cut between characters as a reader sees them, never inside one;
+ * - it ends in the file's own extension, added when missing (`clip` → `clip.mp4`,
+ *   `clip.exe` → `clip.exe.mp4`), so what the name promises is what the file is.
+ */
+import { ToolFailure } from '../failure.js';
+
+/** The longest name saved, in bytes of UTF-8. */
+export const MAX_NAME_BYTES = 200;
+
+/**
+ * Characters no saved name holds: controls (Cc), invisible format characters (Cf: bidi controls,
+ * zero-width joiners and spaces, the BOM, soft hyphen…), line and paragraph separators, lone
+ * surrogates.
+ */
+const INVISIBLE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+/** The zero-width joiner inside an emoji sequence (👩‍💻): part of the picture, not hiding anything. */
+const EMOJI_JOINER =
+  /(?<=\p{Extended_Pictographic}(?:[\u{1F3FB}-\u{1F3FF}]|\uFE0F)?)\u200D(?=\p{Extended_Pictographic})/gu;
+const EMOJI_JOINER_MARK = '\u{F0000}';
+
+/** Whether `text` holds a character no saved name holds (an emoji's own joiner aside). */
+function hasInvisible(text: string): boolean {
+  return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u.test(text.replace(EMOJI_JOINER, ''));
+}
+
+/** `text` with every character no saved name holds replaced by `_` (an emoji's own joiner kept). */
+function replaceInvisible(text: string): string {
+  return text
+    .replace(EMOJI_JOINER, EMOJI_JOINER_MARK)
+    .replace(INVISIBLE_ALL, '_')
+    .replaceAll(EMOJI_JOINER_MARK, '\u200D');
+}
+/** Characters that cannot be in a Windows file name (and would not survive a copy to one). */
+const NOT_PORTABLE_CHARACTERS = /[<>:"|?*]/;
+const DEVICE_NAME = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** The UTF-8 length of `text`. */
+export const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** `text` cut to at most `maxBytes` bytes of UTF-8, between grapheme clusters (an emoji stays whole). */
+export function cutToBytes(text: string, maxBytes: number): string {
+  if (utf8Length(text) <= maxBytes) return text;
+  let out = '';
+  let bytes = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    const size = utf8Length(segment);
+    if (bytes + size > maxBytes) break;
+    out += segment;
+    bytes += size;
+  }
+  return out;
+}
+
+/**
+ * Why `name` is not a visible name of one folder (empty, a path, hidden, with a control or
+ * invisible character), or undefined when it is. What a `file_name` argument must be.
+ */
+export function visibleNameProblem(name: string): string | undefined {
+  if (name.trim() === '' || name === '.' || name === '..') return 'it is empty, or is . or ..';
+  if (/[/\\]/.test(name)) return 'it has a path separator (/ or \\)';
+  if (hasInvisible(name)) return 'it has a control, bidi or invisible character';
+  if (name.startsWith('.')) return 'it starts with a dot (a hidden file)';
+  return undefined;
+}
+
+/** Why `name` cannot be a saved name as it is, or undefined when it can (its length aside). */
+export function nameProblem(name: string): string | undefined {
+  const invisible = visibleNameProblem(name);
+  if (invisible) return invisible;
+  if (NOT_PORTABLE_CHARACTERS.test(name)) return 'it has a character Windows does not allow (< > : " | ? *)';
+  if (/[. ]$/.test(name)) return 'it ends with a dot or a space';
+  if (DEVICE_NAME.test(name)) return 'it is a device name (CON, NUL, COM1, …)';
+  return undefined;
+}
+
+/** Splits `name` into its stem and `.ext` (an extension is what follows the last dot, if the stem is not empty). */
+function splitExtension(name: string): [string, string] {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+}
+
+/**
+ * The name a call gave, made the saved name: refused (UNSAFE_FILE_NAME, saying why) when it is not
+ * a visible, portable name; else ending in `.<extension>` (added when it ends in another), cut to
+ * {@link MAX_NAME_BYTES} bytes with the extension kept.
+ */
+export function savedName(given: string, extension: string | null): string {
+  const problem = nameProblem(given);
+  if (problem) {
+    throw new ToolFailure(
+      'UNSAFE_FILE_NAME',
+      `the file name cannot be used: ${problem}; give a plain, visible file name such as "lecture-1.mp4"`,
+    );
+  }
+  return withExtension(given, extension);
+}
+
+/** `name` ending in `.<extension>` and cut to {@link MAX_NAME_BYTES} bytes, the extension kept. */
+function withExtension(name: string, extension: string | null): string {
+  const ext = extension ? `.${portableText(extension).replace(/^\.+/, '')}` : '';
+  const full = ext && !name.toLowerCase().endsWith(ext.toLowerCase()) ? `${name}${ext}` : name;
+  if (utf8Length(full) <= MAX_NAME_BYTES) return full;
+  const [stem, kept] = ext ? [full.slice(0, -ext.length), ext] : splitExtension(full);
+  // The stem is cut, then cleaned of what a cut can leave at its end (a space, a dot).
+  const cut = cutToBytes(stem, MAX_NAME_BYTES - utf8Length(kept)).replace(/[. ]+$/, '');
+  return `${cut || '_'}${kept}`;
+}
+
+/**
+ * Free text (an entry's name) as part of a file name: every character no file system takes, or
+ * that hides, becomes `_`; runs of spaces become one; leading and trailing dots and spaces go.
+ */
+export function portableText(text: string): string {
+  return replaceInvisible(text)
+    .replace(/[/\\<>:"|?*]/g, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[. ]+|[. ]+$/g, '');
+}
+
+/**
+ * A saved name made from free text (an entry's name) and an id: `<text><separator><id>.<ext>`,
+ * the text cut so the whole fits in {@link MAX_NAME_BYTES} bytes; the id alone when the text
+ * has nothing usable. Never refused: whatever the text holds is made portable.
+ */
+export function nameFromText(
+  text: string | null,
+  id: string,
+  extension: string | null,
+  layout: 'dash' | 'brackets',
+): string {
+  const idPart = layout === 'brackets' ? ` [${id}]` : `-${id}`;
+  const ext = extension ? `.${portableText(extension)}` : '';
+  const budget = MAX_NAME_BYTES - utf8Length(idPart) - utf8Length(ext);
+  const base = cutToBytes(portableText(text ?? ''), budget).replace(/[. ]+$/, '');
+  return base ? `${base}${idPart}${ext}` : `${id}${ext}`;
+}

@@ -1,0 +1,555 @@
+/**
+ * save_media_file as a download manager: the built server over stdio, saving from the sandbox
+ * Kaltura, whose file serving behaves as Kaltura's origin (or a CDN) does: real lengths, ranges,
+ * a constant Last-modified, 103s, cut connections, malformed answers, raw files of images and
+ * documents. Through a forward proxy too.
+ */
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { flavorSeed, patternBytes } from './sandbox/files.js';
+import { flavorBytes, sizedEntry } from './sandbox/fixtures.js';
+import { startSandbox, type Sandbox } from './sandbox/server.js';
+import { startProxy, type TestProxy } from './helpers/proxy.js';
+import { jsonOf, sandboxEnv, ServerPool, startServer, textOf, type RunningServer } from './helpers/server-process.js';
+import { eventually } from './helpers/wait.js';
+
+/** Far more than any disk here has free: the room check must refuse it before a byte is fetched. */
+const HUGE_KB = 10 * 1024 ** 3;
+/** A file big enough to cut and resume: 8 MiB and 700 bytes. */
+const BIG = sizedEntry('1_big00001', 8 * 1024);
+const BIG_FLAVOR = '1_big00001s';
+const BIG_BYTES = 8 * 1024 * 1024 + 700;
+
+let sandbox: Sandbox;
+let proxy: TestProxy;
+let server: RunningServer;
+let folder: string;
+const servers = new ServerPool();
+const temporaries: string[] = [];
+
+/** A fresh folder of this test file's own (removed at the end). */
+function newFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-saves-'));
+  temporaries.push(dir);
+  return dir;
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ extraEntries: [sizedEntry('1_huge0001', HUGE_KB), BIG] });
+  proxy = await startProxy();
+  folder = newFolder();
+  server = await startServer(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: folder }));
+});
+
+afterEach(() => {
+  sandbox.setFault(undefined);
+  sandbox.setFileServing({ bytesPerSecond: 0, cutAt: undefined, mode: 'origin', earlyHints: false });
+  sandbox.clearLog();
+});
+
+afterAll(async () => {
+  await Promise.all([server?.close(), servers.closeAll()]);
+  await Promise.all([sandbox?.close(), proxy?.close()]);
+  for (const dir of temporaries) {
+    chmodSync(dir, 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const save = (args: Record<string, unknown>, s = server) => s.call('save_media_file', args);
+const saved = async (args: Record<string, unknown>, s = server) => {
+  const result = await save(args, s);
+  expect(result.isError, textOf(result)).toBeFalsy();
+  return jsonOf(result) as {
+    path: string;
+    bytes: number;
+    skipped: boolean;
+    resumedFrom: number;
+    flavorId: string | null;
+    format: string | null;
+  };
+};
+const refusal = async (args: Record<string, unknown>, s = server) => {
+  const result = await save(args, s);
+  expect(result.isError, textOf(result)).toBe(true);
+  return jsonOf(result) as { error: string; errorType?: string };
+};
+const listing = (dir = folder) => readdirSync(dir).sort();
+const partsIn = (dir = folder) => listing(dir).filter((f) => f.startsWith('.'));
+/** The bytes the sandbox serves for a flavor at its first version. */
+const original = (flavorId: string, length = flavorBytes(flavorId)) => patternBytes(flavorSeed(flavorId, 1), length);
+const fileGets = () => sandbox.files.filter((f) => f.method === 'GET');
+
+describe('saving', () => {
+  it("saves the chosen flavor's bytes, of their real length, and skips the same file the second time without a request", async () => {
+    const first = await saved({ entry_id: '1_demo0001', max_height: 400, file_name: 'lecture 360p.mp4' });
+    expect(first).toMatchObject({ path: join(folder, 'lecture 360p.mp4'), skipped: false, resumedFrom: 0 });
+    // Kaltura's size (4650 KB) × 1024 is 700 bytes short of the real file.
+    expect(first.bytes).toBe(flavorBytes('1_demof002'));
+    expect(first.bytes % 1024).not.toBe(0);
+    expect(readFileSync(first.path).equals(original('1_demof002'))).toBe(true);
+    sandbox.clearLog();
+    const again = await saved({ entry_id: '1_demo0001', max_height: 400, file_name: 'lecture 360p.mp4' });
+    expect(again).toMatchObject({ skipped: true, bytes: flavorBytes('1_demof002') });
+    expect(sandbox.files).toHaveLength(0);
+    expect(partsIn()).toEqual([]);
+  });
+
+  it('recognises the same file of an older flavor, whose exact length Kaltura never recorded, by a HEAD', async () => {
+    const first = await saved({ entry_id: '1_legacy01', file_name: 'older.mp4' });
+    expect(first.bytes).toBe(9_216_700);
+    sandbox.clearLog();
+    expect(await saved({ entry_id: '1_legacy01', file_name: 'older.mp4' })).toMatchObject({ skipped: true });
+    expect(sandbox.files.map((f) => f.method)).toEqual(['HEAD']);
+  });
+
+  it('gives a default name from the entry and the flavor', async () => {
+    expect((await saved({ entry_id: '1_origlast', quality: 'lowest' })).path).toBe(
+      join(folder, 'Original listed last-1_olastf01.mp4'),
+    );
+  });
+
+  it('never overwrites a different file: it says so and leaves the file alone', async () => {
+    writeFileSync(join(folder, 'taken.mp4'), 'not the video');
+    expect(await refusal({ entry_id: '1_demo0001', file_name: 'taken.mp4' })).toMatchObject({
+      errorType: 'FILE_EXISTS',
+    });
+    expect(readFileSync(join(folder, 'taken.mp4'), 'utf8')).toBe('not the video');
+  });
+
+  it('refuses to write through a symlink that points out of the folder', async () => {
+    const outside = newFolder();
+    symlinkSync(join(outside, 'target.mp4'), join(folder, 'link.mp4'));
+    expect(await refusal({ entry_id: '1_demo0001', file_name: 'link.mp4' })).toMatchObject({
+      errorType: 'UNSAFE_FILE_NAME',
+    });
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('refuses when the folder lacks room for the known size, before fetching a byte', async () => {
+    expect(await refusal({ entry_id: '1_huge0001' })).toMatchObject({ errorType: 'INSUFFICIENT_SPACE' });
+    expect(sandbox.files).toHaveLength(0);
+  });
+
+  it('sends progress (bytes done, total) at most every 250 ms when the call carries a progressToken', async () => {
+    sandbox.setFileServing({ bytesPerSecond: 4 * 1024 * 1024 });
+    const seen: Array<{ progress: number; total?: number; at: number }> = [];
+    const result = await server.client.callTool(
+      { name: 'save_media_file', arguments: { entry_id: '1_noorig01', file_name: 'progress.mp4' } },
+      undefined,
+      { onprogress: (p) => seen.push({ progress: p.progress, total: p.total, at: performance.now() }) },
+    );
+    expect(result.isError).toBeFalsy();
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < seen.length; i += 1) {
+      expect(seen[i]!.progress).toBeGreaterThan(seen[i - 1]!.progress);
+      expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(200);
+    }
+    expect(seen.every((p) => p.total === flavorBytes('1_noorigf1'))).toBe(true);
+  });
+
+  it('runs at most 4 saves at once', async () => {
+    sandbox.setFileServing({ bytesPerSecond: 64 * 1024 });
+    const dir = newFolder();
+    const four = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    const controllers = Array.from({ length: 6 }, () => new AbortController());
+    const calls = controllers.map((c, i) =>
+      four.client
+        .callTool(
+          { name: 'save_media_file', arguments: { entry_id: '1_noorig01', file_name: `f${i}.mp4` } },
+          undefined,
+          {
+            signal: c.signal,
+          },
+        )
+        .catch(() => undefined),
+    );
+    await eventually(() => sandbox.files.length === 4, 'four downloads began');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sandbox.files).toHaveLength(4);
+    for (const c of controllers) c.abort();
+    await Promise.all(calls);
+  });
+});
+
+describe('a real network', () => {
+  it('goes through HTTP_PROXY for the file, and around it for hosts in NO_PROXY', async () => {
+    const dir = newFolder();
+    const proxied = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir, HTTP_PROXY: proxy.url }));
+    const body = await saved({ entry_id: '1_noorig01', file_name: 'via-proxy.mp4' }, proxied);
+    expect(body.bytes).toBe(flavorBytes('1_noorigf1'));
+    expect(proxy.log.some((r) => r.method === 'GET' && r.target.includes('/serveFlavor/'))).toBe(true);
+    // The API calls went through it too: kaltura-client's axios honours the same variables.
+    expect(proxy.log.some((r) => r.target.includes('/api_v3/'))).toBe(true);
+
+    proxy.log.length = 0;
+    const direct = await servers.start(
+      sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir, HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }),
+    );
+    await saved({ entry_id: '1_noorig01', file_name: 'direct.mp4' }, direct);
+    expect(proxy.log).toEqual([]);
+  });
+
+  it('reads past a 103 Early Hints to the answer', async () => {
+    sandbox.setFileServing({ earlyHints: true });
+    const body = await saved({ entry_id: '1_noorig01', quality: 'lowest', file_name: 'hinted.mp4' });
+    expect(readFileSync(body.path).equals(original('1_noorigf2'))).toBe(true);
+  });
+
+  it.each([
+    ['two different Content-Lengths', 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nabcdefg'],
+    ['a chunk longer than it says', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcdefg\r\n0\r\n\r\n'],
+    ['a malformed chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5zz\r\nabcde\r\n0\r\n\r\n'],
+    [
+      'a folded header line',
+      'HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\n  continued\r\nContent-Length: 3\r\n\r\nabc',
+    ],
+  ])('refuses an answer with %s and saves nothing', async (_, raw) => {
+    sandbox.setFileServing({ rawAnswer: raw });
+    const body = await refusal({ entry_id: '1_noorig01', file_name: 'malformed.mp4' });
+    expect(body).toMatchObject({ errorType: 'DOWNLOAD_FAILED', error: expect.stringContaining('malformed answer') });
+    expect(listing().filter((f) => f.includes('malformed'))).toEqual([]);
+  });
+});
+
+describe('resuming', () => {
+  it('keeps the bytes of a save cut at 60%, then transfers only the rest, byte-identical to a whole download', async () => {
+    sandbox.setFileServing({ cutAt: 0.6 });
+    const cut = await refusal({ entry_id: BIG.id, file_name: 'big.mp4' });
+    expect(cut).toMatchObject({ errorType: 'INCOMPLETE_DOWNLOAD', error: expect.stringContaining('they are kept') });
+    expect(partsIn()).toEqual(['.big.mp4.part', '.big.mp4.part.json']);
+    // What reached the disk before the cut: at most the 60% sent (bytes still in flight are lost).
+    const kept = statSync(join(folder, '.big.mp4.part')).size;
+    expect(kept).toBeGreaterThan(BIG_BYTES * 0.5);
+    expect(kept).toBeLessThanOrEqual(Math.floor(BIG_BYTES * 0.6));
+
+    sandbox.setFileServing({ cutAt: undefined });
+    sandbox.clearLog();
+    const resumed = await saved({ entry_id: BIG.id, file_name: 'big.mp4' });
+    expect(resumed).toMatchObject({ bytes: BIG_BYTES, resumedFrom: kept, skipped: false });
+    expect(fileGets()).toEqual([
+      expect.objectContaining({ range: `bytes=${kept}-`, status: 206, bytesSent: BIG_BYTES - kept }),
+    ]);
+    // Kaltura's origin has no validator worth sending: its Last-modified never changes.
+    expect(fileGets()[0]!.ifRange).toBeUndefined();
+    expect(readFileSync(resumed.path).equals(original(BIG_FLAVOR, BIG_BYTES))).toBe(true);
+    expect(partsIn()).toEqual([]);
+    rmSync(resumed.path);
+  });
+
+  it("sends the CDN's ETag in If-Range, and starts over when the CDN answers with the whole file", async () => {
+    sandbox.setFileServing({ mode: 'cdn', cutAt: 0.5 });
+    await refusal({ entry_id: BIG.id, file_name: 'cdn.mp4' });
+    sandbox.setFileServing({ cutAt: undefined });
+    const record = join(folder, '.cdn.mp4.part.json');
+    const fields = JSON.parse(readFileSync(record, 'utf8')) as { etag: string };
+    expect(fields.etag).toMatch(/^"[0-9a-f]+"$/);
+    // The CDN's object changed under the same Kaltura version: its validator no longer matches.
+    writeFileSync(record, JSON.stringify({ ...fields, etag: '"stale"' }));
+    sandbox.clearLog();
+    const body = await saved({ entry_id: BIG.id, file_name: 'cdn.mp4' });
+    expect(fileGets()).toEqual([expect.objectContaining({ ifRange: '"stale"', status: 200 })]);
+    expect(body.resumedFrom).toBe(0);
+    expect(readFileSync(body.path).equals(original(BIG_FLAVOR, BIG_BYTES))).toBe(true);
+    rmSync(body.path);
+  });
+
+  it('starts over from zero when the flavor was replaced on the server, never splicing two versions', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    sandbox.setFileServing({ cutAt: 0.5 });
+    await refusal({ entry_id: '1_demo0001', quality: 'original', file_name: 'replaced.mp4' }, s);
+    sandbox.setFileServing({ cutAt: undefined });
+    const newLength = 3_000_001;
+    sandbox.replaceFlavorFile('1_demof001', newLength);
+    sandbox.clearLog();
+    const body = await saved({ entry_id: '1_demo0001', quality: 'original', file_name: 'replaced.mp4' }, s);
+    expect(body).toMatchObject({ bytes: newLength, resumedFrom: 0 });
+    expect(fileGets()).toEqual([expect.objectContaining({ range: undefined, status: 200 })]);
+    expect(readFileSync(body.path).equals(patternBytes(flavorSeed('1_demof001', 2), newLength))).toBe(true);
+  });
+
+  it('resumes a save whose server was killed (SIGKILL) once a new server saves the same file', async () => {
+    const dir = newFolder();
+    sandbox.setFileServing({ bytesPerSecond: 2 * 1024 * 1024 });
+    const doomed = await startServer(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    void doomed.client
+      .callTool({ name: 'save_media_file', arguments: { entry_id: BIG.id, file_name: 'killed.mp4' } })
+      .catch(() => undefined);
+    const part = join(dir, '.killed.mp4.part');
+    await eventually(() => existsSync(part) && statSync(part).size > 1024 * 1024, 'a megabyte was saved');
+    doomed.transport.child!.kill('SIGKILL');
+    await doomed.transport.exited;
+    expect(readdirSync(dir).sort()).toEqual(['.killed.mp4.part', '.killed.mp4.part.json', '.killed.mp4.part.lock']);
+    const kept = statSync(part).size;
+
+    sandbox.setFileServing({ bytesPerSecond: 0 });
+    const again = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    const body = await saved({ entry_id: BIG.id, file_name: 'killed.mp4' }, again);
+    expect(body.resumedFrom).toBe(kept);
+    expect(readFileSync(body.path).equals(original(BIG_FLAVOR, BIG_BYTES))).toBe(true);
+    expect(readdirSync(dir)).toEqual(['killed.mp4']);
+  });
+
+  it('keeps the part on cancellation only when keep_partial is true, and the next save continues it', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    sandbox.setFileServing({ bytesPerSecond: 1024 * 1024 });
+    const cancelAfterSomeBytes = async (keep_partial: boolean) => {
+      const controller = new AbortController();
+      const call = s.client
+        .callTool(
+          { name: 'save_media_file', arguments: { entry_id: BIG.id, file_name: 'c.mp4', keep_partial } },
+          undefined,
+          {
+            signal: controller.signal,
+          },
+        )
+        .catch(() => 'cancelled');
+      const part = join(dir, '.c.mp4.part');
+      await eventually(() => existsSync(part) && statSync(part).size > 256 * 1024, 'the download began');
+      controller.abort();
+      expect(await call).toBe('cancelled');
+    };
+    await cancelAfterSomeBytes(false);
+    await eventually(() => readdirSync(dir).length === 0, 'nothing is left behind');
+    await eventually(() => sandbox.files.at(-1)!.clientGone, 'the download was aborted');
+
+    await cancelAfterSomeBytes(true);
+    await eventually(() => !existsSync(join(dir, '.c.mp4.part.lock')), 'the save let go of its lock');
+    expect(readdirSync(dir).sort()).toEqual(['.c.mp4.part', '.c.mp4.part.json']);
+    sandbox.setFileServing({ bytesPerSecond: 0 });
+    const body = await saved({ entry_id: BIG.id, file_name: 'c.mp4' }, s);
+    expect(body.resumedFrom).toBeGreaterThan(256 * 1024);
+    expect(readFileSync(body.path).equals(original(BIG_FLAVOR, BIG_BYTES))).toBe(true);
+  });
+
+  it('keeps the part when the server shuts down mid-save, for the next save', async () => {
+    sandbox.setFileServing({ bytesPerSecond: 256 * 1024 });
+    const dir = newFolder();
+    const closing = await startServer(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    const pending = closing.client
+      .callTool({ name: 'save_media_file', arguments: { entry_id: '1_noorig01' } })
+      .catch(() => 'gone');
+    await eventually(() => readdirSync(dir).some((f) => f.endsWith('.part')), 'the download began');
+    closing.transport.child!.stdin.end();
+    expect(await closing.transport.exited).toBe(0);
+    await pending;
+    expect(readdirSync(dir).sort()).toEqual([
+      '.No original kept-1_noorigf1.mp4.part',
+      '.No original kept-1_noorigf1.mp4.part.json',
+    ]);
+  });
+
+  it('removes parts nobody resumed within KALTURA_PARTIAL_TTL_HOURS, and only its own files', async () => {
+    const dir = newFolder();
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+    const record = JSON.stringify({ kind: 'kaltura-mcp partial download', entryId: '1_demo0001' });
+    const make = (name: string, content: string, age: number) => {
+      writeFileSync(join(dir, name), content);
+      utimesSync(join(dir, name), hoursAgo(age), hoursAgo(age));
+    };
+    make('.old.mp4.part', 'x'.repeat(100), 3);
+    make('.old.mp4.part.json', record, 3);
+    make('.young.mp4.part', 'x'.repeat(100), 0.5);
+    make('.young.mp4.part.json', record, 0.5);
+    make('.lecture.mp4.4242-0badc0de.part', 'from an earlier version', 3);
+    make('.theirs.part', 'not ours', 3);
+    make('notes.mp4.part', 'my precious notes', 3);
+    const s = await servers.start(
+      sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir, KALTURA_PARTIAL_TTL_HOURS: '2' }),
+    );
+    await saved({ entry_id: '1_noorig01', file_name: 'new.mp4' }, s);
+    expect(readdirSync(dir).sort()).toEqual([
+      '.theirs.part',
+      '.young.mp4.part',
+      '.young.mp4.part.json',
+      'new.mp4',
+      'notes.mp4.part',
+    ]);
+  });
+
+  it('refuses a malformed KALTURA_PARTIAL_TTL_HOURS, naming it', async () => {
+    const s = await servers.start(
+      sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: newFolder(), KALTURA_PARTIAL_TTL_HOURS: 'soon' }),
+    );
+    expect(await refusal({ entry_id: '1_noorig01' }, s)).toMatchObject({
+      errorType: 'CONFIGURATION_ERROR',
+      error: expect.stringContaining('KALTURA_PARTIAL_TTL_HOURS must be a number of hours'),
+    });
+  });
+});
+
+describe('two saves of one target', () => {
+  it('in one server: one downloads, the other waits and answers skipped', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    sandbox.setFileServing({ bytesPerSecond: 4 * 1024 * 1024 });
+    const [a, b] = await Promise.all([
+      saved({ entry_id: '1_noorig01', file_name: 'same.mp4' }, s),
+      saved({ entry_id: '1_noorig01', file_name: 'same.mp4' }, s),
+    ]);
+    expect([a.skipped, b.skipped].sort()).toEqual([false, true]);
+    expect(fileGets()).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual(['same.mp4']);
+  });
+
+  it('in two servers: one downloads, the other waits for its lock and answers skipped', async () => {
+    const dir = newFolder();
+    const [s1, s2] = await Promise.all([
+      servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir })),
+      servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir })),
+    ]);
+    sandbox.setFileServing({ bytesPerSecond: 4 * 1024 * 1024 });
+    const [a, b] = await Promise.all([
+      saved({ entry_id: '1_noorig01', file_name: 'shared.mp4' }, s1),
+      saved({ entry_id: '1_noorig01', file_name: 'shared.mp4' }, s2),
+    ]);
+    expect([a.skipped, b.skipped].sort()).toEqual([false, true]);
+    expect(fileGets()).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual(['shared.mp4']);
+  });
+});
+
+describe('names', () => {
+  it.each([
+    ['.zshenv'],
+    ['.bashrc'],
+    ['evil\u202Egpj.exe'],
+    ['zero\u200Bwidth.mp4'],
+    ['../escape.mp4'],
+    ['sub/escape.mp4'],
+    ['..'],
+    ['nul\u0000.mp4'],
+  ])('refuses the file name %j before asking Kaltura, and writes nothing', async (file_name) => {
+    const before = listing();
+    const body = await refusal({ entry_id: '1_demo0001', file_name });
+    expect(body.error).toMatch(/^Invalid file name: use a visible name/);
+    expect(listing()).toEqual(before);
+    expect(sandbox.log).toHaveLength(0);
+  });
+
+  it.each([['a:b.mp4'], ['what?.mp4'], ['CON.mp4'], ['trailing.']])(
+    'refuses the name %j, which Windows could not hold, and writes nothing',
+    async (file_name) => {
+      const before = listing();
+      expect(await refusal({ entry_id: '1_demo0001', file_name })).toMatchObject({ errorType: 'UNSAFE_FILE_NAME' });
+      expect(listing()).toEqual(before);
+    },
+  );
+
+  it.each([
+    ['clip', 'clip.mp4'],
+    ['clip.exe', 'clip.exe.mp4'],
+    ['Clip.MP4', 'Clip.MP4'],
+  ])("ends %j in the file's own extension: %j", async (file_name, expected) => {
+    expect((await saved({ entry_id: '1_demo0001', quality: 'lowest', file_name })).path).toBe(join(folder, expected));
+  });
+
+  it('cuts a long name to 200 bytes of UTF-8 between characters, keeping the extension', async () => {
+    const cjk = await saved({
+      entry_id: '1_demo0001',
+      quality: 'lowest',
+      file_name: `${'日本語の講義'.repeat(17)}.mp4`,
+    });
+    const cjkName = cjk.path.slice(folder.length + 1);
+    expect(Buffer.byteLength(cjkName)).toBeLessThanOrEqual(200);
+    expect(cjkName).toMatch(/^(日本語の講義)+日?本?語?の?講?\.mp4$/);
+    const emoji = await saved({ entry_id: '1_demo0001', quality: 'lowest', file_name: `${'👩‍💻'.repeat(40)}` });
+    const emojiName = emoji.path.slice(folder.length + 1);
+    expect(Buffer.byteLength(emojiName)).toBeLessThanOrEqual(200);
+    // Whole emoji only: the name is a run of complete 👩‍💻 sequences.
+    expect(emojiName).toMatch(/^(👩‍💻)+\.mp4$/u);
+  });
+
+  it('refuses KALTURA_DOWNLOAD_DIR set to the home folder or a system folder, saying which', async () => {
+    const home = newFolder();
+    const atHome = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: home, HOME: home }));
+    expect((await refusal({ entry_id: '1_demo0001' }, atHome)).error).toContain('may not be your home folder itself');
+    const system = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: '/etc' }));
+    expect((await refusal({ entry_id: '1_demo0001' }, system)).error).toContain('may not be the system folder /etc');
+    mkdirSync(join(home, '.config'));
+    const hidden = await servers.start(
+      sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: join(home, '.config'), HOME: home }),
+    );
+    expect((await refusal({ entry_id: '1_demo0001' }, hidden)).error).toContain(
+      'a hidden folder of your home (.config)',
+    );
+  });
+
+  it('reads ~/ as the home folder, and refuses a relative path saying how to write it', async () => {
+    const home = newFolder();
+    mkdirSync(join(home, 'Movies'));
+    const tilde = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: '~/Movies', HOME: home }));
+    expect((await saved({ entry_id: '1_demo0001', quality: 'lowest' }, tilde)).path).toBe(
+      join(home, 'Movies', 'Demo video-1_demof002.mp4'),
+    );
+    const relative = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: 'downloads' }));
+    expect(await refusal({ entry_id: '1_demo0001' }, relative)).toMatchObject({
+      errorType: 'CONFIGURATION_ERROR',
+      error: expect.stringContaining('KALTURA_DOWNLOAD_DIR must be an absolute path'),
+    });
+  });
+});
+
+describe('images and documents', () => {
+  it("saves an image's own file from its raw URL", async () => {
+    const body = await saved({ entry_id: '1_image001' });
+    expect(body).toMatchObject({ flavorId: null, format: 'jpg', bytes: 123_457 });
+    expect(body.path).toBe(join(folder, 'Poster image-1_image001.jpg'));
+    expect(readFileSync(body.path).equals(patternBytes('1_image001@100000', 123_457))).toBe(true);
+  });
+
+  it("saves a document's file, through Kaltura's download redirect", async () => {
+    const body = await saved({ entry_id: '1_doc00001' });
+    expect(body).toMatchObject({ flavorId: '1_docsrc01', format: 'pdf', bytes: flavorBytes('1_docsrc01') });
+    expect(body.path).toBe(join(folder, 'Course syllabus-1_docsrc01.pdf'));
+    expect(sandbox.files.map((f) => f.status)).toEqual([302, 200]);
+    expect(readFileSync(body.path).equals(original('1_docsrc01'))).toBe(true);
+  });
+});
+
+describe('a folder that turns read-only mid-download', () => {
+  it('keeps the downloaded bytes and says so; once writable, the next save puts them in place without downloading again', async () => {
+    const dir = newFolder();
+    chmodSync(dir, 0o777);
+    // As root, permissions never bite: the server runs as nobody then.
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    const s = await startServer(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }), dir, [], user);
+    try {
+      sandbox.setFileServing({ bytesPerSecond: 2 * 1024 * 1024 });
+      const call = s.call('save_media_file', { entry_id: '1_noorig01', file_name: 'ro.mp4' });
+      await eventually(() => existsSync(join(dir, '.ro.mp4.part')), 'the download began');
+      chmodSync(dir, 0o555);
+      const result = await call;
+      expect(result.isError).toBe(true);
+      expect(jsonOf(result)).toMatchObject({
+        errorType: 'SAVE_FAILED',
+        error: expect.stringContaining('the downloaded bytes are kept and will not be fetched again'),
+      });
+      chmodSync(dir, 0o777);
+      sandbox.clearLog();
+      sandbox.setFileServing({ bytesPerSecond: 0 });
+      const body = await saved({ entry_id: '1_noorig01', file_name: 'ro.mp4' }, s);
+      expect(body.resumedFrom).toBe(flavorBytes('1_noorigf1'));
+      expect(fileGets()).toEqual([expect.objectContaining({ status: 416 })]);
+      expect(readFileSync(body.path).equals(original('1_noorigf1'))).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+});
