@@ -302,7 +302,7 @@ describe('refusals, each with its own text', () => {
     await expectRefusal(
       idOnly,
       'CONFIGURATION_ERROR',
-      "Failed to get download URL: KALTURA_APP_TOKEN_ID is set but KALTURA_APP_TOKEN (the token's value) is not; set both: the id and the value `kaltura-mcp app-token create` printed",
+      "Failed to get download URL: KALTURA_APP_TOKEN_ID is set but KALTURA_APP_TOKEN (the token's value) is not; set both: the id and the value that kaltura-mcp app-token create printed",
     );
     expect(sandbox.log).toHaveLength(0);
   });

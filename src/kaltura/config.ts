@@ -141,7 +141,7 @@ function readSessionConfig(env: Env): SessionConfig {
 function readAppTokenConfig(env: Env): SessionConfig {
   const id = env.KALTURA_APP_TOKEN_ID?.trim() ?? '';
   const token = env.KALTURA_APP_TOKEN?.trim() ?? '';
-  const both = 'set both: the id and the value `kaltura-mcp app-token create` printed';
+  const both = 'set both: the id and the value that kaltura-mcp app-token create printed';
   if (!id) throw new ConfigError(`KALTURA_APP_TOKEN is set but KALTURA_APP_TOKEN_ID is not; ${both}`);
   if (!token)
     throw new ConfigError(`KALTURA_APP_TOKEN_ID is set but KALTURA_APP_TOKEN (the token's value) is not; ${both}`);
