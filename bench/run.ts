@@ -20,7 +20,7 @@ import { answerWith, type DownloadStrategy } from '../test/helpers/download-stra
 import { bigSaves, DOWNLOAD_ENTRIES, resumedSave } from './downloads.js';
 import { callerKs, httpClient, startHttpServer } from '../test/helpers/http-server.js';
 import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
-import { manyEntries } from '../test/sandbox/fixtures.js';
+import { manyEntries, SANDBOX_PARTNER_ID } from '../test/sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from '../test/sandbox/server.js';
 import { getDownloadUrlSequential } from '../test/strategies/sequential.js';
 
@@ -182,6 +182,42 @@ async function connect(sandbox: Sandbox, env: Record<string, string> = {}) {
 }
 
 /**
+ * Kaltura requests per get_download_url call of the built server, with the admin secret (the
+ * session signed here) and with only an App Token (a widget session and appToken.startSession
+ * first): the first call, which starts the session, and each later one.
+ */
+async function requestsByCredential(sandbox: Sandbox) {
+  const token = sandbox.addAppToken(SANDBOX_PARTNER_ID, {
+    sessionType: 0,
+    sessionUserId: 'kaltura-mcp',
+    sessionPrivileges: 'list:*,sview:*,download:*',
+    hashType: 'SHA256',
+  });
+  const credentials: Array<[string, Record<string, string>]> = [
+    ['admin secret', {}],
+    ['App Token', { KALTURA_ADMIN_SECRET: '', KALTURA_APP_TOKEN_ID: token.id, KALTURA_APP_TOKEN: token.token }],
+  ];
+  const ids = ['1_demo0001', '1_origlast', '1_noorig01', '1_convert1'];
+  const rows: Array<{ credential: string; first: number; later: number }> = [];
+  for (const [credential, env] of credentials) {
+    const { client } = await connect(sandbox, env);
+    const call = async (entry_id: string) => {
+      const result = await client.callTool({ name: 'get_download_url', arguments: { entry_id } });
+      if (result.isError) throw new Error(`${credential}: ${JSON.stringify(result.content)}`);
+    };
+    sandbox.clearLog();
+    await call(ids[0]!);
+    const first = sandbox.log.length;
+    sandbox.clearLog();
+    const laterCalls = 20;
+    for (let i = 0; i < laterCalls; i += 1) await call(ids[i % ids.length]!);
+    rows.push({ credential, first, later: sandbox.log.length / laterCalls });
+    await client.close();
+  }
+  return rows;
+}
+
+/**
  * A fast call behind 32 cancelled slow ones, as a ratio to the same call unloaded: with the
  * slots freed on cancellation it waits for nothing. Also the tools/list payload.
  */
@@ -275,6 +311,12 @@ try {
   console.log('|------------------------|----------|-------------|----------|-------------|');
   for (const row of rows) console.log(row);
   console.log(`\nsession.start requests during all of the above: ${sessionStarts}`);
+  console.log('\nKaltura requests per get_download_url call, by credential (the built server over stdio):');
+  console.log('| credential   | first call (starts the session) | each later call |');
+  console.log('|--------------|---------------------------------|-----------------|');
+  for (const r of await requestsByCredential(sandbox)) {
+    console.log(`| ${r.credential.padEnd(12)} | ${String(r.first).padStart(31)} | ${fmt(r.later).padStart(15)} |`);
+  }
   const cold = await coldStart();
   console.log(
     `cold start, spawn to initialize answer: ${fmt(cold.server)}x bare \`node -e 0\`; ` +

@@ -7,14 +7,64 @@
 import { parseArgs } from 'node:util';
 import { isLoopbackHost } from './kaltura/config.js';
 
-/** How to serve. */
+/** How to serve, or the one-time App Token command to run instead. */
 export type Command =
   | { kind: 'stdio' }
   | { kind: 'http'; host: string; port: number; allowedHosts: string[]; limits: CallLimits }
   | { kind: 'help' }
-  | { kind: 'version' };
+  | { kind: 'version' }
+  | { kind: 'app-token'; action: AppTokenAction };
+
+/** What `kaltura-mcp app-token …` asks for. */
+export type AppTokenAction =
+  | {
+      name: 'create';
+      /** The privileges its sessions get. */
+      privileges: string;
+      /** Days until the token stops working; none means never. */
+      expiryDays?: number;
+      description?: string;
+    }
+  | { name: 'list' }
+  | { name: 'revoke'; id: string }
+  | { name: 'help' };
+
+/** A command line that cannot be run, and the usage text to show with the reason. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What an App Token's sessions may do unless `--privileges` says otherwise: list, view and download every entry. */
+export const DEFAULT_APP_TOKEN_PRIVILEGES = 'list:*,sview:*,download:*';
+
+export const APP_TOKEN_USAGE = `Usage: kaltura-mcp app-token create [--privileges P] [--expiry-days N] [--description TEXT]
+       kaltura-mcp app-token list
+       kaltura-mcp app-token revoke <id>
+
+Manages the Kaltura App Tokens the server can use instead of the admin secret. These commands
+run once, in a terminal (they are not the MCP server), with KALTURA_PARTNER_ID and
+KALTURA_ADMIN_SECRET from the environment or the .env file, read as the server reads them.
+
+  create   makes a token for USER sessions (user KALTURA_USER_ID, or kaltura-mcp) and prints the
+           two lines to put in the server's configuration, KALTURA_APP_TOKEN_ID and KALTURA_APP_TOKEN
+    --privileges P       what its sessions may do (default ${DEFAULT_APP_TOKEN_PRIVILEGES}:
+                         list and view every entry, download every file)
+    --expiry-days N      the token stops working after N days (default: it does not expire)
+    --description TEXT   shown by list (default: kaltura-mcp on <this host>)
+  list     the partner's tokens: id, status, expiry, session, privileges, description (never
+           their values)
+  revoke   deletes the token <id>: sessions started from it stop working at once
+  --help   this text`;
 
 export const USAGE = `Usage: kaltura-mcp [--http [--port N] [--host H] [--allowed-hosts a,b]]
+       kaltura-mcp app-token create|list|revoke <id>   (see kaltura-mcp app-token --help)
 
 Without options the server speaks MCP over stdio (what desktop hosts run).
   --http                 serve MCP over Streamable HTTP at POST /mcp, statelessly, each request
@@ -60,9 +110,21 @@ const OPTIONS = {
 /** The options that only mean something with `--http`. */
 const HTTP_ONLY = ['port', 'host', 'allowed-hosts'] as const;
 
-/** What the command line (and PORT, HOST, MCP_ALLOWED_HOSTS) asks for; throws an Error saying what is wrong. */
+/**
+ * What the command line (and PORT, HOST, MCP_ALLOWED_HOSTS) asks for; throws a
+ * {@link UsageError} saying what is wrong.
+ */
 export function parseCommand(argv: readonly string[], env: Record<string, string | undefined>): Command {
-  const { values } = readArgs(argv);
+  if (argv[0] === 'app-token') return { kind: 'app-token', action: parseAppTokenAction(argv.slice(1)) };
+  try {
+    return parseServerCommand(argv, env);
+  } catch (error) {
+    throw new UsageError((error as Error).message, USAGE);
+  }
+}
+
+function parseServerCommand(argv: readonly string[], env: Record<string, string | undefined>): Command {
+  const { values } = readArgs(argv, OPTIONS, false);
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   if (!values.http) {
@@ -93,10 +155,72 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
   return { kind: 'http', host, port, allowedHosts, limits };
 }
 
-/** `parseArgs` over {@link OPTIONS}, its errors reworded as one short sentence. */
-function readArgs(argv: readonly string[]) {
+/** The options of `app-token`, as `parseArgs` reads them. */
+const APP_TOKEN_OPTIONS = {
+  privileges: { type: 'string' },
+  'expiry-days': { type: 'string' },
+  description: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The options only `app-token create` takes. */
+const CREATE_ONLY = ['privileges', 'expiry-days', 'description'] as const;
+
+/** `app-token create|list|revoke <id>`: the one command line with words besides options. */
+function parseAppTokenAction(argv: readonly string[]): AppTokenAction {
+  const fail = (message: string): never => {
+    throw new UsageError(message, APP_TOKEN_USAGE);
+  };
+  let parsed: ReturnType<typeof readArgs<typeof APP_TOKEN_OPTIONS>>;
   try {
-    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
+    parsed = readArgs(argv, APP_TOKEN_OPTIONS, true);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { name: 'help' };
+  const [name, ...rest] = positionals;
+  if (name !== 'create' && name !== 'list' && name !== 'revoke') {
+    return fail(name === undefined ? 'app-token needs create, list or revoke' : `unknown app-token command "${name}"`);
+  }
+  if (name !== 'create') {
+    const misplaced = CREATE_ONLY.find((option) => values[option] !== undefined);
+    if (misplaced) fail(`--${misplaced} only applies to app-token create`);
+  }
+  if (name === 'revoke') {
+    if (rest.length !== 1 || !rest[0]!.trim()) fail('app-token revoke needs the id of one token, e.g. 0_abcd1234');
+    return { name, id: rest[0]!.trim() };
+  }
+  if (rest.length > 0) fail(`unexpected argument "${rest[0]}": app-token ${name} takes options only`);
+  if (name === 'list') return { name };
+  const privileges = (values.privileges ?? DEFAULT_APP_TOKEN_PRIVILEGES).trim();
+  // eslint-disable-next-line no-control-regex -- a control character has no place in a privilege list
+  if (!privileges || privileges.length > 1000 || /[\u0000-\u001f\u007f\s]/.test(privileges)) {
+    fail('--privileges must be a comma-separated list without spaces, e.g. list:*,sview:*,download:*');
+  }
+  const daysText = values['expiry-days']?.trim();
+  if (daysText !== undefined && (!/^[0-9]+$/.test(daysText) || Number(daysText) < 1 || Number(daysText) > 36500)) {
+    fail(`--expiry-days must be a whole number of days from 1 to 36500, not "${daysText}"`);
+  }
+  const description = values.description?.trim();
+  // eslint-disable-next-line no-control-regex -- one line of text
+  if (description !== undefined && (description.length > 1000 || /[\u0000-\u001f\u007f]/.test(description))) {
+    fail('--description must be one line of at most 1000 characters');
+  }
+  return {
+    name,
+    privileges,
+    ...(daysText !== undefined ? { expiryDays: Number(daysText) } : {}),
+    ...(description ? { description } : {}),
+  };
+}
+
+type OptionTable = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** `parseArgs` over `options`, its errors reworded as one short sentence. */
+function readArgs<T extends OptionTable>(argv: readonly string[], options: T, allowPositionals: boolean) {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals });
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
     // parseArgs quotes the offending option as '--name' or '--name <value>'.
@@ -105,7 +229,7 @@ function readArgs(argv: readonly string[]) {
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       // A boolean given a value (`--http=yes`), or a value missing (`--port` last, or before another option).
       const name = option.replace(/^-+/, '');
-      const wantsValue = name in OPTIONS && OPTIONS[name as keyof typeof OPTIONS].type === 'string';
+      const wantsValue = name in options && options[name]!.type === 'string';
       throw new Error(wantsValue ? `${option} needs a value` : `${option} takes no value`);
     }
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {

@@ -4,10 +4,10 @@
  * over stdio (the default) or, with `--http`, over Streamable HTTP. stdout carries JSON-RPC only
  * in stdio mode; diagnostics go to stderr.
  */
-import { DEFAULT_LIMITS, parseCommand, USAGE, type Command } from './cli.js';
+import { DEFAULT_LIMITS, parseCommand, USAGE, UsageError, type Command } from './cli.js';
 import { dropUnfilledPlaceholders, loadEnvFile, serverDirectory } from './env-file.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, readConnectionConfig } from './kaltura/config.js';
+import { chooseCredential, DEFAULT_REQUEST_TIMEOUT_MS, readConnectionConfig } from './kaltura/config.js';
 import { createLogger, isDebug, serveMcpLogging, type SinkLogger } from './logging.js';
 import { SERVER_INFO, sourceUrl } from './package-info.js';
 import { Redactor } from './redact.js';
@@ -37,8 +37,21 @@ async function main(): Promise<void> {
   try {
     command = parseCommand(process.argv.slice(2), process.env);
   } catch (error) {
-    process.stderr.write(`kaltura-mcp: ${(error as Error).message}\n\n${USAGE}\n`);
+    const usage = error instanceof UsageError ? `\n\n${error.usage}` : '';
+    process.stderr.write(`kaltura-mcp: ${(error as Error).message}${usage}\n`);
     process.exit(2);
+  }
+  // A one-time terminal command, not the MCP server: it may print to stdout.
+  if (command.kind === 'app-token') {
+    const { runAppTokenCommand } = await import('./app-token/command.js');
+    process.exitCode = await runAppTokenCommand(command.action, {
+      env: process.env,
+      configProblem: envFile.problem,
+      ignoredEnvFile: envFile.ignored,
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+    });
+    return;
   }
   // Even --help and --version answer on stderr: stdout is only ever the MCP channel.
   if (command.kind === 'help') return void process.stderr.write(`${USAGE}\n`);
@@ -60,6 +73,13 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
+  const credential = chooseCredential(process.env);
+  if (command.kind === 'stdio' && credential.ignored.length > 0) {
+    logger.warn(
+      `${credential.kind === 'app token' ? 'the App Token' : credential.kind} is used; ${credential.ignored.join(' and ')} ${credential.ignored.length > 1 ? 'are' : 'is'} set but ignored: remove ${credential.ignored.length > 1 ? 'them' : 'it'} from the configuration`,
+      { credential: credential.kind, ignored: credential.ignored },
+    );
+  }
   const manager = new KalturaClientManager({
     env: process.env,
     log: logger,
@@ -89,8 +109,14 @@ async function main(): Promise<void> {
   serveMcpLogging(server, logger);
   const { serveStdio } = await import('./transports/stdio.js');
   await serveStdio(server, logger, Object.values(slots), () => stopping.abort());
-  // The .env's path says where the settings came from; its content never reaches the log.
-  logger.info('kaltura-mcp ready on stdio', { version: SERVER_INFO.version, envFile: envFile.file ?? null });
+  // The .env's path says where the settings came from, and the credential is named by its kind
+  // (and an App Token by its id, which is no secret); no value ever reaches the log.
+  logger.info('kaltura-mcp ready on stdio', {
+    version: SERVER_INFO.version,
+    envFile: envFile.file ?? null,
+    credential: credential.kind,
+    ...(credential.appTokenId ? { appTokenId: credential.appTokenId } : {}),
+  });
 }
 
 /** Remote mode: every request brings its caller's KS; the server's own credentials are never used. */
@@ -102,7 +128,7 @@ async function serveRemote(
   settings: { downloadDir?: string; partialTtlHours?: string; requestTimeoutMs: number; stopping?: AbortSignal },
   envFile: string | undefined,
 ): Promise<void> {
-  for (const name of ['KALTURA_ADMIN_SECRET', 'KALTURA_KS']) {
+  for (const name of ['KALTURA_ADMIN_SECRET', 'KALTURA_KS', 'KALTURA_APP_TOKEN']) {
     if (process.env[name]) logger.warn(`${name} is set but never used in HTTP mode: each caller sends its own KS`);
   }
   const source = sourceUrl(process.env);

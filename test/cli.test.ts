@@ -2,7 +2,7 @@
  * The command line and the KS reading of remote mode: pure, without a server.
  */
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../src/cli.js';
+import { APP_TOKEN_USAGE, parseCommand, UsageError, USAGE } from '../src/cli.js';
 import { isLoopbackHost as isLoopback } from '../src/kaltura/config.js';
 import { ksPartnerId, signKsV2 } from '../src/kaltura/ks.js';
 
@@ -46,6 +46,63 @@ describe('parseCommand', () => {
     expect(() => parseCommand(['--http', '--port'], {})).toThrow('--port needs a value');
     expect(() => parseCommand(['--port', '80'], {})).toThrow('--port only applies with --http');
     expect(() => parseCommand(['--stdio'], {})).toThrow('unknown option --stdio');
+  });
+
+  it('says which usage a refused command line belongs to', () => {
+    expect(() => parseCommand(['serve'], {})).toThrow(
+      new UsageError('unexpected argument "serve": the server takes options only', USAGE),
+    );
+    try {
+      parseCommand(['app-token', 'make'], {});
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ message: 'unknown app-token command "make"', usage: APP_TOKEN_USAGE });
+    }
+  });
+
+  it('reads app-token create, list and revoke <id>, and their help', () => {
+    expect(parseCommand(['app-token', 'create'], {})).toEqual({
+      kind: 'app-token',
+      action: { name: 'create', privileges: 'list:*,sview:*,download:*' },
+    });
+    expect(
+      parseCommand(
+        ['app-token', 'create', '--privileges=sview:*', '--expiry-days', '30', '--description', ' my laptop '],
+        {},
+      ),
+    ).toEqual({
+      kind: 'app-token',
+      action: { name: 'create', privileges: 'sview:*', expiryDays: 30, description: 'my laptop' },
+    });
+    expect(parseCommand(['app-token', 'list'], {})).toEqual({ kind: 'app-token', action: { name: 'list' } });
+    expect(parseCommand(['app-token', 'revoke', '0_abcd1234'], {})).toEqual({
+      kind: 'app-token',
+      action: { name: 'revoke', id: '0_abcd1234' },
+    });
+    expect(parseCommand(['app-token', '--help'], {})).toEqual({ kind: 'app-token', action: { name: 'help' } });
+    expect(parseCommand(['app-token', 'revoke', '-h'], {})).toEqual({ kind: 'app-token', action: { name: 'help' } });
+  });
+
+  it('refuses app-token command lines it cannot run, saying why', () => {
+    const refusals: Array<[string[], string]> = [
+      [['app-token'], 'app-token needs create, list or revoke'],
+      [['app-token', 'revoke'], 'app-token revoke needs the id of one token, e.g. 0_abcd1234'],
+      [['app-token', 'revoke', '0_a', '0_b'], 'app-token revoke needs the id of one token, e.g. 0_abcd1234'],
+      [['app-token', 'list', 'all'], 'unexpected argument "all": app-token list takes options only'],
+      [['app-token', 'revoke', '0_a', '--description', 'x'], '--description only applies to app-token create'],
+      [
+        ['app-token', 'create', '--expiry-days', '1.5'],
+        '--expiry-days must be a whole number of days from 1 to 36500, not "1.5"',
+      ],
+      [
+        ['app-token', 'create', '--privileges', 'list:*, sview:*'],
+        '--privileges must be a comma-separated list without spaces, e.g. list:*,sview:*,download:*',
+      ],
+      [['app-token', 'create', '--privileges'], '--privileges needs a value'],
+      [['app-token', 'create', '--http'], 'unknown option --http'],
+      [['--http', 'app-token'], 'unexpected argument "app-token": the server takes options only'],
+    ];
+    for (const [argv, message] of refusals) expect(() => parseCommand(argv, {}), argv.join(' ')).toThrow(message);
   });
 
   it('knows loopback addresses', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDotEnv } from '../src/env-file.js';
-import { ConfigError, readConfig } from '../src/kaltura/config.js';
+import { chooseCredential, ConfigError, readConfig } from '../src/kaltura/config.js';
 
 const base = { KALTURA_PARTNER_ID: '976543', KALTURA_ADMIN_SECRET: 'secret-value' };
 
@@ -94,6 +94,106 @@ describe('least privilege settings', () => {
     );
     expect(readConfig({ ...base, KALTURA_SESSION_PRIVILEGES: '' }).sessionPrivileges).toBe('');
     expect(() => readConfig({ ...base, KALTURA_SESSION_PRIVILEGES: 'a\nb' })).toThrow(/KALTURA_SESSION_PRIVILEGES/);
+  });
+});
+
+describe('App Token settings', () => {
+  const token = { KALTURA_PARTNER_ID: '976543', KALTURA_APP_TOKEN_ID: '0_abcd1234', KALTURA_APP_TOKEN: 'f'.repeat(32) };
+
+  it('takes the id and the value instead of the secret; SHA256 unless told; asks for nothing unset', () => {
+    expect(readConfig(token)).toMatchObject({
+      partnerId: 976543,
+      adminSecret: '',
+      appToken: { id: '0_abcd1234', token: 'f'.repeat(32), hashType: 'SHA256', ask: {} },
+    });
+  });
+
+  it('asks only for the session settings the user set', () => {
+    const config = readConfig({
+      ...token,
+      KALTURA_APP_TOKEN_HASH_TYPE: 'md5',
+      KALTURA_SESSION_TYPE: 'user',
+      KALTURA_USER_ID: ' me@example.com ',
+      KALTURA_SESSION_EXPIRY: '600',
+      KALTURA_SESSION_PRIVILEGES: 'sview:1_a',
+    });
+    expect(config.appToken).toEqual({
+      id: '0_abcd1234',
+      token: 'f'.repeat(32),
+      hashType: 'MD5',
+      ask: { type: 0, userId: 'me@example.com', expiry: 600, privileges: 'sview:1_a' },
+    });
+    // Set but empty is not set.
+    expect(readConfig({ ...token, KALTURA_SESSION_PRIVILEGES: '', KALTURA_USER_ID: '' }).appToken!.ask).toEqual({});
+  });
+
+  it('wins over the admin secret and a KS, which are then not kept', () => {
+    const config = readConfig({ ...token, KALTURA_ADMIN_SECRET: 'secret-value', KALTURA_KS: 'djJ8' + 'A'.repeat(40) });
+    expect(config).toMatchObject({ adminSecret: '', appToken: { id: '0_abcd1234' } });
+    expect(config.providedKs).toBeUndefined();
+  });
+
+  it('names what is missing or wrong', () => {
+    const { KALTURA_PARTNER_ID: _p, ...noPartner } = token;
+    expect(() => readConfig(noPartner)).toThrow(
+      "KALTURA_PARTNER_ID environment variable is required with an App Token: the server starts its session from the partner's widget _<partner id>",
+    );
+    expect(() => readConfig({ ...token, KALTURA_APP_TOKEN: ' ' })).toThrow(
+      "KALTURA_APP_TOKEN_ID is set but KALTURA_APP_TOKEN (the token's value) is not",
+    );
+    expect(() => readConfig({ ...token, KALTURA_APP_TOKEN_ID: '' })).toThrow(
+      'KALTURA_APP_TOKEN is set but KALTURA_APP_TOKEN_ID is not',
+    );
+    expect(() =>
+      readConfig({
+        ...token,
+        KALTURA_APP_TOKEN_ID: token.KALTURA_APP_TOKEN,
+        KALTURA_APP_TOKEN: token.KALTURA_APP_TOKEN_ID,
+      }),
+    ).toThrow('KALTURA_APP_TOKEN_ID and KALTURA_APP_TOKEN look swapped');
+    expect(() => readConfig({ ...token, KALTURA_APP_TOKEN: 'two words' })).toThrow(/KALTURA_APP_TOKEN must be/);
+    expect(() => readConfig({ ...token, KALTURA_APP_TOKEN_HASH_TYPE: 'sha3' })).toThrow(
+      'KALTURA_APP_TOKEN_HASH_TYPE must be SHA256, SHA1, SHA512 or MD5',
+    );
+  });
+
+  it('never puts the token value in a configuration error', () => {
+    for (const env of [
+      { ...token, KALTURA_PARTNER_ID: 'x' },
+      { ...token, KALTURA_APP_TOKEN_ID: 'a b' },
+      { ...token, KALTURA_SESSION_EXPIRY: '-1' },
+    ]) {
+      expect(() => readConfig(env)).toThrow(ConfigError);
+      try {
+        readConfig(env);
+      } catch (error) {
+        expect(String(error)).not.toContain(token.KALTURA_APP_TOKEN);
+      }
+    }
+  });
+});
+
+describe('chooseCredential', () => {
+  it('prefers an App Token, then a KS, then the admin secret, and names what it ignores', () => {
+    expect(chooseCredential({})).toEqual({ kind: 'none', ignored: [] });
+    expect(chooseCredential({ KALTURA_ADMIN_SECRET: 's' })).toEqual({ kind: 'admin secret', ignored: [] });
+    expect(chooseCredential({ KALTURA_ADMIN_SECRET: 's', KALTURA_KS: 'k' })).toEqual({
+      kind: 'KALTURA_KS',
+      ignored: ['KALTURA_ADMIN_SECRET'],
+    });
+    expect(chooseCredential({ KALTURA_ADMIN_SECRET: 's', KALTURA_KS: 'k', KALTURA_APP_TOKEN_ID: ' 0_a ' })).toEqual({
+      kind: 'app token',
+      appTokenId: '0_a',
+      ignored: ['KALTURA_ADMIN_SECRET', 'KALTURA_KS'],
+    });
+    // Half a token is still the token's configuration (its call then says what is missing).
+    expect(chooseCredential({ KALTURA_ADMIN_SECRET: 's', KALTURA_APP_TOKEN: 'v' })).toMatchObject({
+      kind: 'app token',
+    });
+    expect(chooseCredential({ KALTURA_ADMIN_SECRET: '  ', KALTURA_APP_TOKEN_ID: '' })).toEqual({
+      kind: 'none',
+      ignored: [],
+    });
   });
 });
 

@@ -158,5 +158,21 @@ describe('the MCP bundle', () => {
     expect(saved.isError).toBeFalsy();
     expect(readdirSync(downloads)).toEqual(['No original kept-1_noorigf2.mp4']);
     await client.close();
+
+    // The form filled with an App Token instead of the admin secret.
+    const token = sandbox.addAppToken(SANDBOX_PARTNER_ID, {
+      sessionType: 0,
+      sessionPrivileges: 'list:*,sview:*,download:*',
+      hashType: 'SHA256',
+    });
+    delete answers.admin_secret;
+    Object.assign(answers, { app_token_id: token.id, app_token: token.token });
+    const withToken = await drive(command === 'node' ? process.execPath : command, args.map(fill), {
+      PATH: process.env.PATH ?? '',
+      ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, fill(v)])),
+    });
+    expect((await withToken.call('get_download_url', { entry_id: '1_private1' })).isError).toBeFalsy();
+    expect(sandbox.actions()).toContain('apptoken.startsession');
+    await withToken.client.close();
   }, 60_000);
 });

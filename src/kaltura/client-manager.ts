@@ -73,16 +73,27 @@ export class KalturaClientManager {
    */
   private getConfig(): KalturaConfig {
     if (!this.config) {
-      this.config = configured(() => readConfig(this.options.env), this.options.configProblem);
+      // Every credential set is masked, the ones set but not used too.
+      const { env } = this.options;
+      for (const name of ['KALTURA_ADMIN_SECRET', 'KALTURA_KS', 'KALTURA_APP_TOKEN']) {
+        this.options.masker.add(env[name]?.trim());
+      }
+      this.config = configured(() => readConfig(env), this.options.configProblem);
       this.options.masker.add(this.config.adminSecret);
       this.options.masker.add(this.config.providedKs);
+      this.options.masker.add(this.config.appToken?.token);
+      const { appToken } = this.config;
       this.options.log.debug('configuration loaded', {
         serviceUrl: this.config.serviceUrl,
         partnerId: this.config.partnerId,
-        userId: this.config.userId,
-        session: this.config.providedKs ? 'KALTURA_KS' : this.config.sessionMode,
-        sessionType: this.config.sessionType,
-        privileges: this.config.sessionPrivileges,
+        ...(appToken
+          ? { session: 'app token', appTokenId: appToken.id, hashType: appToken.hashType, asked: appToken.ask }
+          : {
+              userId: this.config.userId,
+              session: this.config.providedKs ? 'KALTURA_KS' : this.config.sessionMode,
+              sessionType: this.config.sessionType,
+              privileges: this.config.sessionPrivileges,
+            }),
         adminSecret: this.config.adminSecret ? 'SET' : 'NOT SET',
       });
     }

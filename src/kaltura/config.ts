@@ -2,6 +2,7 @@
  * Configuration from the environment, read the original's way: lazily, at the first tool call,
  * so the server starts and lists its tools without credentials. Pure.
  */
+import { DEFAULT_APP_TOKEN_HASH_TYPE, parseHashType, type AppTokenConfig, type SessionAsk } from './app-token.js';
 import { looksLikeKs } from './ks.js';
 import { SessionType } from './types.js';
 
@@ -15,13 +16,15 @@ export interface ConnectionConfig {
 /** How the server obtains its session key. */
 type SessionMode = 'local' | 'remote';
 
-/** The server's own session: from the admin secret, or a ready-made key. */
+/** The server's own session: from an App Token, the admin secret, or a ready-made key. */
 export interface SessionConfig {
   partnerId: number;
-  /** Empty when a ready-made session key is given instead (`KALTURA_KS`). */
+  /** Empty when an App Token or a ready-made session key is used instead. */
   adminSecret: string;
   /** A ready-made session key to use as is: no secret on the machine, no renewal. */
   providedKs?: string;
+  /** An App Token to start sessions with (`KALTURA_APP_TOKEN_ID`, `KALTURA_APP_TOKEN`): no admin secret needed. */
+  appToken?: AppTokenConfig;
   userId: string;
   /** Session lifetime, seconds. */
   sessionExpiry: number;
@@ -66,7 +69,39 @@ export function readConnectionConfig(env: Env): ConnectionConfig {
   };
 }
 
+/** Where the server's own session comes from. */
+type CredentialKind = 'app token' | 'KALTURA_KS' | 'admin secret' | 'none';
+
+/** The credential in use, and the variables set beside it that are therefore ignored. */
+export interface CredentialChoice {
+  kind: CredentialKind;
+  /** The App Token's id (not a secret), when one is in use. */
+  appTokenId?: string;
+  /** Variables holding a credential that is set but not used. */
+  ignored: string[];
+}
+
+const isSet = (value: string | undefined): boolean => Boolean(value?.trim());
+
+/**
+ * Which credential the server uses, by name only (no value is read beyond "set or not"): an App
+ * Token wins over a ready-made KS, which wins over the admin secret. An App Token renews its
+ * sessions and holds no power beyond what its creator gave it; a KS cannot be renewed.
+ */
+export function chooseCredential(env: Env): CredentialChoice {
+  const secret = isSet(env.KALTURA_ADMIN_SECRET);
+  const ks = isSet(env.KALTURA_KS);
+  if (isSet(env.KALTURA_APP_TOKEN_ID) || isSet(env.KALTURA_APP_TOKEN)) {
+    const ignored = [...(secret ? ['KALTURA_ADMIN_SECRET'] : []), ...(ks ? ['KALTURA_KS'] : [])];
+    const id = env.KALTURA_APP_TOKEN_ID?.trim();
+    return { kind: 'app token', ...(id ? { appTokenId: id } : {}), ignored };
+  }
+  if (ks) return { kind: 'KALTURA_KS', ignored: secret ? ['KALTURA_ADMIN_SECRET'] : [] };
+  return { kind: secret ? 'admin secret' : 'none', ignored: [] };
+}
+
 function readSessionConfig(env: Env): SessionConfig {
+  if (chooseCredential(env).kind === 'app token') return readAppTokenConfig(env);
   const providedKs = readProvidedKs(env.KALTURA_KS);
   const adminSecret = providedKs ? '' : (env.KALTURA_ADMIN_SECRET ?? '');
   const partnerText = env.KALTURA_PARTNER_ID?.trim() ?? '';
@@ -78,10 +113,7 @@ function readSessionConfig(env: Env): SessionConfig {
     }
   }
   const partnerId = partnerText ? parseWholeNumber(partnerText, 'KALTURA_PARTNER_ID') : 0;
-  const mode = (env.KALTURA_SESSION_MODE ?? DEFAULTS.sessionMode).trim().toLowerCase();
-  if (mode !== 'local' && mode !== 'remote') {
-    throw new ConfigError(`KALTURA_SESSION_MODE must be "local" or "remote", not "${mode}"`);
-  }
+  const mode = readSessionMode(env.KALTURA_SESSION_MODE);
   // session.start sends the admin secret itself: never in clear text to another machine.
   const service = new URL(readServiceUrl(env.KALTURA_SERVICE_URL));
   if (mode === 'remote' && !providedKs && service.protocol === 'http:' && !isLoopbackHost(service.hostname)) {
@@ -99,6 +131,70 @@ function readSessionConfig(env: Env): SessionConfig {
     sessionPrivileges: readPrivileges(env.KALTURA_SESSION_PRIVILEGES),
     sessionMode: mode,
   };
+}
+
+/**
+ * The App Token configuration. Only the session settings the user set are asked of Kaltura: the
+ * admin-session defaults (ADMIN, `disableentitlement`) mean nothing to a token, which fixes
+ * what its creator chose.
+ */
+function readAppTokenConfig(env: Env): SessionConfig {
+  const id = env.KALTURA_APP_TOKEN_ID?.trim() ?? '';
+  const token = env.KALTURA_APP_TOKEN?.trim() ?? '';
+  const both = 'set both: the id and the value that kaltura-mcp app-token create printed';
+  if (!id) throw new ConfigError(`KALTURA_APP_TOKEN is set but KALTURA_APP_TOKEN_ID is not; ${both}`);
+  if (!token)
+    throw new ConfigError(`KALTURA_APP_TOKEN_ID is set but KALTURA_APP_TOKEN (the token's value) is not; ${both}`);
+  if (APP_TOKEN_ID_SHAPE.test(token) && !APP_TOKEN_ID_SHAPE.test(id)) {
+    throw new ConfigError(
+      'KALTURA_APP_TOKEN_ID and KALTURA_APP_TOKEN look swapped: the id is the short one (like 0_abcd1234), the value the long one',
+    );
+  }
+  if (!/^[\x21-\x7e]{1,100}$/.test(id))
+    throw new ConfigError('KALTURA_APP_TOKEN_ID must be an App Token id, like 0_abcd1234');
+  if (!/^[\x21-\x7e]{1,500}$/.test(token)) {
+    throw new ConfigError(
+      "KALTURA_APP_TOKEN must be the App Token's value (32 hexadecimal characters), with no spaces",
+    );
+  }
+  const partnerText = env.KALTURA_PARTNER_ID?.trim() ?? '';
+  if (!partnerText || partnerText === '0') {
+    throw new ConfigError(
+      "KALTURA_PARTNER_ID environment variable is required with an App Token: the server starts its session from the partner's widget _<partner id>",
+    );
+  }
+  const hashText = env.KALTURA_APP_TOKEN_HASH_TYPE?.trim();
+  const hashType = hashText ? parseHashType(hashText) : DEFAULT_APP_TOKEN_HASH_TYPE;
+  if (!hashType) throw new ConfigError('KALTURA_APP_TOKEN_HASH_TYPE must be SHA256, SHA1, SHA512 or MD5');
+  const ask: SessionAsk = {
+    ...(isSet(env.KALTURA_USER_ID) ? { userId: env.KALTURA_USER_ID!.trim() } : {}),
+    ...(isSet(env.KALTURA_SESSION_TYPE) ? { type: readSessionType(env.KALTURA_SESSION_TYPE) } : {}),
+    ...(isSet(env.KALTURA_SESSION_EXPIRY)
+      ? { expiry: optionalWholeNumber(env, 'KALTURA_SESSION_EXPIRY', DEFAULTS.sessionExpiry) }
+      : {}),
+    ...(isSet(env.KALTURA_SESSION_PRIVILEGES) ? { privileges: readPrivileges(env.KALTURA_SESSION_PRIVILEGES) } : {}),
+  };
+  return {
+    partnerId: parseWholeNumber(partnerText, 'KALTURA_PARTNER_ID'),
+    adminSecret: '',
+    appToken: { id, token, hashType, ask },
+    userId: ask.userId ?? DEFAULTS.userId,
+    sessionExpiry: ask.expiry ?? DEFAULTS.sessionExpiry,
+    sessionType: ask.type ?? SessionType.USER,
+    sessionPrivileges: ask.privileges ?? '',
+    sessionMode: readSessionMode(env.KALTURA_SESSION_MODE),
+  };
+}
+
+/** Kaltura's App Token ids: `<data centre>_<8 characters>`, e.g. `0_abcd1234`. */
+const APP_TOKEN_ID_SHAPE = /^[0-9]+_[a-z0-9]{4,}$/i;
+
+function readSessionMode(value: string | undefined): SessionMode {
+  const mode = (value ?? DEFAULTS.sessionMode).trim().toLowerCase();
+  if (mode !== 'local' && mode !== 'remote') {
+    throw new ConfigError(`KALTURA_SESSION_MODE must be "local" or "remote", not "${mode}"`);
+  }
+  return mode;
 }
 
 function readProvidedKs(value: string | undefined): string | undefined {

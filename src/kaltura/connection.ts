@@ -19,6 +19,12 @@ interface KalturaLib {
 /** Builds one Kaltura request with kaltura-client; the door sends it. */
 export type KalturaRequest = (lib: KalturaLib) => RequestBuilder;
 
+/**
+ * A clock difference smaller than this is not worth correcting: the `Date` header counts whole
+ * seconds, so it reads up to a second behind even when both clocks agree.
+ */
+export const NEGLIGIBLE_SKEW_SECONDS = 5;
+
 const API_VERSION = '21.20.0';
 const CLIENT_TAG = 'kaltura-mcp-ts';
 

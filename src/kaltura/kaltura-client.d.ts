@@ -72,5 +72,20 @@ declare module 'kaltura-client/KalturaServices.js' {
       expiry?: number,
       privileges?: string | null,
     ): RequestBuilder;
+    startWidgetSession(widgetId: string, expiry?: number): RequestBuilder;
+  };
+  export const appToken: {
+    add(appToken: Params): RequestBuilder;
+    get(id: string): RequestBuilder;
+    listAction(filter?: Params, pager?: Params): RequestBuilder;
+    deleteAction(id: string): RequestBuilder;
+    startSession(
+      id: string,
+      tokenHash: string,
+      userId?: string | null,
+      type?: number | null,
+      expiry?: number | null,
+      sessionPrivileges?: string | null,
+    ): RequestBuilder;
   };
 }

@@ -1,12 +1,13 @@
 /**
  * Where a call's Kaltura session key comes from. The server's own session is a KS signed here
- * with the admin secret (the default), one from `session.start`, or a ready-made key from
- * `KALTURA_KS`: reused across calls, renewed before it expires, and renewed once when Kaltura
- * refuses it, concurrent callers sharing one renewal. When renewing cannot help, the refusal is
- * worded with what to check.
+ * with the admin secret (the default), one from `session.start`, one started from an App Token,
+ * or a ready-made key from `KALTURA_KS`: reused across calls, renewed before it expires, and
+ * renewed once when Kaltura refuses it, concurrent callers sharing one renewal. When renewing
+ * cannot help, the refusal is worded with what to check.
  */
+import { AppTokenSessions } from './app-token-session.js';
 import type { SessionConfig } from './config.js';
-import type { Connection } from './connection.js';
+import { NEGLIGIBLE_SKEW_SECONDS, type Connection } from './connection.js';
 import type { KalturaLog, SecretMasker } from './deps.js';
 import { invalidResponse, KalturaError } from './errors.js';
 import { looksLikeKs, signKsV2 } from './ks.js';
@@ -24,13 +25,13 @@ export interface SessionSource {
 
 /** Renew the session this long before it expires (the original's five minutes). */
 const RENEW_MARGIN_SECONDS = 300;
-/** A clock difference smaller than this is not worth correcting (the Date header counts whole seconds). */
-const NEGLIGIBLE_SKEW_SECONDS = 5;
 
 interface Session {
   ks: string;
   /** Unix seconds on this host's clock. */
   expiresAt: number;
+  /** How long it was valid for when it started, seconds. */
+  lifetime: number;
 }
 
 /** What {@link OwnSession} works with. */
@@ -49,19 +50,27 @@ export class OwnSession implements SessionSource {
   private pending?: Promise<string>;
   /** Kaltura's clock minus this host's, seconds, once a refusal showed they differ. */
   private clockOffset = 0;
+  private appTokenSessions?: AppTokenSessions;
 
   constructor(private readonly deps: OwnSessionDeps) {}
 
   /** The key to use now: reused until five minutes before it expires (halfway, for short sessions). */
   async current(): Promise<string> {
     const session = this.session;
-    const margin = Math.min(RENEW_MARGIN_SECONDS, this.deps.config().sessionExpiry / 2);
-    if (session && session.expiresAt - margin > this.deps.now()) return session.ks;
+    if (session) {
+      const margin = Math.min(RENEW_MARGIN_SECONDS, session.lifetime / 2);
+      if (session.expiresAt - margin > this.deps.now()) return session.ks;
+    }
     return this.replace(session?.ks);
   }
 
   async renew(stale: string, refusal: KalturaError): Promise<string> {
     const config = this.deps.config();
+    if (config.appToken) {
+      // Expired, or ended (the token revoked: then starting a new one says so).
+      this.deps.log.info('renewing the App Token session once', { reason: refusal.refusal });
+      return this.replace(stale);
+    }
     if (config.providedKs) {
       throw new KalturaError(
         'INVALID_KS',
@@ -106,13 +115,20 @@ export class OwnSession implements SessionSource {
   private async start(): Promise<string> {
     const config = this.deps.config();
     if (config.providedKs) {
-      this.session = { ks: config.providedKs, expiresAt: Number.POSITIVE_INFINITY };
+      this.session = { ks: config.providedKs, expiresAt: Number.POSITIVE_INFINITY, lifetime: Number.POSITIVE_INFINITY };
       return config.providedKs;
+    }
+    if (config.appToken) {
+      this.appTokenSessions ??= new AppTokenSessions(config.appToken, config.partnerId, this.deps);
+      const started = this.deps.now();
+      const { ks, lifetime } = await this.appTokenSessions.start();
+      this.session = { ks, expiresAt: started + lifetime, lifetime };
+      return ks;
     }
     const expiresAt = Math.floor(this.deps.now()) + config.sessionExpiry;
     const ks = config.sessionMode === 'local' ? this.sign(config, expiresAt) : await this.startRemotely(config);
     this.deps.masker.add(ks);
-    this.session = { ks, expiresAt };
+    this.session = { ks, expiresAt, lifetime: config.sessionExpiry };
     this.deps.log.debug('session ready', { mode: config.sessionMode, expiresAt });
     return ks;
   }

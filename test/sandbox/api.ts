@@ -1,9 +1,11 @@
 /**
  * The sandbox's api_v3 actions (media.get, media.list, flavorAsset.list, flavorAsset.getUrl,
- * session.start) over the fixtures, with Kaltura's checks: KS signature, expiry on Kaltura's
- * clock, revocation, partner isolation, list defaults, access control, remote-only files.
+ * session.start, and the App Token and widget-session actions of app-tokens.ts) over the
+ * fixtures, with Kaltura's checks: KS signature, expiry on Kaltura's clock, revocation, partner
+ * isolation, list defaults and what a USER session may list, access control, remote-only files.
  */
 import { signKsV2 } from '../../src/kaltura/ks.js';
+import { createAppTokens, type SandboxAppToken } from './app-tokens.js';
 import { checkKs, ksPartnerId, type ParsedKs } from './ks.js';
 import {
   ENTRY_BY_ID,
@@ -25,6 +27,10 @@ export interface ApiState {
   /** Every KS presented or issued so far, and those revoked. */
   seen: Set<string>;
   revoked: Set<string>;
+  /** Every KS the sandbox issued, with the action that issued it. */
+  issued: Map<string, string>;
+  /** App Tokens by id, of every partner. */
+  tokens: Map<string, SandboxAppToken>;
   /** Flavors whose file was replaced since the sandbox started: their new version, time and length. */
   replaced: Map<string, Replacement>;
 }
@@ -92,6 +98,7 @@ function matchesFreeText(entry: FixtureEntry, text: string): boolean {
 
 /** The api_v3 actions over the fixtures and `state`. */
 export function createApi(state: ApiState) {
+  const appTokens = createAppTokens(state);
   const allEntries = () => [...ENTRY_BY_ID.values(), ...state.extraEntries];
   const entryById = (id: string) => ENTRY_BY_ID.get(id) ?? state.extraEntries.find((e) => e.id === id);
   /** The entry, if the session's partner owns it. */
@@ -110,7 +117,7 @@ export function createApi(state: ApiState) {
       name: e.name,
       description: e.description,
       partnerId: e.partnerId,
-      userId: 'sandbox-owner',
+      userId: e.ownerId,
       tags: e.tags,
       categories: 'Sandbox',
       categoriesIds: '101',
@@ -204,7 +211,7 @@ export function createApi(state: ApiState) {
     if (!partner) throw errors.invalidKs(ks);
     const check = checkKs(ks, partner.adminSecret, state.now());
     if (!check.ok) throw errors.invalidKs(check.reason === 'EXPIRED' ? 'EXPIRED' : ks);
-    if (state.revoked.has(ks)) throw errors.invalidKs('LOGOUT');
+    if (state.revoked.has(ks) || appTokens.isEnded(check.ks)) throw errors.invalidKs('LOGOUT');
     state.seen.add(ks);
     return check.ks;
   };
@@ -225,6 +232,7 @@ export function createApi(state: ApiState) {
       expiresAt: state.now() + Math.min(Number(params.expiry ?? 86400), 86400),
     });
     state.seen.add(ks);
+    state.issued.set(ks, 'session.start');
     return ks;
   };
 
@@ -235,11 +243,14 @@ export function createApi(state: ApiState) {
     const statuses = typeof filter.statusIn === 'string' ? filter.statusIn.split(',').map(Number) : undefined;
     const ids =
       typeof filter.idIn === 'string' ? filter.idIn.split(',').filter(Boolean).slice(0, MEDIA_LIST_MAX_IDS) : undefined;
+    // A session that is not ADMIN and lacks `list:*` lists only its own user's entries.
+    const ownOnly = ks.type < 2 && !mayListAll(ks);
     const matches = allEntries().filter(
       (e) =>
         e.partnerId === ks.partnerId &&
         // KalturaMediaEntryFilter lists media clips only: never documents.
         e.type === 1 &&
+        (!ownOnly || e.ownerId === ks.userId) &&
         // Without a status filter Kaltura lists READY, moderation-approved entries only.
         (statuses ? statuses.includes(e.status) : listedByDefault(e)) &&
         (!ids || ids.includes(e.id)) &&
@@ -325,8 +336,11 @@ export function createApi(state: ApiState) {
   /** Runs one action; throws an ApiError (its slot's answer) or a Die (the whole HTTP answer's). */
   const dispatch = (service: string, action: string, params: Params): Json => {
     if (service === 'session' && action === 'start') return startSession(params);
-    if (!['media', 'baseentry', 'flavorasset', 'session'].includes(service)) throw errors.noService(service);
+    if (service === 'session' && action === 'startwidgetsession') return appTokens.startWidgetSession(params);
+    if (!['media', 'baseentry', 'flavorasset', 'session', 'apptoken'].includes(service))
+      throw errors.noService(service);
     const ks = requireKs(service, action, params);
+    if (service === 'apptoken') return appTokens.dispatch(action, params, ks);
     switch (`${service}.${action}`) {
       case 'media.get':
       case 'baseentry.get': {
@@ -348,7 +362,14 @@ export function createApi(state: ApiState) {
     }
   };
 
-  return { dispatch, findFlavor, entryById };
+  return { dispatch, findFlavor, entryById, addAppToken: appTokens.add };
+}
+
+/** `list:*` (or every privilege, `*`): Kaltura lets the session list every entry, not only its user's. */
+function mayListAll(ks: ParsedKs): boolean {
+  return ks.privileges.some(
+    (p) => p === '*' || p === 'all:*' || (p.startsWith('list:') && p.slice(5).split('/').includes('*')),
+  );
 }
 
 /** A partner of the sandbox, by id. */

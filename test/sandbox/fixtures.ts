@@ -99,6 +99,8 @@ export interface FixtureEntry {
   moderationStatus: number;
   /** An access-control profile that restricts downloads to sessions allowed to download it. */
   restricted?: boolean;
+  /** The user who owns it: a USER session without `list:*` lists only its own user's entries. */
+  ownerId: string;
 }
 
 const source = (id: string, extra: Partial<FixtureFlavor> = {}): FixtureFlavor => ({
@@ -155,6 +157,7 @@ const entry = (
   flavors,
   status: 2,
   moderationStatus: 6,
+  ownerId: 'sandbox-owner',
   ...extra,
 });
 

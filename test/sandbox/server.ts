@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApi, partnerOf, type Replacement } from './api.js';
+import { AppTokenStatus, type SandboxAppToken } from './app-tokens.js';
 import { isFilePath, serveFile, type FileServing, type LoggedFileRequest } from './files.js';
 import type { FixtureEntry } from './fixtures.js';
 import {
@@ -23,6 +24,7 @@ import {
 
 export { resolveReferences } from './wire.js';
 export type { LoggedFileRequest } from './files.js';
+export type { SandboxAppToken } from './app-tokens.js';
 
 /** One sub-request as the sandbox saw it. */
 export interface LoggedCall {
@@ -94,6 +96,17 @@ export interface Sandbox {
   setFault(fault: Fault | undefined): void;
   /** Makes every KS issued so far invalid (as `session.end` or a secret rotation would). */
   revokeSessions(): void;
+  /**
+   * Adds an App Token for `partnerId` as `appToken.add` would (its checks and defaults, without
+   * a session), e.g. `{ sessionType: 0, sessionPrivileges: 'list:*', hashType: 'SHA256' }`.
+   */
+  addAppToken(partnerId: number, fields: Record<string, unknown>): SandboxAppToken;
+  /** Disables an App Token, as a Kaltura administrator can (status is read-only in the API). */
+  disableAppToken(id: string): void;
+  /** The App Tokens, deleted ones included. */
+  appTokens(): SandboxAppToken[];
+  /** Which action issued `ks` (`session.startWidgetSession`, `appToken.startSession`, `session.start`), if the sandbox did. */
+  issuedBy(ks: string): string | undefined;
   setLatency(ms: number): void;
   setClockSkew(seconds: number): void;
   setLegacyReferences(legacy: boolean): void;
@@ -125,6 +138,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let baseUrl = '';
   const seen = new Set<string>();
   const revoked = new Set<string>();
+  const issued = new Map<string, string>();
+  const tokens = new Map<string, SandboxAppToken>();
   const now = () => Math.floor(Date.now() / 1000) + skew;
   const api = createApi({
     baseUrl: () => baseUrl,
@@ -133,6 +148,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     seen,
     revoked,
     replaced,
+    issued,
+    tokens,
   });
 
   const answerOne = (service: string, action: string, params: Params): Json => {
@@ -341,6 +358,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     revokeSessions: () => {
       for (const ks of seen) revoked.add(ks);
     },
+    addAppToken: (partnerId, fields) => api.addAppToken(partnerId, fields),
+    disableAppToken: (id) => {
+      const token = tokens.get(id);
+      if (token) token.status = AppTokenStatus.DISABLED;
+    },
+    appTokens: () => [...tokens.values()],
+    issuedBy: (ks) => issued.get(ks),
     setLatency: (ms) => {
       latencyMs = ms;
     },

@@ -75,6 +75,22 @@ export const errors = {
       { PROP_NAME: 'KalturaFlavorAssetFilter::entryIdEqual/KalturaFlavorAssetFilter::entryIdIn' },
     ),
   internal: () => new ApiError('INTERNAL_SERVERL_ERROR', 'Internal server error occurred'),
+  invalidEnum: (value: string, param: string, type: string) =>
+    new ApiError(
+      'INVALID_ENUM_VALUE',
+      `Invalid enumeration value "${value}" for parameter "${param}", expecting enumeration type "${type}"`,
+      { ENUM_VAL: value, PARAM_NAME: param, ENUM_TYPE: type },
+    ),
+  invalidFieldValue: (field: string) =>
+    new ApiError('INVALID_FIELD_VALUE', `value in field [${field}] is not valid`, { FIELD_NAME: field }),
+  appTokenNotFound: (id: string) =>
+    new ApiError('APP_TOKEN_ID_NOT_FOUND', `Application token id "${id}" not found`, { ID: id }),
+  appTokenNotActive: (id: string) =>
+    new ApiError('APP_TOKEN_NOT_ACTIVE', `Application token id "${id}" not active`, { ID: id }),
+  appTokenExpired: (id: string) =>
+    new ApiError('APP_TOKEN_EXPIRED', `Application token id "${id}" expired`, { ID: id }),
+  invalidAppTokenHash: () => new ApiError('INVALID_APP_TOKEN_HASH', 'Invalid application token hash'),
+  invalidWidgetId: (id: string) => new ApiError('INVALID_WIDGET_ID', `Unknown widget [${id}]`, { WIDGET_ID: id }),
 };
 
 /** Kaltura omits null properties and appends `objectType` last. */

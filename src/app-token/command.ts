@@ -1,0 +1,154 @@
+/**
+ * `kaltura-mcp app-token create|list|revoke <id>`: a one-time terminal command, not the MCP
+ * server. It uses the admin secret from the environment (or the .env file) once, the way the
+ * server would: it signs a short ADMIN session locally (the secret never crosses the wire) and
+ * calls `appToken.add`, `list` or `delete` with it. Results go to stdout; failures to stderr,
+ * worded with what to do, with exit code 1 (a command line that cannot be run exits 2 earlier).
+ */
+import { hostname } from 'node:os';
+import { APP_TOKEN_USAGE, type AppTokenAction } from '../cli.js';
+import { DEFAULT_APP_TOKEN_HASH_TYPE } from '../kaltura/app-token.js';
+import { KalturaClientManager, type KalturaDoor } from '../kaltura/client-manager.js';
+import { ConfigError, readConfig } from '../kaltura/config.js';
+import { KalturaError } from '../kaltura/errors.js';
+import { SessionType } from '../kaltura/types.js';
+import { createLogger, errorDetail, isDebug } from '../logging.js';
+import { Redactor } from '../redact.js';
+import { createdText, listText, revokedText } from './format.js';
+import {
+  addAppTokenRequest,
+  asAppTokenPage,
+  asNewAppToken,
+  deleteAppTokenRequest,
+  listAppTokensRequest,
+  type AppToken,
+} from './requests.js';
+
+/** Where the command reads its settings and writes its text. */
+export interface CommandIo {
+  env: Record<string, string | undefined>;
+  /** A problem found before any setting was read (an unreadable KALTURA_ENV_FILE). */
+  configProblem?: string;
+  /** A .env in the working directory, left unread (only KALTURA_ENV_FILE names one to read there). */
+  ignoredEnvFile?: string;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** The ADMIN session lives this long, seconds: long enough for one command, short if it leaked. */
+const ADMIN_SESSION_SECONDS = 600;
+/** The user of a token's sessions when KALTURA_USER_ID does not name one. */
+const DEFAULT_TOKEN_USER = 'kaltura-mcp';
+/** Pages of 500 tokens read by `list` at most. */
+const MAX_LIST_PAGES = 20;
+
+/** Runs `action`; resolves with the process's exit code. */
+export async function runAppTokenCommand(action: AppTokenAction, io: CommandIo): Promise<number> {
+  if (action.name === 'help') {
+    io.out(`${APP_TOKEN_USAGE}\n`);
+    return 0;
+  }
+  const redactor = new Redactor();
+  // A token already configured is a secret here too.
+  redactor.add(io.env.KALTURA_APP_TOKEN?.trim());
+  const fail = (message: string) => {
+    io.err(`kaltura-mcp app-token ${action.name}: ${redactor.redact(message)}\n`);
+    return 1;
+  };
+  const env = adminSessionEnv(io.env);
+  let partnerId: number;
+  try {
+    if (io.configProblem) throw new ConfigError(io.configProblem);
+    partnerId = readConfig(env).partnerId;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const unread = io.ignoredEnvFile
+      ? `; ${io.ignoredEnvFile} was not read: to use it, run with KALTURA_ENV_FILE=${io.ignoredEnvFile}`
+      : '';
+    return fail(`${withAdminSecretHint(error.message)}${unread}`);
+  }
+  // A terminal shows warnings (a clock behind Kaltura's) but not the server's routine info lines.
+  const all = createLogger(redactor, { debug: () => isDebug(io.env), write: io.err });
+  const logger = { ...all, info: isDebug(io.env) ? all.info : () => undefined };
+  const manager = new KalturaClientManager({ env, log: logger, masker: redactor });
+  const door = manager.forCall();
+  try {
+    if (action.name === 'create') io.out(createdText(await create(door, action, io.env), partnerId));
+    if (action.name === 'list') io.out(listText(await list(door), partnerId));
+    if (action.name === 'revoke') {
+      await revoke(door, action.id, partnerId);
+      io.out(revokedText(action.id, partnerId));
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof KalturaError) return fail(error.message);
+    return fail(`unexpected failure (${errorDetail(error)})`);
+  }
+}
+
+/**
+ * The environment with everything but the admin secret's session taken out: an ADMIN session
+ * signed here, whatever the server's own settings (an App Token, a KS, session.start) say.
+ */
+function adminSessionEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return {
+    ...env,
+    KALTURA_APP_TOKEN_ID: undefined,
+    KALTURA_APP_TOKEN: undefined,
+    KALTURA_KS: undefined,
+    KALTURA_SESSION_MODE: 'local',
+    KALTURA_SESSION_TYPE: 'ADMIN',
+    KALTURA_SESSION_PRIVILEGES: '',
+    KALTURA_SESSION_EXPIRY: String(ADMIN_SESSION_SECONDS),
+    KALTURA_USER_ID: '',
+  };
+}
+
+function withAdminSecretHint(message: string): string {
+  if (!/KALTURA_(ADMIN_SECRET|PARTNER_ID)/.test(message)) return message;
+  return `${message}: app-token commands use the partner's admin secret once, from the environment or the .env file the server reads (KMC > Settings > Integration Settings); after create, remove it from the server's configuration`;
+}
+
+async function create(
+  door: KalturaDoor,
+  action: Extract<AppTokenAction, { name: 'create' }>,
+  env: Record<string, string | undefined>,
+) {
+  const now = Math.floor(Date.now() / 1000);
+  const answer = await door.call(
+    addAppTokenRequest({
+      sessionType: SessionType.USER,
+      sessionUserId: env.KALTURA_USER_ID?.trim() || DEFAULT_TOKEN_USER,
+      sessionPrivileges: action.privileges,
+      hashType: DEFAULT_APP_TOKEN_HASH_TYPE,
+      description: action.description ?? `kaltura-mcp on ${hostname()}`,
+      ...(action.expiryDays ? { expiry: now + action.expiryDays * 86400 } : {}),
+    }),
+  );
+  return asNewAppToken(answer);
+}
+
+/** Every token of the partner that is not deleted (Kaltura never lists those). */
+async function list(door: KalturaDoor): Promise<AppToken[]> {
+  const tokens: AppToken[] = [];
+  for (let page = 1; page <= MAX_LIST_PAGES; page += 1) {
+    const { objects, totalCount } = asAppTokenPage(await door.call(listAppTokensRequest(page)));
+    tokens.push(...objects);
+    if (objects.length < 500 || tokens.length >= totalCount) break;
+  }
+  return tokens;
+}
+
+async function revoke(door: KalturaDoor, id: string, partnerId: number): Promise<void> {
+  try {
+    await door.call(deleteAppTokenRequest(id));
+  } catch (error) {
+    if (error instanceof KalturaError && error.code === 'APP_TOKEN_ID_NOT_FOUND') {
+      throw new KalturaError(
+        error.code,
+        `${error.message}: partner ${partnerId} has no App Token with this id, or it was revoked already; kaltura-mcp app-token list shows the partner's tokens`,
+      );
+    }
+    throw error;
+  }
+}
