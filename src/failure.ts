@@ -21,16 +21,19 @@ export class ToolFailure extends Error {
   /** Fields added to the answer's JSON object, after `error` (and the operation's fields). */
   readonly details: Record<string, unknown>;
   readonly style: FailureStyle;
+  /** Kaltura's own error: the `operation` style shows its code after the message, as the original did. */
+  readonly fromKaltura: boolean;
 
   constructor(
     /** What kind of failure, e.g. `NO_FLAVORS`, `FILE_EXISTS`, `INVALID_ARGUMENTS`: logs, batch results and `errorType`. */
     readonly code: string,
     /** Safe to show: never a secret, a KS or a download URL. */
     message: string,
-    options: { details?: Record<string, unknown>; style?: FailureStyle } = {},
+    options: { details?: Record<string, unknown>; style?: FailureStyle; fromKaltura?: boolean } = {},
   ) {
     super(message);
     this.details = options.details ?? {};
     this.style = options.style ?? 'operation';
+    this.fromKaltura = options.fromKaltura ?? false;
   }
 }

@@ -104,15 +104,17 @@ function callParams(params: unknown): { name: string; args: unknown } {
 async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps, context: CallContext) {
   const started = performance.now();
   const call: CallInfo = { tool: tool.name, operation: tool.operation, context: {} };
-  let args: Record<string, unknown>;
+  let parsed: ReturnType<typeof parseArguments>;
   try {
-    args = parseArguments(tool, rawArgs);
+    parsed = parseArguments(tool, rawArgs);
   } catch (error) {
     const outcome = { ok: false as const, failure: asFailure(error, deps.logger, tool.name) };
-    reportCall(deps, tool.name, started, { requests: 0 }, outcome);
+    reportCall(deps, call, started, { requests: 0 }, outcome);
     return toToolResult(outcome, call);
   }
+  const { args } = parsed;
   call.context = tool.errorContext(args);
+  if (parsed.ignored.length > 0) call.ignoredArguments = parsed.ignored;
   const outcome = await runToolCall(deps, call, (door) => tool.run(door, args, context), {
     signal: context.signal,
     slots: tool.slots,

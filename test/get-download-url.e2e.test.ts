@@ -222,7 +222,7 @@ describe('errors: isError with the original texts', () => {
     expect(textOf(result)).toBe(
       JSON.stringify(
         {
-          error: 'Failed to get download URL: Entry id "1_missing1" not found',
+          error: 'Failed to get download URL: Entry id "1_missing1" not found (ENTRY_ID_NOT_FOUND)',
           errorType: 'ENTRY_ID_NOT_FOUND',
           operation: 'get download URL',
           entry_id: '1_missing1',
@@ -266,7 +266,7 @@ describe('errors: isError with the original texts', () => {
     const result = await download({ entry_id: '1_demo0001' });
     expect(result.isError).toBe(true);
     expect(jsonOf(result)).toEqual({
-      error: 'Failed to get download URL: Internal server error occurred',
+      error: 'Failed to get download URL: Internal server error occurred (INTERNAL_SERVERL_ERROR)',
       errorType: 'INTERNAL_SERVERL_ERROR',
       operation: 'get download URL',
       entry_id: '1_demo0001',

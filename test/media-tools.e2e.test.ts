@@ -168,7 +168,7 @@ describe('list_media_entries', () => {
     const result = await call('list_media_entries', {});
     expect(result.isError).toBe(true);
     expect(jsonOf(result)).toEqual({
-      error: 'Failed to list media entries: Internal server error occurred',
+      error: 'Failed to list media entries: Internal server error occurred (INTERNAL_SERVERL_ERROR)',
       errorType: 'INTERNAL_SERVERL_ERROR',
       operation: 'list media entries',
     });
@@ -211,7 +211,7 @@ describe('get_media_entry', () => {
     const missing = await call('get_media_entry', { entry_id: '1_missing1' });
     expect(missing.isError).toBe(true);
     expect(jsonOf(missing)).toEqual({
-      error: 'Failed to get media entry: Entry id "1_missing1" not found',
+      error: 'Failed to get media entry: Entry id "1_missing1" not found (ENTRY_ID_NOT_FOUND)',
       errorType: 'ENTRY_ID_NOT_FOUND',
       operation: 'get media entry',
       entry_id: '1_missing1',
@@ -273,7 +273,7 @@ describe('get_thumbnail_url', () => {
   it('wraps a missing entry in the error shape (the original let it escape)', async () => {
     const result = await call('get_thumbnail_url', { entry_id: '1_missing1' });
     expect(jsonOf(result)).toEqual({
-      error: 'Failed to get thumbnail URL: Entry id "1_missing1" not found',
+      error: 'Failed to get thumbnail URL: Entry id "1_missing1" not found (ENTRY_ID_NOT_FOUND)',
       errorType: 'ENTRY_ID_NOT_FOUND',
       operation: 'get thumbnail URL',
       entry_id: '1_missing1',

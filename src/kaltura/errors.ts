@@ -43,6 +43,11 @@ export class KalturaError extends Error {
      * a key it could read; `INVALID_STR` for one it could not verify (wrong secret or partner).
      */
     readonly refusal?: string,
+    /**
+     * Kaltura's own API exception, its message as Kaltura wrote it (the original showed these
+     * as `<message> (<CODE>)`); false for failures this server words (timeouts, refusals, advice).
+     */
+    readonly apiException = false,
   ) {
     super(message);
   }
@@ -169,7 +174,8 @@ export function asKalturaError(value: unknown, masker: SecretMasker): KalturaErr
   if (candidate.objectType !== 'KalturaAPIException') return undefined;
   const code = typeof candidate.code === 'string' && candidate.code ? candidate.code : 'KALTURA_ERROR';
   const message = typeof candidate.message === 'string' ? candidate.message : code;
-  return new KalturaError(code, masker.redact(message), code === 'INVALID_KS' ? ksRefusal(candidate.args) : undefined);
+  const refusal = code === 'INVALID_KS' ? ksRefusal(candidate.args) : undefined;
+  return new KalturaError(code, masker.redact(message), refusal, true);
 }
 
 /** INVALID_KS's `args.KSID` is a reason word for a key Kaltura could read, else the key itself. */

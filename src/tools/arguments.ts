@@ -73,8 +73,8 @@ const FILE_NAME_RULE =
 export const fileNameSchema = z
   .string()
   .max(200, FILE_NAME_RULE)
-  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  .regex(/^[^/\\\u0000-\u001f\u007f]*$/, FILE_NAME_RULE)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point (\x, which RE2 reads too)
+  .regex(/^[^/\\\x00-\x1f\x7f]*$/, FILE_NAME_RULE)
   .refine((name) => name === '' || visibleNameProblem(name) === undefined, FILE_NAME_RULE);
 
 /** flavor_id names one flavor; quality, max_height and format choose one: not both. */

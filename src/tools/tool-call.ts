@@ -20,6 +20,8 @@ export interface CallInfo {
   operation: string;
   /** Fields the original adds to its error objects, e.g. `{ entry_id }`. */
   context: Record<string, unknown>;
+  /** Arguments the host sent that the tool does not take, dropped (named in the log line, never their values). */
+  ignoredArguments?: string[];
 }
 
 /**
@@ -36,11 +38,15 @@ export function pythonJson(value: unknown, indent?: number): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** A failure's JSON object, in its style (see {@link ToolFailure}). */
+/**
+ * A failure's JSON object, in its style (see {@link ToolFailure}). Kaltura's own errors keep the
+ * original's text, `Failed to <operation>: <message> (<CODE>)`.
+ */
 export function errorObject(failure: ToolFailure, call: Pick<CallInfo, 'operation' | 'context'>) {
   if (failure.style !== 'operation') return { error: failure.message, ...failure.details };
+  const code = failure.fromKaltura ? ` (${failure.code})` : '';
   return {
-    error: `Failed to ${call.operation}: ${failure.message}`,
+    error: `Failed to ${call.operation}: ${failure.message}${code}`,
     errorType: failure.code,
     operation: call.operation,
     ...call.context,
@@ -78,12 +84,14 @@ export interface ToolDeps {
   report(record: CallRecord): void;
 }
 
-/** What the log keeps of one tool call: no argument, no URL, no secret. */
+/** What the log keeps of one tool call: no argument value, no URL, no secret. */
 export interface CallRecord {
   tool: string;
   ms: number;
   kalturaRequests: number;
   outcome: string;
+  /** The names of arguments the host sent that the tool does not take (ignored). */
+  ignoredArguments?: string[];
 }
 
 /**
@@ -110,7 +118,7 @@ export async function runToolCall<T>(
   } catch (error) {
     outcome = { ok: false, failure: asFailure(error, deps.logger, call.tool, signal) };
   }
-  reportCall(deps, call.tool, started, stats, outcome);
+  reportCall(deps, call, started, stats, outcome);
   return outcome;
 }
 
@@ -118,7 +126,9 @@ export async function runToolCall<T>(
 export function asFailure(error: unknown, logger: Logger, tool: string, signal?: AbortSignal): ToolFailure {
   if (error instanceof ToolFailure) return error;
   if (signal?.aborted) return new ToolFailure(FailureCode.CANCELLED, 'the call was cancelled');
-  if (error instanceof KalturaError) return new ToolFailure(error.code, error.message);
+  if (error instanceof KalturaError) {
+    return new ToolFailure(error.code, error.message, { fromKaltura: error.apiException });
+  }
   if (error instanceof SlotsFull) {
     return new ToolFailure(
       FailureCode.BUSY,
@@ -135,15 +145,16 @@ export function asFailure(error: unknown, logger: Logger, tool: string, signal?:
 /** Reports a call's record: tool, duration, Kaltura requests, outcome (no URL, no secret). */
 export function reportCall(
   deps: ToolDeps,
-  tool: string,
+  call: Pick<CallInfo, 'tool' | 'ignoredArguments'>,
   started: number,
   stats: RequestStats,
   outcome: Outcome<unknown>,
 ): void {
   deps.report({
-    tool,
+    tool: call.tool,
     ms: Math.round(performance.now() - started),
     kalturaRequests: stats.requests,
     outcome: outcome.ok ? 'ok' : outcome.failure.code === FailureCode.CANCELLED ? 'cancelled' : outcome.failure.code,
+    ...(call.ignoredArguments ? { ignoredArguments: call.ignoredArguments } : {}),
   });
 }

@@ -7,6 +7,8 @@ import type { Tool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { ToolFailure } from '../failure.js';
 import type { KalturaDoor } from '../kaltura/client-manager.js';
+import { argumentsAsSent, nearMiss } from './host-arguments.js';
+import { portableJsonSchema } from './portable-schema.js';
 
 /** What a call gives its tool besides the door and the arguments. */
 export interface CallContext {
@@ -75,33 +77,13 @@ export function toolListing(tool: AnyTool): Tool {
       name: tool.name,
       title: tool.title,
       description: tool.description,
-      inputSchema: jsonSchema(tool.input, 'input') as Tool['inputSchema'],
-      outputSchema: jsonSchema(tool.output, 'output') as Tool['outputSchema'],
+      inputSchema: portableJsonSchema(tool.input, 'input') as Tool['inputSchema'],
+      outputSchema: portableJsonSchema(tool.output, 'output') as Tool['outputSchema'],
       annotations: { title: tool.title, ...tool.annotations },
     };
     listings.set(tool, listing);
   }
   return listing;
-}
-
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  return dropSafeIntegerBounds(z.toJSONSchema(schema, { target: 'draft-7', io })) as Record<string, unknown>;
-}
-
-/**
- * zod gives every integer the bounds of a safe integer; where those are all it has, they say
- * nothing to a client but "the limits are somewhere else". Only real bounds stay.
- */
-function dropSafeIntegerBounds(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(dropSafeIntegerBounds);
-  if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'maximum' && value === Number.MAX_SAFE_INTEGER) continue;
-    if (key === 'minimum' && value === Number.MIN_SAFE_INTEGER) continue;
-    out[key] = dropSafeIntegerBounds(value);
-  }
-  return out;
 }
 
 /**
@@ -111,12 +93,14 @@ function dropSafeIntegerBounds(node: unknown): unknown {
 const RULE_ISSUES = new Set(['too_big', 'too_small', 'invalid_format', 'custom']);
 
 /**
- * The arguments checked against the tool's schema: the parsed values; throws the failure to
+ * The arguments as the host sent them (host-arguments.ts), checked against the tool's schema:
+ * the parsed values and the names of arguments ignored as the host's own; throws the failure to
  * answer with (a broken rule's own text, or INVALID_ARGUMENTS listing what is wrong).
  */
-export function parseArguments(tool: AnyTool, args: unknown): Record<string, unknown> {
-  const parsed = tool.input.safeParse(args ?? {});
-  if (parsed.success) return parsed.data as Record<string, unknown>;
+export function parseArguments(tool: AnyTool, sent: unknown): { args: Record<string, unknown>; ignored: string[] } {
+  const { args, ignored } = argumentsAsSent(sent ?? {}, toolListing(tool).inputSchema);
+  const parsed = tool.input.safeParse(args);
+  if (parsed.success) return { args: parsed.data as Record<string, unknown>, ignored };
   const issues = parsed.error.issues;
   const malformed = issues.filter((issue) => !RULE_ISSUES.has(issue.code));
   if (malformed.length === 0) {
@@ -147,7 +131,7 @@ function describeIssue(issue: z.core.$ZodIssue, accepted: string[]): string {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys
       .map((key) => {
-        const near = accepted.find((name) => similar(name, key));
+        const near = nearMiss(key, accepted);
         return `unknown argument "${key}"${near ? ` (did you mean "${near}"?)` : ''}`;
       })
       .join('; ');
@@ -155,23 +139,4 @@ function describeIssue(issue: z.core.$ZodIssue, accepted: string[]): string {
   if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) return `${where} is required`;
   const message = issue.message.replace(/^Invalid (input|option): /, '');
   return where ? `${where}: ${message}` : message;
-}
-
-/** Two names that differ only in case, separators, or a letter or two: a likely misspelling. */
-function similar(a: string, b: string): boolean {
-  const x = a.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const y = b.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return x === y || (Math.abs(x.length - y.length) <= 2 && editDistance(x, y) <= 2);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

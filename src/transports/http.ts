@@ -53,6 +53,7 @@ interface RequestRecord {
   tool?: string;
   outcome?: string;
   kalturaRequests?: number;
+  ignoredArguments?: string[];
 }
 
 /** Starts listening; resolves with the address once it does. */
@@ -161,6 +162,7 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       record.tool = call.tool;
       record.outcome = call.outcome;
       record.kalturaRequests = call.kalturaRequests;
+      if (call.ignoredArguments) record.ignoredArguments = call.ignoredArguments;
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     // A client that goes away, or cancels, ends its call: closing the server aborts its handler

@@ -1,0 +1,94 @@
+/**
+ * Arguments as hosts send them, read the one way for every tool before its schema checks them.
+ * Hosts and model providers reshape arguments in ways whose meaning is plain, and a server that
+ * refuses them fails every call of those users, retry after retry:
+ * - numbers as numeric strings (`"720"`, `" 20 "`) and booleans as `"true"`/`"false"`;
+ * - `null` for every optional argument (OpenAI's strict mode), meaning "not given";
+ * - `""` for an optional argument whose empty value means nothing else (an enum, `format`, a number);
+ * - bookkeeping arguments of their own (Cline adds `task_progress` to every call).
+ * An unknown argument that is a near-miss of a real one (`flavorId`, `entryid`, `max_hieght`) is
+ * still refused (the schema says "did you mean"); any other is dropped, and named in the call's
+ * log line. A value that is still wrong is left for the schema to refuse. Pure.
+ */
+
+/** What a listed input schema says of one argument (the part this reads). */
+interface PropertySchema {
+  type?: string | string[];
+  enum?: unknown[];
+  pattern?: string;
+}
+
+interface InputSchema {
+  properties?: Record<string, object>;
+  required?: string[];
+}
+
+/** The arguments reshaped, and the names of those dropped as unknown. */
+export interface ArgumentsAsSent {
+  args: unknown;
+  ignored: string[];
+}
+
+const NUMBER = /^\s*-?\d+(?:\.\d+)?\s*$/;
+
+/** `args` as the tool's schema can read them (see the file's header); anything not an object is left as is. */
+export function argumentsAsSent(args: unknown, schema: InputSchema): ArgumentsAsSent {
+  if (!args || typeof args !== 'object' || Array.isArray(args)) return { args, ignored: [] };
+  const properties = schema.properties ?? {};
+  const names = Object.keys(properties);
+  const required = new Set(schema.required ?? []);
+  const out: Record<string, unknown> = {};
+  const ignored: string[] = [];
+  for (const [name, value] of Object.entries(args)) {
+    const property = properties[name] as PropertySchema | undefined;
+    if (!property) {
+      // A near-miss stays, for the schema to refuse with "did you mean"; anything else is the host's own.
+      if (nearMiss(name, names)) out[name] = value;
+      else ignored.push(name);
+      continue;
+    }
+    const optional = !required.has(name);
+    const types = [property.type ?? []].flat();
+    if (optional && value === null) continue;
+    if (optional && value === '' && meansNothingEmpty(property, types)) continue;
+    if (typeof value === 'string' && (types.includes('integer') || types.includes('number')) && NUMBER.test(value)) {
+      out[name] = Number(value.trim());
+    } else if (typeof value === 'string' && types.includes('boolean') && /^\s*(true|false)\s*$/i.test(value)) {
+      out[name] = value.trim().toLowerCase() === 'true';
+    } else {
+      out[name] = value;
+    }
+  }
+  return { args: out, ignored };
+}
+
+/** Whether an empty string can only mean "not given": not a string argument, an enum, or a pattern `""` fails. */
+function meansNothingEmpty(property: PropertySchema, types: string[]): boolean {
+  if (!types.includes('string')) return true;
+  if (property.enum) return !property.enum.includes('');
+  return property.pattern !== undefined && !new RegExp(property.pattern, 'u').test('');
+}
+
+/** The accepted name `name` is a likely misspelling of, if any. */
+export function nearMiss(name: string, accepted: readonly string[]): string | undefined {
+  return accepted.find((candidate) => similar(candidate, name));
+}
+
+/** Two names that differ only in case, separators, or a letter or two: a likely misspelling. */
+function similar(a: string, b: string): boolean {
+  const x = a.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const y = b.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return x === y || (Math.abs(x.length - y.length) <= 2 && editDistance(x, y) <= 2);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
