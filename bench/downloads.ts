@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
-import { sizedEntry } from '../test/sandbox/fixtures.js';
+import { COURSE_ENTRIES, sizedEntry } from '../test/sandbox/fixtures.js';
 import type { Sandbox } from '../test/sandbox/server.js';
 
 /** The entries the downloads bench saves: 512 MiB and 2 GiB (and 700 bytes each: real sizes). */
@@ -101,5 +101,87 @@ export async function resumedSave(sandbox: Sandbox) {
   } finally {
     await client.close();
     rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** 1,000 small entries in category 204 (a sub-category of Courses), each with one caption: a library to save. */
+export const LIBRARY_ENTRIES = Array.from({ length: 1000 }, (_, i) => {
+  const entry = sizedEntry(`5_lib${String(i).padStart(4, '0')}`, 8);
+  return {
+    ...entry,
+    name: `Library item ${i + 1}`,
+    categoryIds: [204],
+    captions: [
+      {
+        id: `5_cap${String(i).padStart(4, '0')}`,
+        language: 'English',
+        languageCode: 'en',
+        label: 'English',
+        format: '1' as const,
+        isDefault: true,
+        status: 2,
+      },
+    ],
+  };
+});
+
+/** save_media_files of the first `count` library entries (category 204, limit), in a fresh server: Kaltura requests, peak RSS. */
+async function libraryRun(sandbox: Sandbox, count: number) {
+  const folder = mkdtempSync(join(tmpdir(), 'kaltura-mcp-bench-'));
+  const { client, pid } = await connect(sandbox, { KALTURA_DOWNLOAD_DIR: folder });
+  try {
+    await client.listTools();
+    let peak = rssMb(pid);
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 20);
+    sandbox.clearLog();
+    const result = await client.callTool(
+      { name: 'save_media_files', arguments: { category_id: 204, limit: count, captions: ['en'] } },
+      undefined,
+      { timeout: 600_000 },
+    );
+    clearInterval(sampler);
+    const answer = result.structuredContent as { saved: number; failed: number };
+    return { count, requests: sandbox.log.length, peakMb: peak, saved: answer.saved, failed: answer.failed };
+  } finally {
+    await client.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** Kaltura requests and peak RSS saving 10, 100 and 1,000 entries with their captions. */
+export async function librarySaves(sandbox: Sandbox) {
+  const runs = [];
+  for (const count of [10, 100, 1000]) runs.push(await libraryRun(sandbox, count));
+  return runs;
+}
+
+/** The 12-entry course (category 202) saved with save_media_files, as a ratio to curl fetching the same files 4 at a time. */
+export async function courseThroughput(sandbox: Sandbox) {
+  const folder = mkdtempSync(join(tmpdir(), 'kaltura-mcp-bench-'));
+  const curlFolder = mkdtempSync(join(tmpdir(), 'kaltura-mcp-bench-'));
+  const { client } = await connect(sandbox, { KALTURA_DOWNLOAD_DIR: folder });
+  try {
+    const ids = COURSE_ENTRIES.map((e) => e.id);
+    const located = await client.callTool({ name: 'get_download_urls', arguments: { entry_ids: ids } });
+    const urls = (located.structuredContent as { results: Array<{ downloadUrl: string }> }).results.map(
+      (r) => r.downloadUrl,
+    );
+    const curlStarted = performance.now();
+    for (let i = 0; i < urls.length; i += 4) {
+      await Promise.all(
+        urls
+          .slice(i, i + 4)
+          .map((url, k) => promisify(execFile)('curl', ['-sS', '--fail', '-o', join(curlFolder, `f${i + k}`), url])),
+      );
+    }
+    const curlMs = performance.now() - curlStarted;
+    const started = performance.now();
+    await client.callTool({ name: 'save_media_files', arguments: { category_id: 202 } });
+    const saveMs = performance.now() - started;
+    return { ratio: curlMs / saveMs, files: urls.length };
+  } finally {
+    await client.close();
+    rmSync(folder, { recursive: true, force: true });
+    rmSync(curlFolder, { recursive: true, force: true });
   }
 }

@@ -17,7 +17,14 @@ import { createLogger } from '../src/logging.js';
 import { Redactor } from '../src/redact.js';
 import { findDownloadUrl, type DownloadRequest } from '../src/downloads/locate.js';
 import { answerWith, type DownloadStrategy } from '../test/helpers/download-strategies.js';
-import { bigSaves, DOWNLOAD_ENTRIES, resumedSave } from './downloads.js';
+import {
+  bigSaves,
+  courseThroughput,
+  DOWNLOAD_ENTRIES,
+  LIBRARY_ENTRIES,
+  librarySaves,
+  resumedSave,
+} from './downloads.js';
 import { callerKs, httpClient, startHttpServer } from '../test/helpers/http-server.js';
 import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
 import { manyEntries, SANDBOX_PARTNER_ID } from '../test/sandbox/fixtures.js';
@@ -302,7 +309,10 @@ async function httpLoad(sandbox: Sandbox, rtt: number) {
 }
 
 const BATCH = manyEntries(50, 10);
-const sandbox = await startSandbox({ latencyMs: LATENCY_MS, extraEntries: [...BATCH, ...DOWNLOAD_ENTRIES] });
+const sandbox = await startSandbox({
+  latencyMs: LATENCY_MS,
+  extraEntries: [...BATCH, ...DOWNLOAD_ENTRIES, ...LIBRARY_ENTRIES],
+});
 try {
   console.log(`kaltura-mcp benchmark — sandbox latency ${LATENCY_MS} ms per request, ${SAMPLES} samples, medians\n`);
   const { rows, sessionStarts, rtt } = await strategies(sandbox);
@@ -334,6 +344,16 @@ try {
         `throughput ${fmt(big.throughputRatio)}x \`curl -o /dev/null\` of the same URL`,
     );
   }
+  for (const run of await librarySaves(sandbox)) {
+    console.log(
+      `save_media_files of ${run.count} entries with a caption each: ${run.requests} Kaltura requests ` +
+        `(bound ceil(N/50) + 3 = ${Math.ceil(run.count / 50) + 3}), peak RSS ${fmt(run.peakMb, 1)} MB, ${run.saved} saved, ${run.failed} failed`,
+    );
+  }
+  const course = await courseThroughput(sandbox);
+  console.log(
+    `save_media_files of the 12-entry course: throughput ${fmt(course.ratio)}x curl fetching the same ${course.files} files 4 at a time`,
+  );
   const resumed = await resumedSave(sandbox);
   console.log(
     `a save cut at 60%, saved again: ${fmt(resumed.share * 100, 1)}% of the file transferred the second time ` +

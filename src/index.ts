@@ -13,6 +13,7 @@ import { SERVER_INFO, sourceUrl } from './package-info.js';
 import { Redactor } from './redact.js';
 import { createServer } from './server.js';
 import { Slots } from './slots.js';
+import { BoundedTaskStore } from './tasks.js';
 import { ALL_TOOLS, REMOTE_TOOLS } from './tools/all-tools.js';
 
 /** Saves at once (each holds a connection and a file open for its whole download). */
@@ -99,13 +100,19 @@ async function main(): Promise<void> {
   }
   // Over stdio one client calls: tool calls at work are capped, the rest wait their turn.
   const slots = { calls: new Slots(DEFAULT_LIMITS.calls), saves: new Slots(MAX_CONCURRENT_SAVES) };
-  const server = createServer(ALL_TOOLS, {
-    door: (scope) => manager.forCall(scope),
-    logger,
-    slots,
-    settings,
-    report: (record) => logger.info('tool call', { ...record }),
-  });
+  // One client: its tasks (save_media_files run as an MCP task) are kept in memory, bounded.
+  const server = createServer(
+    ALL_TOOLS,
+    {
+      door: (scope) => manager.forCall(scope),
+      logger,
+      slots,
+      settings,
+      report: (record) => logger.info('tool call', { ...record }),
+    },
+    {},
+    new BoundedTaskStore(),
+  );
   serveMcpLogging(server, logger);
   const { serveStdio } = await import('./transports/stdio.js');
   await serveStdio(server, logger, Object.values(slots), () => stopping.abort());

@@ -3,8 +3,9 @@
  * entry's flavors attached. Pure.
  */
 import { z } from 'zod';
+import { captionSummary, captionSummarySchema } from './captions.js';
 import { flavorSummary, flavorSummarySchema } from './flavors.js';
-import { numberOrNull, stringOrNull, type FlavorAsset, type MediaEntry } from './kaltura/types.js';
+import { numberOrNull, stringOrNull, type CaptionAsset, type FlavorAsset, type MediaEntry } from './kaltura/types.js';
 
 /** Unix seconds as ISO 8601 (UTC), or null when Kaltura sent none. */
 function isoTime(seconds: unknown): string | null {
@@ -118,9 +119,20 @@ export const entryDetailsSchema = listedEntrySchema.extend({
   dataUrl: z.string().nullable().describe('Playback (not download) URL'),
   flavorParamsIds: z.string().nullable(),
   status: z.number().nullable().describe('KalturaEntryStatus: 2 is READY'),
+  captions: z
+    .array(captionSummarySchema)
+    .describe(
+      "The entry's captions (subtitles), ready or not: their language codes are what the download tools' captions argument takes",
+    ),
 });
 
-/** get_media_entry's answer: the original's fields plus the entry's flavors. */
-export function entryDetails(entry: MediaEntry, flavors: readonly FlavorAsset[]): z.infer<typeof entryDetailsSchema> {
-  return shown(entry, DETAILED_FIELDS, flavors) as z.infer<typeof entryDetailsSchema>;
+/** get_media_entry's answer: the original's fields plus the entry's flavors and captions. */
+export function entryDetails(
+  entry: MediaEntry,
+  flavors: readonly FlavorAsset[],
+  captions: readonly CaptionAsset[],
+): z.infer<typeof entryDetailsSchema> {
+  return { ...shown(entry, DETAILED_FIELDS, flavors), captions: captions.map(captionSummary) } as z.infer<
+    typeof entryDetailsSchema
+  >;
 }

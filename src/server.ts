@@ -9,13 +9,15 @@ import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import { SERVER_INFO } from './package-info.js';
 import { invalidParams, ProtocolError } from './protocol-error.js';
+import type { RequestTaskStore } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { BoundedTaskStore, TooManyTasks } from './tasks.js';
 import { parseArguments, toolListing, type AnyTool, type CallContext } from './tools/tool.js';
 import { asFailure, reportCall, runToolCall, toToolResult, type CallInfo, type ToolDeps } from './tools/tool-call.js';
 
 /** What an agent should know before its first call, in a few lines (naming only the tools offered). */
 export function instructions(toolNames: readonly string[]): string {
   const saving = toolNames.includes('save_media_file')
-    ? " save_media_file saves one into the server's download folder, with progress."
+    ? " save_media_file saves one into the server's download folder, with progress; save_media_files saves many (ids, a category, a search) with captions, thumbnails and metadata, resumable."
     : '';
   return [
     'Kaltura media: find entries, see their flavors (renditions), get download and thumbnail URLs.',
@@ -39,15 +41,25 @@ const NEVER_ELICITS: jsonSchemaValidator = {
 
 /**
  * Builds the MCP server for `tools`; every call reaches Kaltura and the slots through `deps`.
- * `info` adds to the server's description (e.g. where its source is).
+ * `info` adds to the server's description (e.g. where its source is). With `tasks`, tools that
+ * may run as MCP tasks do when a client asks (stdio only: remote mode keeps no state).
  */
-export function createServer(tools: readonly AnyTool[], deps: ToolDeps, info: { websiteUrl?: string } = {}): Server {
+export function createServer(
+  tools: readonly AnyTool[],
+  deps: ToolDeps,
+  info: { websiteUrl?: string } = {},
+  tasks?: BoundedTaskStore,
+): Server {
   const server = new Server(
     { ...SERVER_INFO, ...info },
     {
-      capabilities: { tools: {} },
+      capabilities: {
+        tools: {},
+        ...(tasks ? { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } : {}),
+      },
       instructions: instructions(tools.map((tool) => tool.name)),
       jsonSchemaValidator: NEVER_ELICITS,
+      ...(tasks ? { taskStore: tasks } : {}),
     },
   );
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
@@ -70,19 +82,65 @@ export function createServer(tools: readonly AnyTool[], deps: ToolDeps, info: { 
     if (!tool)
       throw invalidParams(`Unknown tool: ${name.slice(0, 100)}; the tools are ${[...byName.keys()].join(', ')}`);
     const token = extra._meta?.progressToken;
-    const progress =
+    const notify =
       token === undefined
         ? undefined
-        : (done: number, total: number | undefined) =>
-            void extra
+        : (done: number, total: number | undefined, message?: string) =>
+            extra
               .sendNotification({
                 method: 'notifications/progress',
-                params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }) },
+                params: {
+                  progressToken: token,
+                  progress: done,
+                  ...(total === undefined ? {} : { total }),
+                  ...(message === undefined ? {} : { message }),
+                },
               })
               .catch(() => undefined);
-    return callTool(tool, args, deps, { signal: extra.signal, progress, ...deps.settings });
+    const context = { progress: notify, saveSlots: deps.slots.saves, ...deps.settings };
+    const taskParams = (request.params as { task?: { ttl?: number | null } }).task;
+    if (taskParams === undefined) return callTool(tool, args, deps, { ...context, signal: extra.signal });
+    if (!tasks || !tool.taskSupport || !extra.taskStore) {
+      throw new ProtocolError(ErrorCode.MethodNotFound, `${tool.name} does not run as a task: call it without "task"`);
+    }
+    return startTask(tool, args, deps, context, tasks, extra.taskStore, taskParams.ttl ?? extra.taskRequestedTtl);
   };
   return server;
+}
+
+/**
+ * A task-augmented call: answered at once with its task, while the work goes on with an abort of
+ * its own (a tasks/cancel stops it); its progress also becomes the task's status message, and its
+ * result is stored for tasks/result (`failed` when it is an error result).
+ */
+async function startTask(
+  tool: AnyTool,
+  args: unknown,
+  deps: ToolDeps,
+  context: Omit<CallContext, 'signal'>,
+  tasks: BoundedTaskStore,
+  store: RequestTaskStore,
+  ttl: number | null | undefined,
+) {
+  let task;
+  try {
+    task = await store.createTask({ ttl });
+  } catch (error) {
+    if (error instanceof TooManyTasks) throw invalidParams(`Too many tasks: ${error.message}`);
+    throw error;
+  }
+  const { taskId } = task;
+  const controller = new AbortController();
+  tasks.onCancel(taskId, () => controller.abort());
+  const progress = async (done: number, total: number | undefined, message?: string) => {
+    if (message !== undefined) void store.updateTaskStatus(taskId, 'working', message).catch(() => undefined);
+    await context.progress?.(done, total, message);
+  };
+  void callTool(tool, args, deps, { ...context, progress, signal: controller.signal })
+    .then((result) => store.storeTaskResult(taskId, result.isError ? 'failed' : 'completed', result))
+    // A task cancelled meanwhile keeps its own end; nothing else can fail here.
+    .catch(() => undefined);
+  return { task };
 }
 
 /** tools/call's params, or a JSON-RPC -32602 that says what is wrong with them. */

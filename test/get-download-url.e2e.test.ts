@@ -58,6 +58,7 @@ describe('tool listing', () => {
       'downloadUrl',
       'width',
       'height',
+      'captions',
     ]);
   });
 });
@@ -366,4 +367,45 @@ describe('images and documents', () => {
     const result = await download({ entry_id: '1_image001', flavor_id: '1_nothere1' });
     expect(jsonOf(result)).toEqual({ error: 'Flavor ID 1_nothere1 not found for entry 1_image001' });
   });
+});
+
+describe('captions', () => {
+  it('adds the READY captions asked for, each with its URL, in two Kaltura requests', async () => {
+    const result = await download({ entry_id: '1_demo0001', captions: ['en', 'fr', 'de'] });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const body = jsonOf(result);
+    expect(body.flavorId).toBe('1_demof001');
+    // German is not ready yet: it has no file to give.
+    expect(body.captions).toEqual([
+      expect.objectContaining({
+        languageCode: 'en',
+        label: 'English',
+        format: 'srt',
+        url: expect.stringMatching(/\/captionAssetId\/1_capen001$/),
+      }),
+      expect.objectContaining({
+        languageCode: 'fr',
+        label: 'Français',
+        format: 'dfxp',
+        url: expect.stringMatching(/\/captionAssetId\/1_capfr001$/),
+      }),
+    ]);
+    expect(sandbox.log).toHaveLength(2);
+  });
+
+  it("takes ['all'], and answers [] for an entry without captions", async () => {
+    const all = jsonOf(await download({ entry_id: '1_demo0001', captions: ['all'] }));
+    expect((all.captions as Array<{ languageCode: string }>).map((c) => c.languageCode)).toEqual(['en', 'es', 'fr']);
+    expect(jsonOf(await download({ entry_id: '1_origlast', captions: ['all'] })).captions).toEqual([]);
+  });
+
+  it.each([[['all', 'en']], [['en', 'EN']], [[]], [['english!']]])(
+    'refuses captions %j, saying what it takes',
+    async (captions) => {
+      const result = await download({ entry_id: '1_demo0001', captions });
+      expect(result.isError).toBe(true);
+      expect(String(jsonOf(result).error)).toMatch(/^Invalid captions: give language codes such as \['en', 'es'\]/);
+      expect(sandbox.log).toHaveLength(0);
+    },
+  );
 });

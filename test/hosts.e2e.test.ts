@@ -58,6 +58,7 @@ const SUCCESSES: Record<string, Record<string, unknown>> = {
   get_download_url: { entry_id: '1_demo0001' },
   get_download_urls: { entry_ids: ['1_demo0001', '1_image001'] },
   save_media_file: { entry_id: '1_demo0001', quality: 'lowest' },
+  save_media_files: { entry_ids: ['4_bio00001'], captions: ['en'], metadata: true },
   get_thumbnail_url: { entry_id: '1_demo0001' },
 };
 
@@ -88,7 +89,7 @@ describe('portable tool schemas', () => {
   });
 
   it('name no draft and use only keywords that mean the same in draft-07 and 2020-12', () => {
-    expect(tools).toHaveLength(6);
+    expect(tools).toHaveLength(7);
     for (const tool of tools) {
       for (const schema of [tool.inputSchema, tool.outputSchema]) {
         for (const [key, where] of keywords(schema))
@@ -304,6 +305,7 @@ describe('the latest MCP 2.x client over HTTP', () => {
     try {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).not.toContain('save_media_file');
+      expect(tools.map((t) => t.name)).not.toContain('save_media_files');
       for (const tool of tools) {
         const result = (await client.callTool({ name: tool.name, arguments: SUCCESSES[tool.name] })) as CallToolResult;
         expect(result.isError, `${tool.name}: ${JSON.stringify(result.content)}`).toBeFalsy();

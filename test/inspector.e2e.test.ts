@@ -47,6 +47,7 @@ describe('MCP Inspector CLI', () => {
       'get_thumbnail_url',
       'list_media_entries',
       'save_media_file',
+      'save_media_files',
     ]);
   });
 

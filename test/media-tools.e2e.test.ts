@@ -38,13 +38,14 @@ describe('every tool', () => {
       'get_thumbnail_url',
       'list_media_entries',
       'save_media_file',
+      'save_media_files',
     ]);
     for (const tool of tools) {
       expect(tool.title, tool.name).toBeTruthy();
-      // Every tool only reads Kaltura; save_media_file also writes a new file here (never over one).
+      // Every tool only reads Kaltura; the save tools also write new files here (never over one).
       expect(tool.annotations, tool.name).toEqual({
         title: tool.title,
-        readOnlyHint: tool.name !== 'save_media_file',
+        readOnlyHint: !tool.name.startsWith('save_media_file'),
         destructiveHint: false,
         idempotentHint: true,
         openWorldHint: true,
@@ -80,7 +81,7 @@ describe('list_media_entries', () => {
     const body = jsonOf(result) as { totalCount: number; entries: Listed[]; page: number; pageSize: number };
     expect(result.structuredContent).toEqual(body);
     expect(body).toMatchObject({ totalCount: LISTED_ENTRIES.length, page: 1, pageSize: 20 });
-    expect(body.entries.map((e) => e.id)).toEqual(LISTED_ENTRIES.map((e) => e.id));
+    expect(body.entries.map((e) => e.id)).toEqual(LISTED_ENTRIES.slice(0, 20).map((e) => e.id));
     for (const entry of body.entries) {
       expect(entry.flavors.map((f) => f.flavorId)).toEqual(ENTRY_BY_ID.get(entry.id)!.flavors.map((f) => f.id));
     }
@@ -278,5 +279,50 @@ describe('get_thumbnail_url', () => {
       operation: 'get thumbnail URL',
       entry_id: '1_missing1',
     });
+  });
+});
+
+describe('get_media_entry and captions', () => {
+  it("lists the entry's captions, ready or not, in the same round trip", async () => {
+    const body = jsonOf(await call('get_media_entry', { entry_id: '1_demo0001' }));
+    expect(body.captions).toEqual([
+      {
+        id: '1_capen001',
+        language: 'English',
+        languageCode: 'en',
+        label: 'English',
+        format: 'srt',
+        isDefault: true,
+        status: 'READY',
+      },
+      {
+        id: '1_capes001',
+        language: 'Spanish',
+        languageCode: 'es',
+        label: 'Español',
+        format: 'vtt',
+        isDefault: false,
+        status: 'READY',
+      },
+      {
+        id: '1_capfr001',
+        language: 'French',
+        languageCode: 'fr',
+        label: 'Français',
+        format: 'dfxp',
+        isDefault: false,
+        status: 'READY',
+      },
+      {
+        id: '1_capde001',
+        language: 'German',
+        languageCode: 'de',
+        label: 'Deutsch',
+        format: 'srt',
+        isDefault: false,
+        status: 'QUEUED',
+      },
+    ]);
+    expect(jsonOf(await call('get_media_entry', { entry_id: '1_origlast' })).captions).toEqual([]);
   });
 });

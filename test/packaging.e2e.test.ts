@@ -83,7 +83,7 @@ describe('the npm tarball', () => {
       [join(dir, 'package', 'dist', 'index.js')],
       sandboxSettings(),
     );
-    expect((await client.listTools()).tools).toHaveLength(6);
+    expect((await client.listTools()).tools).toHaveLength(7);
     const result = await call('get_download_url', { entry_id: '1_demo0001' });
     expect(result.isError).toBeFalsy();
     expect((result.structuredContent as { flavorId: string }).flavorId).toBe('1_demof001');

@@ -107,7 +107,7 @@ describe('strict arguments', () => {
     expect(result.isError).toBe(true);
     expect(JSON.parse(textOf(result))).toEqual({
       error:
-        'Input validation error: Invalid arguments for tool get_download_url: unknown argument "flavorId" (did you mean "flavor_id"?). The accepted arguments are: entry_id (required), flavor_id, file_name, quality, max_height, format.',
+        'Input validation error: Invalid arguments for tool get_download_url: unknown argument "flavorId" (did you mean "flavor_id"?). The accepted arguments are: entry_id (required), flavor_id, file_name, quality, max_height, format, captions.',
       errorType: 'INVALID_ARGUMENTS',
     });
     expect(sandbox.log).toHaveLength(0);

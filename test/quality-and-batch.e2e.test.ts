@@ -136,6 +136,14 @@ describe('get_download_urls', () => {
     expect(results[0]).toMatchObject({ format: 'jpg', fileSize: 123_457 });
   });
 
+  it('adds each entry its captions when asked, still in two Kaltura requests', async () => {
+    const results = (await batch({ entry_ids: ['1_demo0001', '4_bio00003', '1_origlast'], captions: ['es'] })) as Array<
+      Result & { captions?: Array<{ languageCode: string; url: string }> }
+    >;
+    expect(results.map((r) => r.captions?.map((c) => c.languageCode))).toEqual([['es'], ['es'], []]);
+    expect(sandbox.log).toHaveLength(2);
+  });
+
   it('chooses by the same criteria for every entry', async () => {
     const results = await batch({ entry_ids: ['1_demo0001', '1_origlast', '1_audio001'], max_height: 400 });
     expect(results.map((r) => r.flavorId ?? r.errorType)).toEqual(['1_demof002', '1_olastf01', 'NO_MATCHING_FLAVOR']);

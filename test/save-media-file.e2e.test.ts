@@ -553,3 +553,31 @@ describe('a folder that turns read-only mid-download', () => {
     }
   });
 });
+
+describe('captions, thumbnail and metadata beside the file', () => {
+  it('saves them named after the file, and lists every file', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    const body = (await saved(
+      { entry_id: '1_demo0001', file_name: 'demo.mp4', captions: ['all'], thumbnail: true, metadata: true },
+      s,
+    )) as unknown as { files: Array<{ kind: string; path: string; bytes: number }>; missing: unknown[] };
+    expect(body.files.map((f) => [f.kind, f.path.slice(dir.length + 1)])).toEqual([
+      ['media', 'demo.mp4'],
+      ['caption', 'demo.en.srt'],
+      ['caption', 'demo.es.vtt'],
+      ['caption', 'demo.fr.dfxp'],
+      ['thumbnail', 'demo.jpg'],
+      ['metadata', 'demo.info.json'],
+    ]);
+    expect(body.missing).toEqual([{ kind: 'caption', languageCode: 'de', reason: 'not ready yet' }]);
+    expect(readdirSync(dir).sort()).toEqual([
+      'demo.en.srt',
+      'demo.es.vtt',
+      'demo.fr.dfxp',
+      'demo.info.json',
+      'demo.jpg',
+      'demo.mp4',
+    ]);
+  });
+});

@@ -77,6 +77,8 @@ function asFileResponse(response: IncomingMessage): FileResponse {
 
 /** One HTTP exchange, through the proxy the environment names for `url`, if any. */
 function openOnce(url: URL, request: FileRequest): Promise<IncomingMessage> {
+  // Cancelled already: nothing goes out (Node would still open the connection).
+  if (request.signal.aborted) return Promise.reject(request.signal.reason);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return Promise.reject(fetchFailure(`cannot download a ${url.protocol} address`));
   }

@@ -129,8 +129,8 @@ export function portableText(text: string): string {
 }
 
 /**
- * A saved name made from free text (an entry's name) and an id: `<text><separator><id>.<ext>`,
- * the text cut so the whole fits in {@link MAX_NAME_BYTES} bytes; the id alone when the text
+ * A saved name made from free text (an entry's name) and an id: `<text>-<id>.<ext>`, or yt-dlp's
+ * `<text> [<id>].<ext>`, the text cut so the whole fits in `maxBytes` bytes; the id alone when the text
  * has nothing usable. Never refused: whatever the text holds is made portable.
  */
 export function nameFromText(
@@ -138,10 +138,11 @@ export function nameFromText(
   id: string,
   extension: string | null,
   layout: 'dash' | 'brackets',
+  maxBytes = MAX_NAME_BYTES,
 ): string {
   const idPart = layout === 'brackets' ? ` [${id}]` : `-${id}`;
   const ext = extension ? `.${portableText(extension)}` : '';
-  const budget = MAX_NAME_BYTES - utf8Length(idPart) - utf8Length(ext);
+  const budget = maxBytes - utf8Length(idPart) - utf8Length(ext);
   const base = cutToBytes(portableText(text ?? ''), budget).replace(/[. ]+$/, '');
   return base ? `${base}${idPart}${ext}` : `${id}${ext}`;
 }

@@ -14,9 +14,10 @@
  */
 import { constants, type WriteStream } from 'node:fs';
 import { link, lstat, open, rename, statfs, unlink } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { ToolFailure } from '../failure.js';
+import { dieError } from '../kaltura/errors.js';
 import { SERVER_INFO } from '../package-info.js';
 import { fetchFailure, openFile, type FileResponse } from './fetch-file.js';
 import {
@@ -235,6 +236,12 @@ function reading(
   | { kind: 'complete'; total: number }
   | { kind: 'restart' } {
   const etag = header(response, 'etag');
+  // Kaltura "dies" on a file URL too (access control, a file gone): an empty 200 whose headers say why.
+  const died = dieError(response.headers);
+  if (died) throw new ToolFailure(died.code, died.message);
+  if (response.status === 200 && response.length === 0 && (start.record.sizeInBytes ?? 0) > 0) {
+    throw fetchFailure("the file's server sent an empty answer for a file Kaltura says is not empty: try again later");
+  }
   if (response.status === 200) {
     // A whole file: the first answer, or a server that ignored the range (or whose validator changed).
     return { kind: 'write', from: 0, total: response.length };
@@ -257,9 +264,14 @@ function reading(
       return { kind: 'complete', total };
     return { kind: 'restart' };
   }
-  throw fetchFailure(
-    `the file's server answered HTTP ${response.status}${response.status === 403 ? ' (the URL may have expired)' : ''}: try again`,
-  );
+  if (response.status === 401 || response.status === 403 || response.status === 410) {
+    // Refused: a time-limited URL past its time, most often. A new URL from Kaltura may do.
+    throw new ToolFailure(
+      'URL_REFUSED',
+      `the file's server refused the download URL (HTTP ${response.status}; it may have expired): try again, which asks Kaltura for a new one`,
+    );
+  }
+  throw fetchFailure(`the file's server answered HTTP ${response.status}: try again`);
 }
 
 const header = (response: FileResponse, name: string): string | undefined => {
@@ -366,8 +378,7 @@ async function writeBody(
     },
   });
   try {
-    const sink: WriteStream = file.createWriteStream();
-    await pipeline(response.body, counter, sink);
+    await streamInto(response.body, counter, file.createWriteStream());
   } finally {
     clearTimeout(timer);
     await file.close().catch(() => undefined);
@@ -377,11 +388,37 @@ async function writeBody(
     request.onProgress(state.written, total);
 }
 
+/**
+ * Streams `body` through `counter` into `sink`. Unlike `pipeline`, a body that fails (a cut
+ * connection, a stall, a cancellation) does not destroy what follows it: what arrived is
+ * written first, so the part holds every byte received; then the body's failure is thrown.
+ */
+function streamInto(body: Readable, counter: Transform, sink: WriteStream): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let failure: unknown;
+    // `finished` also reports a body that failed before this began (a malformed chunk).
+    finished(body).catch((error: unknown) => {
+      failure ??= error;
+      if (!counter.writableEnded) counter.end();
+    });
+    counter.once('error', (error) => {
+      failure ??= error;
+      sink.destroy(error);
+    });
+    sink.once('error', (error) => {
+      failure ??= error;
+      body.destroy();
+      reject(failure);
+    });
+    sink.once('finish', () => (failure ? reject(failure) : resolve()));
+    body.pipe(counter).pipe(sink);
+  });
+}
+
 function cutOff(written: number, total: number | undefined): ToolFailure {
-  return new ToolFailure(
-    'INCOMPLETE_DOWNLOAD',
-    `the download was cut off after ${written}${total === undefined ? '' : ` of ${total}`} bytes; they are kept: call again to continue from there`,
-  );
+  const of = total === undefined ? '' : ` of ${total}`;
+  const kept = written > 0 ? 'they are kept: call again to continue from there' : 'nothing was saved: try again';
+  return new ToolFailure('INCOMPLETE_DOWNLOAD', `the download was cut off after ${written}${of} bytes; ${kept}`);
 }
 
 /**
@@ -420,7 +457,11 @@ async function failed(
     await removePart(paths);
     return fetchFailure(`the file's server sent a malformed answer (${code}); nothing was saved: try again later`);
   }
-  if ((code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') && state.written > 0) {
+  // Cut once the answer had begun: what arrived is kept.
+  if (
+    (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') &&
+    (state.written > 0 || state.total !== undefined)
+  ) {
     return cutOff(state.written, state.total);
   }
   if (code === 'ENOSPC') {

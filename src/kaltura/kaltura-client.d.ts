@@ -54,6 +54,14 @@ declare module 'kaltura-client/KalturaServices.js' {
   type Params = Record<string, unknown> | null;
   export const baseEntry: {
     get(entryId: string, version?: number): RequestBuilder;
+    listAction(filter?: Params, pager?: Params): RequestBuilder;
+  };
+  export const category: {
+    get(id: number): RequestBuilder;
+  };
+  export const captionAsset: {
+    listAction(filter?: Params, pager?: Params): RequestBuilder;
+    getUrl(id: string, storageId?: number | null): RequestBuilder;
   };
   export const media: {
     get(entryId: string, version?: number): RequestBuilder;

@@ -86,7 +86,7 @@ export function unwrap(result: MultiResult | undefined): unknown {
   return result.value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -107,7 +107,7 @@ export function asFlavorPage(value: unknown): ListPage<FlavorAsset> {
 }
 
 /** A `*.list` answer: `objects` (each with a string `id`) and `totalCount`. */
-function asListPage<T extends { id: string }>(value: unknown, action: string, item: string): ListPage<T> {
+export function asListPage<T extends { id: string }>(value: unknown, action: string, item: string): ListPage<T> {
   if (!isRecord(value) || !Array.isArray(value.objects)) throw invalidResponse(`${action} did not return a list`);
   const objects = value.objects.filter((o): o is T => isRecord(o) && typeof o.id === 'string');
   if (objects.length !== value.objects.length) throw invalidResponse(`${action} returned a malformed ${item}`);
@@ -132,27 +132,37 @@ export function asDownloadUrl(value: unknown, flavorId: string): string {
   return value;
 }
 
-/** Pages fetched at most: 20 × 500 flavors is far past any real entry or page of entries. */
-const MAX_FLAVOR_PAGES = 20;
+/** Pages fetched at most: 20 × 500 items is far past any real entry or page of entries. */
+const MAX_PAGES = 20;
 
 /**
- * Every flavor matching `filter`, given its first page (the original looked only at Kaltura's
- * default first page of 30): fetches the pages after it, if any, 500 at a time.
+ * Every item of a list, given its first page (the original looked only at Kaltura's default
+ * first page of 30): fetches the pages after it, if any, 500 at a time, with `pageOf`.
  */
-export async function completeFlavorList(
+export async function completeList<T>(
+  door: KalturaDoor,
+  firstPage: ListPage<T>,
+  pageOf: (pageIndex: number) => { request: KalturaRequest; check: (value: unknown) => ListPage<T> },
+): Promise<T[]> {
+  const items = [...firstPage.objects];
+  let last = firstPage;
+  for (let page = 2; page <= MAX_PAGES && !isLastPage(last, items.length); page += 1) {
+    const { request, check } = pageOf(page);
+    last = check(await door.call(request));
+    items.push(...last.objects);
+  }
+  return items;
+}
+
+/** Every flavor matching `filter`, given its first page. */
+export function completeFlavorList(
   door: KalturaDoor,
   filter: FlavorFilter,
   firstPage: ListPage<FlavorAsset>,
 ): Promise<FlavorAsset[]> {
-  const flavors = [...firstPage.objects];
-  let last = firstPage;
-  for (let page = 2; page <= MAX_FLAVOR_PAGES && !isLastPage(last, flavors.length); page += 1) {
-    last = asFlavorPage(await door.call(flavorListRequest(filter, page)));
-    flavors.push(...last.objects);
-  }
-  return flavors;
+  return completeList(door, firstPage, (page) => ({ request: flavorListRequest(filter, page), check: asFlavorPage }));
 }
 
-function isLastPage(page: ListPage<FlavorAsset>, collected: number): boolean {
+function isLastPage(page: ListPage<unknown>, collected: number): boolean {
   return page.objects.length < MAX_PAGE_SIZE || collected >= page.totalCount;
 }

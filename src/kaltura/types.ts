@@ -83,3 +83,27 @@ export const stringOrNull = (value: unknown): string | null => (typeof value ===
 
 /** The value if it is a number, else null. */
 export const numberOrNull = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+/** A KalturaCaptionAsset: the fields the tools read. */
+export interface CaptionAsset {
+  id: string;
+  entryId?: string;
+  /** KalturaLanguage, e.g. `English`. */
+  language?: string;
+  /** KalturaLanguageCode, e.g. `en`. */
+  languageCode?: string;
+  label?: string;
+  /** KalturaCaptionType, a string: "1" SRT, "2" DFXP, "3" WEBVTT, "4" CAP, "5" SCC. */
+  format?: string;
+  fileExt?: string;
+  isDefault?: boolean;
+  /** KalturaCaptionAssetStatus: 2 READY; 0 QUEUED, -1 ERROR, 7 IMPORTING… */
+  status?: number;
+  /** Bytes (a caption keeps its size in bytes, unlike a flavor). */
+  size?: number;
+  version?: string | number;
+  updatedAt?: number;
+}
+
+/** KalturaCaptionAssetStatus READY: only a ready caption has a file to serve. */
+export const CAPTION_READY = 2;

@@ -8,15 +8,17 @@ import { getMediaEntryTool } from './get-media-entry.js';
 import { getThumbnailUrlTool } from './get-thumbnail-url.js';
 import { listMediaEntriesTool } from './list-media-entries.js';
 import { saveMediaFileTool } from './save-media-file.js';
+import { saveMediaFilesTool } from './save-media-files.js';
 import type { AnyTool } from './tool.js';
 
-/** The tools, discovery first: list, look at one entry, get download URLs, save a file, get a thumbnail. */
+/** The tools, discovery first: list, look at one entry, get download URLs, save a file or a library, get a thumbnail. */
 export const ALL_TOOLS: readonly AnyTool[] = [
   listMediaEntriesTool,
   getMediaEntryTool,
   getDownloadUrlTool,
   getDownloadUrlsTool,
   saveMediaFileTool,
+  saveMediaFilesTool,
   getThumbnailUrlTool,
 ];
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { visibleNameProblem } from '../downloads/file-names.js';
 import type { DownloadRequest } from '../downloads/locate.js';
+import type { CaptionRequest } from '../captions.js';
 import type { Quality } from '../flavors.js';
 
 /** Kaltura object ids look like `1_abc123`: a data-centre number, an underscore, alphanumerics. */
@@ -102,4 +103,30 @@ export function downloadRequest(args: {
     maxHeight: args.max_height,
     format: args.format,
   };
+}
+
+const CAPTIONS_RULE =
+  "Invalid captions: give language codes such as ['en', 'es'] (each at most once), or ['all'] for every caption";
+
+/** Which captions to add: language codes (`en`, `pt-br`), or `['all']`. */
+export const captionsSchema = z
+  .array(
+    z
+      .string()
+      .max(20, CAPTIONS_RULE)
+      .regex(/^(?:all|[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)$/, CAPTIONS_RULE),
+  )
+  .min(1, CAPTIONS_RULE)
+  .max(50, CAPTIONS_RULE)
+  .refine((codes) => new Set(codes.map((c) => c.toLowerCase())).size === codes.length, CAPTIONS_RULE)
+  .refine((codes) => !codes.includes('all') || codes.length === 1, CAPTIONS_RULE)
+  .describe(
+    "Optional: the captions (subtitles) to add, by language code, e.g. ['en', 'es'], or ['all']; get_media_entry lists an entry's captions",
+  );
+
+/** The captions a `captions` argument asks for, or undefined when it asks for none. */
+export function captionRequest(codes: string[] | undefined): CaptionRequest | undefined {
+  if (!codes) return undefined;
+  if (codes.includes('all')) return { all: true };
+  return { all: false, languages: codes.map((c) => c.toLowerCase().replace(/_/g, '-')) };
 }

@@ -3,8 +3,11 @@
  * round trip in the common cases, with `isError` on failure and `structuredContent` on success.
  */
 import { z } from 'zod';
-import { downloadInfoSchema, findDownloadUrl } from '../downloads/locate.js';
+import { downloadInfoSchema } from '../downloads/entry-files.js';
+import { findDownloadUrl } from '../downloads/locate.js';
 import {
+  captionRequest,
+  captionsSchema,
   downloadRequest,
   entryIdSchema,
   FLAVOR_OR_QUALITY,
@@ -18,7 +21,7 @@ import { defineTool, READ_ONLY } from './tool.js';
 /** The original's description, word for word, then what it left unsaid. */
 export const ORIGINAL_DESCRIPTION =
   "Get direct DOWNLOAD link for video files. USE WHEN: User needs to download/save video locally, export for editing, backup content, share downloadable link. RETURNS: Time-limited secure URL for downloading. EXAMPLE: 'Download video 1_abc123', 'Get mp4 file for editing'. Different from streaming - this is for saving files.";
-const DESCRIPTION = `${ORIGINAL_DESCRIPTION} Serves audio entries too. The URL expires when Kaltura's delivery adds an access token (the account sets how long); treat it as a credential. A flavor not yet READY answers an error naming its status: choose another, or try later.`;
+const DESCRIPTION = `${ORIGINAL_DESCRIPTION} Serves audio entries too. The URL expires when Kaltura's delivery adds an access token (the account sets how long); treat it as a credential. A flavor not yet READY answers an error naming its status: choose another, or try later. With captions (e.g. ['en'] or ['all']) the answer adds each caption's URL.`;
 
 const input = z
   .strictObject({
@@ -35,6 +38,7 @@ const input = z
         "Optional: name for the downloaded file (e.g. 'lecture-1.mp4'), up to 200 characters, no slashes. Leave empty for Kaltura's default name.",
       ),
     ...qualityArguments,
+    captions: captionsSchema.optional(),
   })
   .refine(oneWayToChoose, FLAVOR_OR_QUALITY);
 
@@ -47,11 +51,12 @@ export const getDownloadUrlTool = defineTool({
   annotations: READ_ONLY,
   operation: 'get download URL',
   errorContext: ({ entry_id }) => ({ entry_id }),
-  run: async (door, args, context) =>
-    (
-      await findDownloadUrl(door, downloadRequest(args), {
-        signal: context.signal,
-        idleTimeoutMs: context.requestTimeoutMs,
-      })
-    ).info,
+  run: async (door, args, context) => {
+    const options = {
+      signal: context.signal,
+      idleTimeoutMs: context.requestTimeoutMs,
+      captions: captionRequest(args.captions),
+    };
+    return (await findDownloadUrl(door, downloadRequest(args), options)).info;
+  },
 });

@@ -4,13 +4,13 @@
  */
 import { z } from 'zod';
 import { findDownloadUrls } from '../downloads/locate-many.js';
-import { downloadInfoSchema } from '../downloads/locate.js';
-import { entryIdSchema, INVALID_ENTRY_ID, qualityArguments } from './arguments.js';
+import { captionLinks, downloadInfoSchema } from '../downloads/entry-files.js';
+import { captionRequest, captionsSchema, entryIdSchema, INVALID_ENTRY_ID, qualityArguments } from './arguments.js';
 import { defineTool, READ_ONLY } from './tool.js';
 
 const MAX_ENTRIES = 50;
 
-const DESCRIPTION = `Get direct DOWNLOAD links for many entries at once (up to ${MAX_ENTRIES}), video or audio. USE WHEN: Downloading or exporting a set of entries, e.g. 'the 720p mp4 of these 30 lectures'. RETURNS: results in the order asked, each either ok with get_download_url's fields (entryId, entryName, flavorId, fileSize, bitrate, format, downloadUrl, width, height) or not ok with error and errorType; one bad entry never fails the others. Choose the rendition with quality, max_height and format as in get_download_url. URLs are credentials. EXAMPLE: entry_ids ['1_abc123', '1_def456'], max_height 720, format 'mp4'.`;
+const DESCRIPTION = `Get direct DOWNLOAD links for many entries at once (up to ${MAX_ENTRIES}), video or audio. USE WHEN: Downloading or exporting a set of entries, e.g. 'the 720p mp4 of these 30 lectures'. RETURNS: results in the order asked, each either ok with get_download_url's fields (entryId, entryName, flavorId, fileSize, bitrate, format, downloadUrl, width, height) or not ok with error and errorType; one bad entry never fails the others. Choose the rendition with quality, max_height and format as in get_download_url; with captions, each answer adds its captions' URLs. URLs are credentials. EXAMPLE: entry_ids ['1_abc123', '1_def456'], max_height 720, format 'mp4'.`;
 
 const entryIdsRule = `Invalid entry_ids: give 1 to ${MAX_ENTRIES} entry ids, each at most once`;
 
@@ -22,6 +22,7 @@ const input = z.strictObject({
     .refine((ids) => new Set(ids).size === ids.length, entryIdsRule)
     .describe(`1 to ${MAX_ENTRIES} distinct entry ids (format: '1_abc123')`),
   ...qualityArguments,
+  captions: captionsSchema.optional(),
 });
 
 const found = downloadInfoSchema.extend({ entry_id: z.string(), ok: z.literal(true) });
@@ -48,13 +49,24 @@ export const getDownloadUrlsTool = defineTool({
   errorContext: () => ({}),
   async run(door, args, context) {
     const valid = args.entry_ids.filter((id) => entryIdSchema.safeParse(id).success);
-    const criteria = { quality: args.quality, maxHeight: args.max_height, format: args.format };
-    const options = { signal: context.signal, idleTimeoutMs: context.requestTimeoutMs };
-    const found = await findDownloadUrls(door, valid, criteria, options);
+    const captions = captionRequest(args.captions);
+    const found = await findDownloadUrls(door, valid, {
+      criteria: { quality: args.quality, maxHeight: args.max_height, format: args.format },
+      captions,
+      signal: context.signal,
+      idleTimeoutMs: context.requestTimeoutMs,
+    });
     const located = new Map(valid.map((id, at) => [id, found[at]!]));
     const results = args.entry_ids.map((entryId): Item => {
       const one = located.get(entryId);
-      if (one?.ok) return { entry_id: entryId, ok: true, ...one.info };
+      if (one?.ok) {
+        return {
+          entry_id: entryId,
+          ok: true,
+          ...one.info,
+          ...(captions ? { captions: captionLinks(one.captions) } : {}),
+        };
+      }
       const [error, errorType] = one ? [one.failure.message, one.failure.code] : [INVALID_ENTRY_ID, 'INVALID_ENTRY_ID'];
       return { entry_id: entryId, ok: false, error, errorType };
     });

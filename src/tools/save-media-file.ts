@@ -6,10 +6,15 @@
 import { z } from 'zod';
 import { nameFromText, savedName } from '../downloads/file-names.js';
 import { downloadFolder } from '../downloads/folder.js';
+import type { DownloadInfo } from '../downloads/entry-files.js';
+import { saveEntryFiles, type FileToSave } from '../downloads/entry-saver.js';
+import { findDownloadUrls } from '../downloads/locate-many.js';
 import { findDownloadUrl } from '../downloads/locate.js';
 import { partialTtlMs } from '../downloads/partial.js';
-import { saveToFolder } from '../downloads/save.js';
+import { saveToFolder, type Saved } from '../downloads/save.js';
 import {
+  captionRequest,
+  captionsSchema,
   downloadRequest,
   entryIdSchema,
   FLAVOR_OR_QUALITY,
@@ -21,7 +26,7 @@ import {
 import { defineTool } from './tool.js';
 
 const DESCRIPTION =
-  "SAVE one entry's media file (video, audio, an image or a document) into the server's download folder (KALTURA_DOWNLOAD_DIR). USE WHEN: The user wants the file on this machine, not a link. Choose the rendition as in get_download_url (flavor_id, or quality/max_height/format). RETURNS: entryId, flavorId, path, bytes, format, ms, skipped (true when the same file was already there: files are never overwritten) and resumedFrom (bytes kept from an interrupted save of the same file, which is continued, not started over). Sends progress notifications when the call carries a progressToken; cancelling removes the partial file unless keep_partial is true. EXAMPLE: 'Save the 720p mp4 of 1_abc123', entry_id '1_abc123', max_height 720, format 'mp4'.";
+  "SAVE one entry's media file (video, audio, an image or a document) into the server's download folder (KALTURA_DOWNLOAD_DIR). USE WHEN: The user wants the file on this machine, not a link. Choose the rendition as in get_download_url (flavor_id, or quality/max_height/format). RETURNS: entryId, flavorId, path, bytes, format, ms, skipped (true when the same file was already there: files are never overwritten) and resumedFrom (bytes kept from an interrupted save of the same file, which is continued, not started over). Sends progress notifications when the call carries a progressToken; cancelling removes the partial file unless keep_partial is true. With captions (['en'], or ['all']), thumbnail or metadata, those files are saved beside it, named after it ('<stem>.en.srt', '<stem>.jpg', '<stem>.info.json'), and the answer lists every file. EXAMPLE: 'Save the 720p mp4 of 1_abc123', entry_id '1_abc123', max_height 720, format 'mp4'.";
 
 const input = z
   .strictObject({
@@ -33,6 +38,17 @@ const input = z
         "Optional: the saved file's name (e.g. 'lecture-1.mp4'), without any folder; the file's extension is added when it ends in another. Default: the entry's name and the flavor id",
       ),
     ...qualityArguments,
+    captions: captionsSchema.optional(),
+    thumbnail: z
+      .boolean()
+      .optional()
+      .describe("Optional: also save the entry's thumbnail, as '<stem>.jpg' beside the file"),
+    metadata: z
+      .boolean()
+      .optional()
+      .describe(
+        "Optional: also write the entry's metadata (as get_media_entry shows it) as '<stem>.info.json' beside the file",
+      ),
     keep_partial: z
       .boolean()
       .optional()
@@ -53,6 +69,20 @@ const output = z.object({
   resumedFrom: z
     .number()
     .describe('Bytes kept from an interrupted save and continued (0 when it started from the first byte)'),
+  files: z
+    .array(
+      z.object({
+        kind: z.string().describe('media, caption, thumbnail or metadata'),
+        path: z.string(),
+        bytes: z.number(),
+      }),
+    )
+    .optional()
+    .describe('With captions, thumbnail or metadata: every file saved, the media file first'),
+  missing: z
+    .array(z.object({ kind: z.string(), languageCode: z.string().optional(), reason: z.string() }))
+    .optional()
+    .describe('Files asked for that have none: a caption not ready yet, no thumbnail'),
 });
 
 export const saveMediaFileTool = defineTool({
@@ -71,37 +101,71 @@ export const saveMediaFileTool = defineTool({
     const started = performance.now();
     const folder = await downloadFolder(context.downloadDir);
     const ttlMs = partialTtlMs(context.partialTtlHours);
-    const { info, identity } = await findDownloadUrl(
-      door,
-      { ...downloadRequest(args), fileName: undefined },
-      { signal: context.signal, idleTimeoutMs: context.requestTimeoutMs },
-    );
-    const name = args.file_name
-      ? savedName(args.file_name, info.format)
-      : nameFromText(info.entryName, info.flavorId ?? info.entryId, info.format, 'dash');
-    const saved = await saveToFolder({
-      folder,
-      name,
-      url: info.downloadUrl,
-      identity,
-      estimatedBytes: info.fileSize,
-      signal: context.signal,
-      // A shutdown stops the save too; its part is kept for the next save to continue.
-      stopping: context.stopping,
-      keepPartial: args.keep_partial,
-      onProgress: context.progress,
-      idleTimeoutMs: context.requestTimeoutMs,
-      partialTtlMs: ttlMs,
+    const located = { signal: context.signal, idleTimeoutMs: context.requestTimeoutMs };
+    const saveFile = (file: FileToSave) =>
+      saveToFolder({
+        folder,
+        ...file,
+        signal: context.signal,
+        // A shutdown stops the save too; its part is kept for the next save to continue.
+        stopping: context.stopping,
+        keepPartial: args.keep_partial,
+        onProgress: file.name === mediaName ? context.progress : undefined,
+        idleTimeoutMs: context.requestTimeoutMs,
+        partialTtlMs: ttlMs,
+      });
+    const nameOf = (info: DownloadInfo) =>
+      args.file_name
+        ? savedName(args.file_name, info.format)
+        : nameFromText(info.entryName, info.flavorId ?? info.entryId, info.format, 'dash');
+    let mediaName = '';
+    if (!args.captions && !args.thumbnail && !args.metadata) {
+      const { info, identity } = await findDownloadUrl(
+        door,
+        { ...downloadRequest(args), fileName: undefined },
+        located,
+      );
+      mediaName = nameOf(info);
+      const saved = await saveFile({ name: mediaName, url: info.downloadUrl, identity, estimatedBytes: info.fileSize });
+      return answer(info, saved, started);
+    }
+    // With captions, a thumbnail or metadata: the entry's listing (flavors and captions), then every URL.
+    const [one] = await findDownloadUrls(door, [args.entry_id], {
+      ...located,
+      criteria: downloadRequest(args),
+      captions: captionRequest(args.captions),
+      listCaptions: args.metadata,
     });
+    if (!one?.ok) throw one?.failure ?? new Error('no answer for the entry');
+    mediaName = nameOf(one.info);
+    const outcome = await saveEntryFiles({
+      located: one,
+      folder,
+      mediaName,
+      thumbnail: args.thumbnail ?? false,
+      metadata: args.metadata ?? false,
+      save: saveFile,
+    });
+    if (outcome.failure) throw outcome.failure;
+    const media = outcome.files[0]!;
     return {
-      entryId: info.entryId,
-      flavorId: info.flavorId,
-      path: saved.path,
-      bytes: saved.bytes,
-      format: info.format,
-      ms: Math.round(performance.now() - started),
-      skipped: saved.skipped,
-      resumedFrom: saved.resumedFrom,
+      ...answer(one.info, media, started),
+      files: outcome.files.map((f) => ({ kind: f.kind, path: f.path, bytes: f.bytes })),
+      ...(outcome.missing.length ? { missing: outcome.missing } : {}),
     };
   },
 });
+
+/** The answer's fields for the media file saved. */
+function answer(info: DownloadInfo, saved: Pick<Saved, 'path' | 'bytes' | 'skipped' | 'resumedFrom'>, started: number) {
+  return {
+    entryId: info.entryId,
+    flavorId: info.flavorId,
+    path: saved.path,
+    bytes: saved.bytes,
+    format: info.format,
+    ms: Math.round(performance.now() - started),
+    skipped: saved.skipped,
+    resumedFrom: saved.resumedFrom,
+  };
+}

@@ -7,6 +7,7 @@ import type { Tool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { ToolFailure } from '../failure.js';
 import type { KalturaDoor } from '../kaltura/client-manager.js';
+import type { Slots } from '../slots.js';
 import { argumentsAsSent, nearMiss } from './host-arguments.js';
 import { portableJsonSchema } from './portable-schema.js';
 
@@ -14,8 +15,10 @@ import { portableJsonSchema } from './portable-schema.js';
 export interface CallContext {
   /** Aborts when the client cancels the call. */
   signal?: AbortSignal;
-  /** Reports progress to a client that asked for it (with a progressToken); absent otherwise. */
-  progress?: (done: number, total: number | undefined) => void;
+  /** Reports progress to a client that asked for it (with a progressToken, or a task); absent otherwise. */
+  progress?: (done: number, total: number | undefined, message?: string) => void | Promise<void>;
+  /** The server's slots for downloads: at most 4 files at once, shared by every save. */
+  saveSlots: Pick<Slots, 'run'>;
   /** KALTURA_DOWNLOAD_DIR as configured, unchecked. */
   downloadDir?: string;
   /** KALTURA_PARTIAL_TTL_HOURS as configured, unchecked. */
@@ -45,6 +48,8 @@ interface ToolDefinition<Input extends z.ZodType, Output extends z.ZodType> {
   localOnly?: boolean;
   /** The slots it waits for: the 32 of every call, or the 4 of saves. */
   slots?: 'calls' | 'saves';
+  /** It may run as an MCP task (a client that supports tasks may ask; others call it as usual). */
+  taskSupport?: 'optional';
 }
 
 /** A tool with its types erased, as the server holds it. */
@@ -80,6 +85,7 @@ export function toolListing(tool: AnyTool): Tool {
       inputSchema: portableJsonSchema(tool.input, 'input') as Tool['inputSchema'],
       outputSchema: portableJsonSchema(tool.output, 'output') as Tool['outputSchema'],
       annotations: { title: tool.title, ...tool.annotations },
+      ...(tool.taskSupport ? { execution: { taskSupport: tool.taskSupport } } : {}),
     };
     listings.set(tool, listing);
   }

@@ -3,7 +3,8 @@
  * checked against the tool's schema first, the answer rendered as the tool result a client sees.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { DownloadInfo, DownloadRequest, LocatedFile, LocateOptions } from '../../src/downloads/locate.js';
+import type { DownloadInfo, LocatedFile, LocateOptions } from '../../src/downloads/entry-files.js';
+import type { DownloadRequest } from '../../src/downloads/locate.js';
 import type { KalturaDoor } from '../../src/kaltura/client-manager.js';
 import { createLogger } from '../../src/logging.js';
 import { Redactor } from '../../src/redact.js';

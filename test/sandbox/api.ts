@@ -7,6 +7,7 @@
 import { signKsV2 } from '../../src/kaltura/ks.js';
 import { createAppTokens, type SandboxAppToken } from './app-tokens.js';
 import { checkKs, ksPartnerId, type ParsedKs } from './ks.js';
+import { categoryFields, createLibrary, inCategoryTree } from './library.js';
 import {
   ENTRY_BY_ID,
   fileLength,
@@ -102,6 +103,10 @@ export function createApi(state: ApiState) {
   const allEntries = () => [...ENTRY_BY_ID.values(), ...state.extraEntries];
   const entryById = (id: string) => ENTRY_BY_ID.get(id) ?? state.extraEntries.find((e) => e.id === id);
   /** The entry, if the session's partner owns it. */
+  const library = createLibrary({
+    baseUrl: state.baseUrl,
+    entriesOf: (partnerId) => allEntries().filter((e) => e.partnerId === partnerId),
+  });
   const visibleEntry = (id: string, ks: ParsedKs) => {
     const e = entryById(id);
     return e && e.partnerId === ks.partnerId ? e : undefined;
@@ -119,8 +124,7 @@ export function createApi(state: ApiState) {
       partnerId: e.partnerId,
       userId: e.ownerId,
       tags: e.tags,
-      categories: 'Sandbox',
-      categoriesIds: '101',
+      ...categoryFields(e),
       status: e.status,
       moderationStatus: e.moderationStatus,
       type: e.type,
@@ -236,9 +240,24 @@ export function createApi(state: ApiState) {
     return ks;
   };
 
-  const listMedia = (params: Params, ks: ParsedKs): Json => {
+  /**
+   * `media.list` (media clips only) and `baseEntry.list` (every type, or `typeIn`), with the
+   * filters this project sends: freeText, mediaTypeEqual, statusIn, idIn, categoryAncestorIdIn.
+   */
+  const listEntries = (params: Params, ks: ParsedKs, service: 'media' | 'baseentry'): Json => {
     const filter = (params.filter ?? {}) as Params;
     const text = typeof filter.freeText === 'string' ? filter.freeText : '';
+    const types =
+      service === 'media'
+        ? [1]
+        : typeof filter.typeIn === 'string' && filter.typeIn !== ''
+          ? filter.typeIn.split(',').map(Number)
+          : undefined;
+    // An empty filter leaves the listing unfiltered; unknown ids match nothing.
+    const ancestors =
+      typeof filter.categoryAncestorIdIn === 'string' && filter.categoryAncestorIdIn !== ''
+        ? filter.categoryAncestorIdIn.split(',').filter(Boolean).map(Number)
+        : undefined;
     const type = filter.mediaTypeEqual === undefined ? undefined : Number(filter.mediaTypeEqual);
     const statuses = typeof filter.statusIn === 'string' ? filter.statusIn.split(',').map(Number) : undefined;
     const ids =
@@ -249,7 +268,8 @@ export function createApi(state: ApiState) {
       (e) =>
         e.partnerId === ks.partnerId &&
         // KalturaMediaEntryFilter lists media clips only: never documents.
-        e.type === 1 &&
+        (!types || types.includes(e.type)) &&
+        (!ancestors || inCategoryTree(e, ancestors)) &&
         (!ownOnly || e.ownerId === ks.userId) &&
         // Without a status filter Kaltura lists READY, moderation-approved entries only.
         (statuses ? statuses.includes(e.status) : listedByDefault(e)) &&
@@ -258,7 +278,7 @@ export function createApi(state: ApiState) {
         (type === undefined || e.mediaType === type),
     );
     const result = page(matches, params);
-    return kalturaObject('KalturaMediaListResponse', {
+    return kalturaObject(service === 'media' ? 'KalturaMediaListResponse' : 'KalturaBaseEntryListResponse', {
       objects: result.objects.map(entryJson),
       totalCount: result.totalCount,
     });
@@ -337,8 +357,8 @@ export function createApi(state: ApiState) {
   const dispatch = (service: string, action: string, params: Params): Json => {
     if (service === 'session' && action === 'start') return startSession(params);
     if (service === 'session' && action === 'startwidgetsession') return appTokens.startWidgetSession(params);
-    if (!['media', 'baseentry', 'flavorasset', 'session', 'apptoken'].includes(service))
-      throw errors.noService(service);
+    const known = ['media', 'baseentry', 'flavorasset', 'session', 'apptoken', 'category', 'caption_captionasset'];
+    if (!known.includes(service)) throw errors.noService(service);
     const ks = requireKs(service, action, params);
     if (service === 'apptoken') return appTokens.dispatch(action, params, ks);
     switch (`${service}.${action}`) {
@@ -352,7 +372,14 @@ export function createApi(state: ApiState) {
         return entryJson(e);
       }
       case 'media.list':
-        return listMedia(params, ks);
+      case 'baseentry.list':
+        return listEntries(params, ks, service as 'media' | 'baseentry');
+      case 'category.get':
+        return library.getCategory(params, ks.partnerId);
+      case 'caption_captionasset.list':
+        return library.listCaptions(params, ks.partnerId, page);
+      case 'caption_captionasset.geturl':
+        return library.captionUrl(params, ks.partnerId);
       case 'flavorasset.list':
         return listFlavors(params, ks);
       case 'flavorasset.geturl':
@@ -362,7 +389,14 @@ export function createApi(state: ApiState) {
     }
   };
 
-  return { dispatch, findFlavor, entryById, addAppToken: appTokens.add };
+  /** The caption a serve URL names (the serve action needs no KS, so any partner's). */
+  const captionById = (id: string) =>
+    library.captionById(
+      id,
+      PARTNERS.map((p) => p.id),
+    );
+
+  return { dispatch, findFlavor, entryById, captionById, addAppToken: appTokens.add };
 }
 
 /** `list:*` (or every privilege, `*`): Kaltura lets the session list every entry, not only its user's. */

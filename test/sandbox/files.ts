@@ -17,7 +17,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkKs } from './ks.js';
-import { fileLength, type FixtureEntry, type FixtureFlavor } from './fixtures.js';
+import { fileLength, type FixtureCaption, type FixtureEntry, type FixtureFlavor } from './fixtures.js';
+import { CAPTION_EXTENSIONS, captionText } from './library.js';
 
 /** Bytes served for a flavor whose size Kaltura does not know (sent without Content-Length). */
 export const UNKNOWN_SIZE_BYTES = 100_000;
@@ -70,6 +71,7 @@ interface Served {
 /** What the file handler can ask of the sandbox. */
 export interface FileDeps {
   findFlavor(flavorId: string): { entry: FixtureEntry; flavor: FixtureFlavor } | undefined;
+  captionById(captionId: string): { entry: FixtureEntry; caption: FixtureCaption } | undefined;
   entryById(entryId: string): FixtureEntry | undefined;
   secretOf(partnerId: number): string | undefined;
   now(): number;
@@ -79,6 +81,9 @@ const SERVE_FLAVOR =
   /^\/p\/(\d+)\/sp\/\d+\/serveFlavor\/entryId\/([^/]+)\/v\/(\d+)\/flavorId\/([^/]+)\/fileName\/(.+)\/ks\/([^/]+)\/name\/a\.(\w+)$/;
 const RAW = /^\/p\/(\d+)\/sp\/\d+\/raw\/entry_id\/([^/]+)\/version\/([^/]+)$/;
 const DOWNLOAD = /^\/p\/(\d+)\/sp\/\d+\/download\/entry_id\/([^/]+)\/flavor\/([^/]+)(?:\/relocate\/(.+))?$/;
+const CAPTION =
+  /^\/api_v3\/index\.php\/service\/caption_captionAsset\/action\/serve\/captionAssetId\/([^/]+)(?:\/v\/\d+)?(?:\/ks\/[^/]+)?$/;
+const THUMBNAIL = /^\/p\/(\d+)\/sp\/\d+\/thumbnail\/entry_id\/([^/]+)\/version\/\d+(?:\/.*)?$/;
 const BLOCK = 64 * 1024;
 /** Kaltura's MIME types by extension; anything else is `image/<ext>` (its own quirk). */
 const CONTENT_TYPES: Record<string, string> = {
@@ -87,6 +92,9 @@ const CONTENT_TYPES: Record<string, string> = {
   mp3: 'audio/mpeg',
   jpg: 'image/jpeg',
   pdf: 'application/pdf',
+  srt: 'text/plain',
+  vtt: 'text/plain',
+  dfxp: 'application/xml',
 };
 const contentType = (ext: string | undefined) => CONTENT_TYPES[ext ?? ''] ?? `image/${ext ?? 'unknown'}`;
 
@@ -115,7 +123,12 @@ export function patternBytes(seed: string, length: number): Buffer {
 
 /** Whether `path` is a file URL the sandbox serves. */
 export function isFilePath(path: string): boolean {
-  return SERVE_FLAVOR.test(path) || RAW.test(path) || DOWNLOAD.test(path);
+  return [SERVE_FLAVOR, RAW, DOWNLOAD, CAPTION, THUMBNAIL].some((pattern) => pattern.test(path));
+}
+
+/** The length of an entry's thumbnail JPEG, whatever size is asked for: a few KB, different per entry. */
+export function thumbnailLength(entryId: string): number {
+  return 6000 + ([...entryId].reduce((sum, c) => sum + c.charCodeAt(0), 0) % 997);
 }
 
 /** Answers a GET or HEAD of a file URL. */
@@ -164,6 +177,32 @@ function resolve(res: ServerResponse, path: string, deps: FileDeps, log: LoggedF
       fileName: decodeURIComponent(rawName!),
       version: String(flavor.version),
       updatedAt: flavor.updatedAt,
+    };
+  }
+  const captionMatch = CAPTION.exec(path);
+  if (captionMatch) {
+    const found = deps.captionById(captionMatch[1]!);
+    if (!found || found.caption.status !== 2) return end(res, log, 404);
+    const text = Buffer.from(captionText(found.caption));
+    const ext = CAPTION_EXTENSIONS[found.caption.format];
+    // Served as text, whole (a caption file is small); ranges are not needed by anyone.
+    res.writeHead(200, { 'Content-Type': contentType(ext), 'Content-Length': text.length, 'Accept-Ranges': 'bytes' });
+    log.status = 200;
+    log.bytesSent = text.length;
+    res.end(text);
+    return undefined;
+  }
+  const thumbnailMatch = THUMBNAIL.exec(path);
+  if (thumbnailMatch) {
+    const [, pid, entryId] = thumbnailMatch as unknown as string[];
+    const entry = deps.entryById(entryId!);
+    if (!entry || entry.partnerId !== Number(pid) || entry.noThumbnail) return end(res, log, 404);
+    return {
+      seed: `thumbnail:${entry.id}`,
+      length: thumbnailLength(entry.id),
+      contentType: 'image/jpeg',
+      version: '100002',
+      updatedAt: entry.createdAt + 500,
     };
   }
   const rawMatch = RAW.exec(path);

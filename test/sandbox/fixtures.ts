@@ -101,6 +101,34 @@ export interface FixtureEntry {
   restricted?: boolean;
   /** The user who owns it: a USER session without `list:*` lists only its own user's entries. */
   ownerId: string;
+  /** The categories it is in, directly (101, Sandbox, by default). */
+  categoryIds?: number[];
+  /** Its caption assets. */
+  captions?: FixtureCaption[];
+}
+
+/** A caption asset: KalturaCaptionAsset's fields the sandbox keeps. */
+export interface FixtureCaption {
+  id: string;
+  /** KalturaLanguage, e.g. `English`. */
+  language: string;
+  /** KalturaLanguageCode, e.g. `en`. */
+  languageCode: string;
+  label: string;
+  /** KalturaCaptionType, a string: "1" SRT, "2" DFXP, "3" WEBVTT. */
+  format: '1' | '2' | '3';
+  isDefault: boolean;
+  /** KalturaCaptionAssetStatus: 2 READY, 0 QUEUED (added, no content yet), -1 ERROR. */
+  status: number;
+}
+
+/** A category: KalturaCategory's fields the sandbox keeps. */
+export interface FixtureCategory {
+  id: number;
+  partnerId: number;
+  name: string;
+  /** 0 at the root. */
+  parentId: number;
 }
 
 const source = (id: string, extra: Partial<FixtureFlavor> = {}): FixtureFlavor => ({
@@ -165,12 +193,130 @@ const entry = (
 export const LONG_UNICODE_TITLE =
   'Ünïcødé réunion — 日本語のタイトル 🎬 «Ελληνικά» עברית ' + 'ça-va-très-bien-ありがとう-🙂 '.repeat(8).trim();
 
+/** Caption assets of each kind Kaltura stores: SRT, WebVTT, DFXP, and one not ready yet. */
+const DEMO_CAPTIONS: FixtureCaption[] = [
+  {
+    id: '1_capen001',
+    language: 'English',
+    languageCode: 'en',
+    label: 'English',
+    format: '1',
+    isDefault: true,
+    status: 2,
+  },
+  {
+    id: '1_capes001',
+    language: 'Spanish',
+    languageCode: 'es',
+    label: 'Español',
+    format: '3',
+    isDefault: false,
+    status: 2,
+  },
+  {
+    id: '1_capfr001',
+    language: 'French',
+    languageCode: 'fr',
+    label: 'Français',
+    format: '2',
+    isDefault: false,
+    status: 2,
+  },
+  {
+    id: '1_capde001',
+    language: 'German',
+    languageCode: 'de',
+    label: 'Deutsch',
+    format: '1',
+    isDefault: false,
+    status: 0,
+  },
+];
+
+/** The categories: a course with a sub-category, and others. Kaltura's root categories have parent 0. */
+export const CATEGORIES: FixtureCategory[] = [
+  { id: 101, partnerId: SANDBOX_PARTNER_ID, name: 'Sandbox', parentId: 0 },
+  { id: 201, partnerId: SANDBOX_PARTNER_ID, name: 'Courses', parentId: 0 },
+  { id: 202, partnerId: SANDBOX_PARTNER_ID, name: 'Biology 101', parentId: 201 },
+  { id: 203, partnerId: SANDBOX_PARTNER_ID, name: 'Week 1', parentId: 202 },
+  { id: 204, partnerId: SANDBOX_PARTNER_ID, name: 'Empty shelf', parentId: 201 },
+  { id: 301, partnerId: OTHER_PARTNER_ID, name: 'Their category', parentId: 0 },
+];
+
+/**
+ * The lectures of Biology 101 (category 202): 12 entries, 8 directly in it and 4 in its
+ * sub-category Week 1 (203), each with an original of about 200 KB and a smaller rendition, an English SRT, and
+ * every third a Spanish WebVTT; lecture 5 has a French DFXP, lecture 7 a caption not ready.
+ */
+export const COURSE_ENTRIES: FixtureEntry[] = Array.from({ length: 12 }, (_, i) => {
+  const n = i + 1;
+  const id = `4_bio${String(n).padStart(5, '0')}`;
+  const captions: FixtureCaption[] = [
+    {
+      id: `4_cen${String(n).padStart(5, '0')}`,
+      language: 'English',
+      languageCode: 'en',
+      label: 'English',
+      format: '1',
+      isDefault: true,
+      status: 2,
+    },
+  ];
+  if (n % 3 === 0) {
+    captions.push({
+      id: `4_ces${String(n).padStart(5, '0')}`,
+      language: 'Spanish',
+      languageCode: 'es',
+      label: 'Español',
+      format: '3',
+      isDefault: false,
+      status: 2,
+    });
+  }
+  if (n === 5) {
+    captions.push({
+      id: '4_cfr00005',
+      language: 'French',
+      languageCode: 'fr',
+      label: 'Français',
+      format: '2',
+      isDefault: false,
+      status: 2,
+    });
+  }
+  if (n === 7) {
+    captions.push({
+      id: '4_cde00007',
+      language: 'German',
+      languageCode: 'de',
+      label: 'Deutsch',
+      format: '1',
+      isDefault: false,
+      status: 0,
+    });
+  }
+  return entry(
+    id,
+    `Lecture ${n}: ${['Cells', 'Genes', 'Evolution', 'Ecology'][i % 4]}`,
+    [
+      source(`${id}s`, { size: 200 + n, bytes: (200 + n) * 1024 + 300 + n }),
+      rendition(`${id}r`, 487041, { size: 20 + n, bytes: (20 + n) * 1024 + 100 + n }),
+    ],
+    { categoryIds: [n <= 8 ? 202 : 203], captions, tags: 'sandbox,biology', createdAt: 1718000000 + n * 3600 },
+  );
+});
+
 export const ENTRIES: FixtureEntry[] = [
-  entry('1_demo0001', 'Demo video', [
-    source('1_demof001'),
-    rendition('1_demof002', 487041),
-    rendition('1_demof003', 487051, { size: 9000, bitrate: 1200, width: 960, height: 540 }),
-  ]),
+  entry(
+    '1_demo0001',
+    'Demo video',
+    [
+      source('1_demof001'),
+      rendition('1_demof002', 487041),
+      rendition('1_demof003', 487051, { size: 9000, bitrate: 1200, width: 960, height: 540 }),
+    ],
+    { captions: DEMO_CAPTIONS },
+  ),
   entry('1_origlast', 'Original listed last', [
     rendition('1_olastf01', 487041),
     rendition('1_olastf02', 487051),
@@ -234,6 +380,7 @@ export const ENTRIES: FixtureEntry[] = [
   entry('1_remote01', 'Archived to remote storage', [source('1_remotsrc', { remoteOnly: true })]),
   entry('1_pending1', 'Still preconverting', [source('1_pendsrc1', { status: QUEUED })], { status: 1 }),
   entry('1_moderat1', 'Awaiting moderation', [source('1_modersrc')], { moderationStatus: 1 }),
+  ...COURSE_ENTRIES,
 ];
 
 /** The other partner's entries: none of them is visible to the first partner's sessions. */

@@ -314,6 +314,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       files.push(entry);
       const deps = {
         findFlavor: api.findFlavor,
+        captionById: api.captionById,
         entryById: api.entryById,
         secretOf: (pid: number) => partnerOf(pid)?.adminSecret,
         now,

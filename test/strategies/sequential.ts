@@ -9,10 +9,10 @@ import {
   noChoice,
   ownFile,
   servesOwnFile,
-  type DownloadRequest,
   type LocatedFile,
   type LocateOptions,
-} from '../../src/downloads/locate.js';
+} from '../../src/downloads/entry-files.js';
+import type { DownloadRequest } from '../../src/downloads/locate.js';
 import { selectFlavor } from '../../src/flavors.js';
 import type { KalturaDoor } from '../../src/kaltura/client-manager.js';
 import {

@@ -1,0 +1,83 @@
+/**
+ * Caption assets (an entry's subtitles): how the tools show them, which ones a request asks for,
+ * and the extension each format's file has. Pure. Kaltura stores a caption's format as the
+ * string its KalturaCaptionType enum holds ("1" SRT, "2" DFXP, "3" WEBVTT, "4" CAP, "5" SCC).
+ */
+import { z } from 'zod';
+import { CAPTION_READY, stringOrNull, type CaptionAsset } from './kaltura/types.js';
+
+/** KalturaCaptionType's values, by the file extension Kaltura gives each. */
+const FORMATS: Record<string, string> = { '1': 'srt', '2': 'dfxp', '3': 'vtt', '4': 'cap', '5': 'scc' };
+
+/** KalturaCaptionAssetStatus names. */
+const STATUS_NAMES: Record<number, string> = {
+  [-1]: 'ERROR',
+  0: 'QUEUED',
+  2: 'READY',
+  3: 'DELETED',
+  7: 'IMPORTING',
+  9: 'EXPORTING',
+};
+
+/** The caption's format as a file extension (`srt`, `vtt`, `dfxp`…): its type, else its file's extension. */
+export function captionFormat(caption: CaptionAsset): string | null {
+  return FORMATS[String(caption.format ?? '')] ?? stringOrNull(caption.fileExt);
+}
+
+/** One caption as the tools show it. */
+export const captionSummarySchema = z.object({
+  id: z.string().describe('The caption asset id'),
+  language: z.string().nullable().describe('e.g. English'),
+  languageCode: z.string().nullable().describe("e.g. 'en': what the captions argument takes"),
+  label: z.string().nullable(),
+  format: z.string().nullable().describe('srt, vtt or dfxp (as Kaltura stores it)'),
+  isDefault: z.boolean(),
+  status: z.string().describe('READY (downloadable), QUEUED, ERROR, …'),
+});
+
+/** The summary of one caption. */
+export function captionSummary(caption: CaptionAsset): z.infer<typeof captionSummarySchema> {
+  return {
+    id: caption.id,
+    language: stringOrNull(caption.language),
+    languageCode: stringOrNull(caption.languageCode),
+    label: stringOrNull(caption.label),
+    format: captionFormat(caption),
+    isDefault: caption.isDefault === true,
+    status: caption.status === undefined ? 'UNKNOWN' : (STATUS_NAMES[caption.status] ?? String(caption.status)),
+  };
+}
+
+/** Which captions a request asks for: language codes (`en`, `pt-br`), or every one. */
+export type CaptionRequest = { all: true } | { all: false; languages: string[] };
+
+/** The captions a request takes, and those it asked for that are not ready yet. */
+export function chooseCaptions(
+  captions: readonly CaptionAsset[],
+  request: CaptionRequest,
+): { ready: CaptionAsset[]; notReady: CaptionAsset[] } {
+  const wanted = (c: CaptionAsset) =>
+    request.all ||
+    request.languages.includes(
+      String(c.languageCode ?? '')
+        .toLowerCase()
+        .replace(/_/g, '-'),
+    );
+  const asked = captions.filter(wanted);
+  return {
+    ready: asked.filter((c) => c.status === CAPTION_READY),
+    notReady: asked.filter((c) => c.status !== CAPTION_READY),
+  };
+}
+
+/** Captions grouped by their entry, each group in list order. */
+export function captionsByEntry(captions: readonly CaptionAsset[]): Map<string, CaptionAsset[]> {
+  const groups = new Map<string, CaptionAsset[]>();
+  for (const caption of captions) {
+    const key = caption.entryId ?? '';
+    const group = groups.get(key);
+    if (group) group.push(caption);
+    else groups.set(key, [caption]);
+  }
+  return groups;
+}

@@ -1,0 +1,114 @@
+/**
+ * The manifest of a saved library, `kaltura-manifest.json` in its folder: per entry its id,
+ * name, flavor, files with their bytes, status and time. It is rewritten as each entry finishes,
+ * atomically (a whole new file renamed over the old, so a reader or a crash never sees half of
+ * one), and a later run reads it back. Entries of earlier runs stay in it.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export const MANIFEST_NAME = 'kaltura-manifest.json';
+const KIND = 'kaltura-mcp manifest';
+
+/** One file of an entry, as the manifest keeps it. */
+export interface ManifestFile {
+  kind: string;
+  /** Its name in the folder. */
+  name: string;
+  bytes: number;
+  /** A thumbnail's URL version. */
+  version?: string;
+}
+
+/** One entry, as the manifest keeps it. */
+export interface ManifestEntry {
+  entryId: string;
+  name: string | null;
+  flavorId: string | null;
+  /** `saved` (every file is whole), `failed` (see `error`), or `cancelled`. */
+  status: 'saved' | 'failed' | 'cancelled';
+  /** When this entry last finished, ISO 8601. */
+  time: string;
+  files: ManifestFile[];
+  error?: string;
+  errorType?: string;
+}
+
+interface ManifestFileShape {
+  kind: typeof KIND;
+  version: 1;
+  updatedAt: string;
+  entries: Record<string, ManifestEntry>;
+}
+
+/** The manifest of one folder, in memory, written back as entries finish. */
+export class Manifest {
+  private writing: Promise<void> = Promise.resolve();
+  private pending = false;
+  /** Why the last write failed (a full disk, a folder turned read-only): flush() says so. */
+  private failure?: unknown;
+
+  private constructor(
+    readonly path: string,
+    private readonly entries: Map<string, ManifestEntry>,
+  ) {}
+
+  /** The folder's manifest, or an empty one (an unreadable or foreign file is replaced, never merged). */
+  static async open(folder: string): Promise<Manifest> {
+    const path = join(folder, MANIFEST_NAME);
+    const entries = new Map<string, ManifestEntry>();
+    try {
+      const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<ManifestFileShape>;
+      if (parsed.kind === KIND && parsed.entries && typeof parsed.entries === 'object') {
+        for (const [id, entry] of Object.entries(parsed.entries)) entries.set(id, entry);
+      }
+    } catch {
+      // None yet, or not ours: a new one.
+    }
+    return new Manifest(path, entries);
+  }
+
+  get(entryId: string): ManifestEntry | undefined {
+    return this.entries.get(entryId);
+  }
+
+  /** Records an entry and schedules a write; writes that pile up while one runs are done once. */
+  record(entry: ManifestEntry): void {
+    this.entries.set(entry.entryId, entry);
+    if (this.pending) return;
+    this.pending = true;
+    this.writing = this.writing.then(async () => {
+      this.pending = false;
+      try {
+        await this.write();
+        this.failure = undefined;
+      } catch (error) {
+        this.failure = error;
+      }
+    });
+  }
+
+  /** Resolves once everything recorded is on disk; rejects with the last write's failure. */
+  async flush(): Promise<void> {
+    await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  private async write(): Promise<void> {
+    const shape: ManifestFileShape = {
+      kind: KIND,
+      version: 1,
+      updatedAt: new Date().toISOString(),
+      entries: Object.fromEntries(this.entries),
+    };
+    const temporary = join(dirname(this.path), `.${MANIFEST_NAME}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      await writeFile(temporary, `${JSON.stringify(shape, null, 2)}\n`, { flag: 'wx', mode: 0o644 });
+      await rename(temporary, this.path);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+  }
+}

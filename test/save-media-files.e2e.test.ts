@@ -1,0 +1,379 @@
+/**
+ * save_media_files: a library saved the way yt-dlp saves a channel. The built server over stdio
+ * against the sandbox, whose categories, caption assets and thumbnails follow Kaltura's: a
+ * category with a sub-category, SRT, WebVTT and DFXP captions (one not ready), files served
+ * with real lengths.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { flavorSeed, patternBytes, thumbnailLength } from './sandbox/files.js';
+import { COURSE_ENTRIES, fileLength, manyEntries } from './sandbox/fixtures.js';
+import { captionText, CAPTION_EXTENSIONS } from './sandbox/library.js';
+import { startSandbox, type Sandbox } from './sandbox/server.js';
+import { jsonOf, sandboxEnv, ServerPool, textOf, type RunningServer } from './helpers/server-process.js';
+import { eventually } from './helpers/wait.js';
+
+const MANY = manyEntries(500, 3);
+
+let sandbox: Sandbox;
+const servers = new ServerPool();
+const folders: string[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ extraEntries: MANY });
+});
+
+afterEach(() => {
+  sandbox.setFileServing({ bytesPerSecond: 0, cutAt: undefined, mode: 'origin', earlyHints: false });
+  sandbox.clearLog();
+});
+
+afterAll(async () => {
+  await servers.closeAll();
+  await sandbox?.close();
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A server saving into a fresh folder of its own. */
+async function serverWithFolder(): Promise<{ server: RunningServer; folder: string }> {
+  const folder = mkdtempSync(join(tmpdir(), 'kaltura-mcp-library-'));
+  folders.push(folder);
+  return { server: await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: folder })), folder };
+}
+
+interface Answer {
+  folder: string;
+  manifest: string;
+  entries: number;
+  saved: number;
+  skipped: number;
+  failed: number;
+  bytes: number;
+  results: Array<{
+    entry_id: string;
+    ok: boolean;
+    files: Array<{ kind: string; path: string; bytes: number }>;
+    missing?: Array<{ kind: string; languageCode?: string; reason: string }>;
+    error?: string;
+    errorType?: string;
+  }>;
+}
+
+async function saveLibrary(server: RunningServer, args: Record<string, unknown>): Promise<Answer> {
+  const result = await server.call('save_media_files', args);
+  expect(result.isError, textOf(result)).toBeFalsy();
+  return jsonOf(result) as unknown as Answer;
+}
+
+const fileGets = () => sandbox.files.filter((f) => f.method === 'GET');
+/** What the course's media file is named: `<name> [<id>].mp4`, `:` made portable. */
+const stemOf = (entry: (typeof COURSE_ENTRIES)[number]) => `${entry.name.replace(':', '_')} [${entry.id}]`;
+
+describe('a category with its sub-category, captions, thumbnails and metadata', () => {
+  let server: RunningServer;
+  let folder: string;
+  let first: Answer;
+
+  beforeAll(async () => {
+    ({ server, folder } = await serverWithFolder());
+    first = await saveLibrary(server, {
+      category_id: 202,
+      captions: ['all'],
+      thumbnail: true,
+      metadata: true,
+      subfolder: 'Biology 101',
+    });
+  });
+
+  it('saves every entry of the category and of its sub-category, named as yt-dlp names them', () => {
+    expect(first).toMatchObject({ entries: 12, saved: 12, skipped: 0, failed: 0, folder: join(folder, 'Biology 101') });
+    expect(first.results.map((r) => r.entry_id)).toEqual(COURSE_ENTRIES.map((e) => e.id));
+    const names = readdirSync(join(folder, 'Biology 101'));
+    for (const entry of COURSE_ENTRIES) {
+      const stem = stemOf(entry);
+      expect(names, entry.id).toContain(`${stem}.mp4`);
+      expect(names, entry.id).toContain(`${stem}.jpg`);
+      expect(names, entry.id).toContain(`${stem}.info.json`);
+      for (const caption of entry.captions!.filter((c) => c.status === 2)) {
+        expect(names, caption.id).toContain(`${stem}.${caption.languageCode}.${CAPTION_EXTENSIONS[caption.format]}`);
+      }
+    }
+    expect(names.filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('saves the bytes the sandbox serves: the original flavor, each caption, each thumbnail', () => {
+    const dir = join(folder, 'Biology 101');
+    for (const entry of COURSE_ENTRIES) {
+      const stem = stemOf(entry);
+      const source = entry.flavors[0]!;
+      expect(
+        readFileSync(join(dir, `${stem}.mp4`)).equals(patternBytes(flavorSeed(source.id, 1), fileLength(source)!)),
+      ).toBe(true);
+      expect(
+        readFileSync(join(dir, `${stem}.jpg`)).equals(patternBytes(`thumbnail:${entry.id}`, thumbnailLength(entry.id))),
+      ).toBe(true);
+      for (const caption of entry.captions!.filter((c) => c.status === 2)) {
+        const name = `${stem}.${caption.languageCode}.${CAPTION_EXTENSIONS[caption.format]}`;
+        expect(readFileSync(join(dir, name), 'utf8'), name).toBe(captionText(caption));
+      }
+    }
+  });
+
+  it('says which caption it could not save, and why, without failing the entry', () => {
+    const seventh = first.results.find((r) => r.entry_id === '4_bio00007')!;
+    expect(seventh.ok).toBe(true);
+    expect(seventh.missing).toEqual([{ kind: 'caption', languageCode: 'de', reason: 'not ready yet' }]);
+  });
+
+  it('writes the metadata as get_media_entry shows the entry, with the chosen flavor and the captions', async () => {
+    const entry = COURSE_ENTRIES[4]!;
+    const info = JSON.parse(readFileSync(join(folder, 'Biology 101', `${stemOf(entry)}.info.json`), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const shown = jsonOf(await server.call('get_media_entry', { entry_id: entry.id }));
+    for (const key of Object.keys(shown)) {
+      // Thumbnail and download URLs carry no token here, so they are the same too.
+      expect(info[key], key).toEqual(shown[key]);
+    }
+    expect(info.chosen).toMatchObject({ flavorId: entry.flavors[0]!.id, isOriginal: true });
+    expect((info.savedCaptions as Array<{ languageCode: string }>).map((c) => c.languageCode)).toEqual(['en', 'fr']);
+  });
+
+  it('keeps a manifest of every entry with its files, their bytes, status and time', () => {
+    const manifest = JSON.parse(readFileSync(first.manifest, 'utf8')) as {
+      entries: Record<
+        string,
+        { status: string; files: Array<{ kind: string; name: string; bytes: number }>; time: string }
+      >;
+    };
+    expect(Object.keys(manifest.entries).sort()).toEqual(COURSE_ENTRIES.map((e) => e.id).sort());
+    for (const [id, entry] of Object.entries(manifest.entries)) {
+      expect(entry.status, id).toBe('saved');
+      expect(Date.parse(entry.time)).toBeGreaterThan(0);
+      for (const file of entry.files) {
+        expect(statSync(join(folder, 'Biology 101', file.name)).size, file.name).toBe(file.bytes);
+      }
+    }
+  });
+
+  it('transfers nothing when run again: every file is whole', async () => {
+    sandbox.clearLog();
+    const again = await saveLibrary(server, {
+      category_id: 202,
+      captions: ['all'],
+      thumbnail: true,
+      metadata: true,
+      subfolder: 'Biology 101',
+    });
+    expect(again).toMatchObject({ entries: 12, saved: 0, skipped: 12, failed: 0, bytes: 0 });
+    expect(sandbox.files).toEqual([]);
+  });
+
+  it('costs at most ceil(N/50) + 3 Kaltura requests', () => {
+    // Measured on the rerun above: the listing page, one batch's listing, its URLs.
+    expect(sandbox.log.length).toBeLessThanOrEqual(Math.ceil(12 / 50) + 3);
+  });
+});
+
+describe('selections', () => {
+  it('saves a search, as list_media_entries matches it, up to limit entries in Kaltura order', async () => {
+    const { server } = await serverWithFolder();
+    const answer = await saveLibrary(server, { search_text: 'biology', limit: 5 });
+    expect(answer.results.map((r) => r.entry_id)).toEqual(COURSE_ENTRIES.slice(0, 5).map((e) => e.id));
+    expect(answer).toMatchObject({ entries: 5, saved: 5 });
+  });
+
+  it('saves 500 ids with their captions in at most ceil(500/50) + 3 Kaltura requests', async () => {
+    const { server, folder } = await serverWithFolder();
+    sandbox.clearLog();
+    const answer = await saveLibrary(server, {
+      entry_ids: MANY.map((e) => e.id),
+      captions: ['all'],
+      quality: 'lowest',
+    });
+    expect(answer).toMatchObject({ entries: 500, saved: 500, failed: 0 });
+    expect(sandbox.log.length).toBeLessThanOrEqual(Math.ceil(500 / 50) + 3);
+    expect(readdirSync(folder).filter((n) => n.endsWith('.mp4'))).toHaveLength(500);
+  });
+
+  it('answers every entry: one bad entry never fails the others', async () => {
+    const { server } = await serverWithFolder();
+    const answer = await saveLibrary(server, {
+      entry_ids: ['4_bio00001', '1_missing1', 'not an id', '1_noflav01', '4_bio00002'],
+    });
+    expect(answer.results.map((r) => [r.entry_id, r.ok, r.errorType])).toEqual([
+      ['4_bio00001', true, undefined],
+      ['1_missing1', false, 'ENTRY_ID_NOT_FOUND'],
+      ['not an id', false, 'INVALID_ENTRY_ID'],
+      ['1_noflav01', false, 'NO_FLAVORS'],
+      ['4_bio00002', true, undefined],
+    ]);
+    expect(answer).toMatchObject({ entries: 5, saved: 2, failed: 3 });
+    const manifest = JSON.parse(readFileSync(answer.manifest, 'utf8')) as {
+      entries: Record<string, { status: string }>;
+    };
+    expect(manifest.entries['1_missing1']!.status).toBe('failed');
+  });
+
+  it.each([
+    [{}, 'Choose exactly one selection'],
+    [{ entry_ids: ['4_bio00001'], category_id: 202 }, 'Choose exactly one selection'],
+    [{ entry_ids: ['4_bio00001'], limit: 3 }, 'limit applies to category_id or a search'],
+    [{ category_id: 202, subfolder: '../out' }, 'the subfolder name cannot be used'],
+  ])('refuses %j, saying what to do', async (args, text) => {
+    const { server } = await serverWithFolder();
+    const result = await server.call('save_media_files', args);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(text);
+  });
+
+  it("says a category that is not the partner's does not exist, in Kaltura's words", async () => {
+    const { server } = await serverWithFolder();
+    const result = await server.call('save_media_files', { category_id: 301 });
+    expect(jsonOf(result)).toMatchObject({
+      errorType: 'CATEGORY_NOT_FOUND',
+      error: 'Failed to save media files: Category id "301" not found (CATEGORY_NOT_FOUND)',
+    });
+  });
+});
+
+describe('interruptions', () => {
+  it('continues each file of a run cut half-way, transferring only the rest', async () => {
+    const { server, folder } = await serverWithFolder();
+    sandbox.setFileServing({ cutAt: 0.5 });
+    const cut = await saveLibrary(server, { category_id: 202 });
+    expect(cut.failed).toBe(12);
+    expect(cut.results[0], JSON.stringify(cut.results[0])).toMatchObject({
+      ok: false,
+      errorType: 'INCOMPLETE_DOWNLOAD',
+    });
+    const manifest = JSON.parse(readFileSync(cut.manifest, 'utf8')) as { entries: Record<string, { status: string }> };
+    expect(Object.values(manifest.entries).every((e) => e.status === 'failed')).toBe(true);
+    sandbox.setFileServing({ cutAt: undefined });
+    sandbox.clearLog();
+    const rest = await saveLibrary(server, { category_id: 202 });
+    expect(rest).toMatchObject({ saved: 12, failed: 0 });
+    const whole = COURSE_ENTRIES.reduce((sum, e) => sum + fileLength(e.flavors[0]!)!, 0);
+    const transferred = fileGets().reduce((sum, f) => sum + f.bytesSent, 0);
+    expect(fileGets().every((f) => f.status === 206)).toBe(true);
+    expect(transferred).toBeLessThan(whole * 0.6);
+    expect(rest.bytes).toBe(transferred);
+    for (const entry of COURSE_ENTRIES) {
+      const source = entry.flavors[0]!;
+      expect(
+        readFileSync(join(folder, `${stemOf(entry)}.mp4`)).equals(
+          patternBytes(flavorSeed(source.id, 1), fileLength(source)!),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('stops every download when cancelled, and keeps the manifest true', async () => {
+    const { server, folder } = await serverWithFolder();
+    sandbox.setFileServing({ bytesPerSecond: 64 * 1024 });
+    const controller = new AbortController();
+    const call = server.client
+      .callTool({ name: 'save_media_files', arguments: { category_id: 202 } }, undefined, { signal: controller.signal })
+      .catch(() => 'cancelled');
+    await eventually(() => readdirSync(folder).some((n) => n.endsWith('.mp4')), 'an entry was saved', 15_000);
+    controller.abort();
+    expect(await call).toBe('cancelled');
+    await eventually(
+      () =>
+        fileGets().every((f) => f.clientGone || f.bytesSent > 0) &&
+        readdirSync(folder).every((n) => !n.endsWith('.part')),
+      'the downloads stopped, leaving no part',
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(fileGets())} ${readdirSync(folder).join(', ')}`);
+    });
+    await eventually(() => existsSync(join(folder, 'kaltura-manifest.json')), 'the manifest was written');
+    const saved = readdirSync(folder).filter((n) => n.endsWith('.mp4'));
+    const manifest = JSON.parse(readFileSync(join(folder, 'kaltura-manifest.json'), 'utf8')) as {
+      entries: Record<string, { status: string; files: Array<{ name: string }> }>;
+    };
+    const recordedSaved = Object.values(manifest.entries).filter((e) => e.status === 'saved');
+    expect(recordedSaved.flatMap((e) => e.files.map((f) => f.name)).sort()).toEqual(saved.sort());
+    expect(recordedSaved.length).toBeLessThan(12);
+  });
+});
+
+describe('progress and tasks', () => {
+  it('sends progress to a host without tasks: bytes over all files, "N/M entries", at most every 250 ms and at least every 2 s', async () => {
+    const { server } = await serverWithFolder();
+    sandbox.setFileServing({ bytesPerSecond: 256 * 1024 });
+    const seen: Array<{ progress: number; total?: number; message?: string; at: number }> = [];
+    const result = await server.client.callTool(
+      { name: 'save_media_files', arguments: { category_id: 202 } },
+      undefined,
+      {
+        onprogress: (p) => seen.push({ ...p, at: performance.now() }),
+        timeout: 60_000,
+      },
+    );
+    expect(result.isError).toBeFalsy();
+    expect(seen.length).toBeGreaterThan(3);
+    for (let i = 1; i < seen.length; i += 1) {
+      const gap = seen[i]!.at - seen[i - 1]!.at;
+      expect(gap).toBeGreaterThanOrEqual(200);
+      expect(gap).toBeLessThan(2600);
+      expect(seen[i]!.progress).toBeGreaterThanOrEqual(seen[i - 1]!.progress);
+    }
+    // The last word goes out just before the answer; the SDK's client may handle the answer first
+    // (it reads notifications a tick later), so only the messages' shape and order are checked.
+    const counts = seen.map((p) => Number(/^(\d+)\/12 entries$/.exec(p.message ?? '')?.[1]));
+    expect(counts.every((n) => n >= 0 && n <= 12)).toBe(true);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(counts.at(-1)).toBeGreaterThan(0);
+  });
+
+  it('runs as an MCP task: created at once, polled with tasks/get, its result from tasks/result', async () => {
+    const { server } = await serverWithFolder();
+    sandbox.setFileServing({ bytesPerSecond: 2 * 1024 * 1024 });
+    const { tools } = await server.client.listTools();
+    expect(tools.find((t) => t.name === 'save_media_files')?.execution).toEqual({ taskSupport: 'optional' });
+    const created = await server.client.request(
+      {
+        method: 'tools/call',
+        params: { name: 'save_media_files', arguments: { category_id: 202 }, task: { ttl: 60_000 } },
+      },
+      CreateTaskResultSchema,
+    );
+    const { taskId } = created.task;
+    expect(created.task.status).toBe('working');
+    let task = await server.client.experimental.tasks.getTask(taskId);
+    for (let i = 0; i < 200 && task.status === 'working'; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      task = await server.client.experimental.tasks.getTask(taskId);
+    }
+    expect(task.status).toBe('completed');
+    expect(task.statusMessage).toMatch(/^\d+\/12 entries$/);
+    const result = await server.client.experimental.tasks.getTaskResult(taskId, CallToolResultSchema);
+    expect(result.structuredContent).toMatchObject({ entries: 12, saved: 12 });
+  });
+
+  it('stops a task on tasks/cancel', async () => {
+    const { server } = await serverWithFolder();
+    sandbox.setFileServing({ bytesPerSecond: 64 * 1024 });
+    const created = await server.client.request(
+      { method: 'tools/call', params: { name: 'save_media_files', arguments: { category_id: 202 }, task: {} } },
+      CreateTaskResultSchema,
+    );
+    await eventually(() => fileGets().length > 0, 'a download began');
+    const cancelled = await server.client.experimental.tasks.cancelTask(created.task.taskId);
+    expect(cancelled.status).toBe('cancelled');
+    await eventually(() => fileGets().every((f) => f.clientGone || f.status !== 0), 'the downloads stopped');
+    const quiet = fileGets().length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fileGets().length).toBe(quiet);
+  });
+
+  it('answers an ordinary call to a client that asks for no task', async () => {
+    const { server } = await serverWithFolder();
+    const answer = await saveLibrary(server, { entry_ids: ['4_bio00003'], captions: ['es'] });
+    expect(answer.results[0]!.files.map((f) => f.kind)).toEqual(['media', 'caption']);
+  });
+});
