@@ -26,7 +26,7 @@ import type { CallRecord } from '../tools/tool-call.js';
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** How long SIGTERM waits for requests in flight before leaving anyway. */
-const SHUTDOWN_GRACE_MS = 10_000;
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface HttpOptions {
   host: string;
