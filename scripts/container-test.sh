@@ -23,6 +23,8 @@
 #
 # Everything it starts (dockerd, the sandbox, containers, networks) is stopped by PID or by
 # name on exit, failure included. Re-runnable. KMCP_KEEP_IMAGES=0 removes the built images.
+# Exit 0: passed; 1: a check failed; 77: this machine cannot run it (not root, no apt-get, a
+# package or the base system could not be fetched, dockerd would not start), saying why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -32,11 +34,13 @@ fail() {
   printf '[container-test] FAIL: %s\n' "$*" >&2
   exit 1
 }
+cannot() {
+  printf '[container-test] SKIPPED: this machine cannot run it: %s\n' "$*" >&2
+  exit 77
+}
 
-if [ "$(id -u)" != 0 ]; then
-  fail "needs root (it installs Debian packages and starts its own dockerd)"
-fi
-command -v apt-get >/dev/null || fail "needs Debian's apt-get"
+[ "$(id -u)" = 0 ] || cannot "it needs root (it installs Debian packages and starts its own dockerd)"
+command -v apt-get >/dev/null || cannot "it needs Debian's apt-get"
 
 CACHE="${KMCP_CONTAINER_CACHE:-$ROOT/.cache/container-test}"
 RUN="$(mktemp -d /tmp/kmcp-ct.XXXXXX)"
@@ -86,7 +90,11 @@ cleanup() {
   # dockerd leaves its namespace mounts under its exec root: unmount ours before removing it.
   grep -o " $RUN/[^ ]*" /proc/mounts | sort -r | xargs -r umount -l 2>/dev/null
   rm -rf "$RUN"
-  if [ "$status" = 0 ]; then say "passed"; else say "failed (exit $status)"; fi
+  case "$status" in
+    0) say "passed" ;;
+    77) say "skipped" ;;
+    *) say "failed (exit $status)" ;;
+  esac
   exit "$status"
 }
 trap cleanup EXIT
@@ -100,8 +108,9 @@ command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v openssl >/dev/null || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get update -qq || cannot "apt-get update failed (Debian's archive out of reach?)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    cannot "apt-get could not install ${missing[*]}"
 fi
 [ -f dist/index.js ] || npm run build >/dev/null
 
@@ -121,10 +130,10 @@ DOCKERD_PID=$!
 echo "$DOCKERD_PID" >"$CACHE/dockerd.pid"
 for _ in $(seq 1 300); do
   docker version >/dev/null 2>&1 && break
-  kill -0 "$DOCKERD_PID" 2>/dev/null || { cat "$RUN/dockerd.log" >&2; fail "dockerd exited"; }
+  kill -0 "$DOCKERD_PID" 2>/dev/null || { tail -20 "$RUN/dockerd.log" >&2; cannot "dockerd exited at start-up"; }
   sleep 0.1
 done
-docker version >/dev/null 2>&1 || { tail -20 "$RUN/dockerd.log" >&2; fail "dockerd did not answer in 30 s"; }
+docker version >/dev/null 2>&1 || { tail -20 "$RUN/dockerd.log" >&2; cannot "dockerd did not answer in 30 s"; }
 
 # --- 3. local base images ------------------------------------------------------------------
 NODE_VERSION="$(node --version)"
@@ -134,12 +143,12 @@ if ! docker image inspect node:20-bookworm-slim >/dev/null 2>&1 || ! docker imag
   rootfs="$RUN/rootfs"
   mirror="${KMCP_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
   debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$RUN/debootstrap.log" 2>&1 ||
-    { tail -20 "$RUN/debootstrap.log" >&2; fail "debootstrap failed"; }
+    { tail -20 "$RUN/debootstrap.log" >&2; cannot "debootstrap could not make bookworm from $mirror"; }
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb
   tar -C "$rootfs" -c . | docker import --change 'CMD ["bash"]' - debian:bookworm-slim >/dev/null
   # Node as the official image lays it out: /usr/local/bin/node, npm under /usr/local/lib.
   install -m 0755 "$(readlink -f "$(command -v node)")" "$rootfs/usr/local/bin/node"
-  (cd "$RUN" && npm pack --silent "npm@$(npm --version)" >/dev/null)
+  (cd "$RUN" && npm pack --silent "npm@$(npm --version)" >/dev/null) || cannot "npm pack npm@$(npm --version) failed"
   mkdir -p "$rootfs/usr/local/lib/node_modules/npm"
   tar -C "$rootfs/usr/local/lib/node_modules/npm" --strip-components=1 -xzf "$RUN"/npm-*.tgz
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
