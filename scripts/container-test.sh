@@ -18,8 +18,9 @@
 #    the 10 s grace. Reports the image size, time to healthy and time to exit.
 # 6. Runs deploy/compose.yaml with docker-compose (Debian's, v1) and a local nginx image from
 #    Debian's package: 200 calls from 20 clients through nginx (HTTPS, a test CA made here),
-#    both replicas serving (their logs); then 200 more while one replica is stopped mid-run:
-#    none may be lost. Reports each replica's RSS.
+#    both replicas serving (their logs); then 200 more while one replica is stopped (SIGTERM)
+#    mid-run, and 200 more while it is killed (SIGKILL): none may be lost. Reports each
+#    replica's RSS and CPU time.
 #
 # Everything it starts (dockerd, the sandbox, containers, networks) is stopped by PID or by
 # name on exit, failure included. Re-runnable. KMCP_KEEP_IMAGES=0 removes the built images.
@@ -343,7 +344,29 @@ wait "$LOAD_PID" || load_status=$?
 LOAD_PID=""
 [ "$load_status" = 0 ] || { cat "$RUN/load2.json" >&2; fail "calls were lost when a replica stopped"; }
 say "200 calls with one replica stopped mid-run: $(cat "$RUN/load2.json")"
-docker logs "$(compose ps -q nginx)" 2>&1 | grep -c 'upstream_status=[0-9]*, ' >"$RUN/retries" || true
-say "requests nginx passed to a second replica: $(cat "$RUN/retries")"
+retried() { docker logs "$(compose ps -q nginx)" 2>&1 | grep -c 'upstream_status=[0-9]*, ' || true; }
+say "requests nginx passed to a second replica so far: $(retried)"
+
+# The same replica back, then killed (SIGKILL, a crash) with calls in flight: nginx retries
+# those on the other replica, POST included, because every call here is read-only.
+docker start "$victim" >/dev/null
+for _ in $(seq 1 150); do
+  [ "$(docker inspect -f '{{.State.Health.Status}}' "$victim")" = healthy ] && break
+  sleep 0.2
+done
+compose restart -t 5 nginx >/dev/null 2>&1 # re-resolve the replicas' addresses
+for _ in $(seq 1 150); do
+  curl -fsS --cacert "$tls/ca.pem" "https://localhost:$LB_PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+node --import tsx scripts/remote-load.ts "https://localhost:$LB_PORT/mcp" 20 10 >"$RUN/load3.json" &
+LOAD_PID=$!
+sleep 0.4
+docker kill -s KILL "$victim" >/dev/null
+load_status=0
+wait "$LOAD_PID" || load_status=$?
+LOAD_PID=""
+[ "$load_status" = 0 ] || { cat "$RUN/load3.json" >&2; fail "calls were lost when a replica was killed"; }
+say "200 calls with one replica killed (SIGKILL) mid-run: $(cat "$RUN/load3.json"); nginx passed $(retried) on since its restart"
 compose down --remove-orphans -t 15 >/dev/null 2>&1
 COMPOSE_UP=""
