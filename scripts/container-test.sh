@@ -280,8 +280,9 @@ fi
 docker network rm "$NETWORK" >/dev/null 2>&1 || true
 docker network create "$NETWORK" >/dev/null
 gateway=$(docker network inspect -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}' "$NETWORK")
-start_sandbox "$gateway"
-say "sandbox Kaltura at $SANDBOX_URL, on the compose network's gateway only"
+# Each Kaltura answer takes 50 ms, as over a network: calls are in flight when a replica dies.
+SANDBOX_LATENCY_MS=50 start_sandbox "$gateway"
+say "sandbox Kaltura at $SANDBOX_URL (50 ms per answer), on the compose network's gateway only"
 # A test CA and a certificate for localhost and 127.0.0.1, for nginx; clients trust the CA.
 tls="$RUN/tls"
 mkdir -p "$tls"

@@ -9,7 +9,9 @@ import { startSandbox } from './server.js';
 const port = Number(process.argv[2] ?? 0) || undefined;
 // 127.0.0.1 unless told otherwise (the container test names a Docker network's gateway).
 const host = process.argv[3] || undefined;
-const sandbox = await startSandbox({ port, host });
+// SANDBOX_LATENCY_MS delays every answer (the container test keeps calls in flight with it).
+const latencyMs = Number(process.env.SANDBOX_LATENCY_MS ?? 0) || undefined;
+const sandbox = await startSandbox({ port, host, latencyMs });
 process.stdout.write(
   [
     `Sandbox Kaltura listening on ${sandbox.url}`,
