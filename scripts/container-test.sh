@@ -369,5 +369,8 @@ wait "$LOAD_PID" || load_status=$?
 LOAD_PID=""
 [ "$load_status" = 0 ] || { cat "$RUN/load3.json" >&2; fail "calls were lost when a replica was killed"; }
 say "200 calls with one replica killed (SIGKILL) mid-run: $(cat "$RUN/load3.json"); nginx passed $(retried) on since its restart"
+# What nginx saw over the three runs: upstream attempts per request, and their statuses.
+docker logs "$(compose ps -q nginx)" 2>/dev/null | sed -n 's/.*" \([0-9]*\) upstream=.* upstream_status=\([^ ]*\( [^ ]*\)*\) ms=.*/\1 \2/p' |
+  sort | uniq -c | sort -rn | head -8 | sed 's/^/[container-test]   nginx: /'
 compose down --remove-orphans -t 15 >/dev/null 2>&1
 COMPOSE_UP=""
