@@ -360,9 +360,14 @@ for _ in $(seq 1 150); do
   curl -fsS --cacert "$tls/ca.pem" "https://localhost:$LB_PORT/healthz" >/dev/null 2>&1 && break
   sleep 0.2
 done
+served_before=$(tool_calls "$victim")
 node --import tsx scripts/remote-load.ts "https://localhost:$LB_PORT/mcp" 20 10 >"$RUN/load3.json" &
 LOAD_PID=$!
-sleep 0.4
+# Kill it once it is busy (5 calls answered since the run began): others are then in flight.
+for _ in $(seq 1 100); do
+  [ "$(tool_calls "$victim")" -ge $((served_before + 5)) ] && break
+  sleep 0.05
+done
 docker kill -s KILL "$victim" >/dev/null
 load_status=0
 wait "$LOAD_PID" || load_status=$?
