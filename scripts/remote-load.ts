@@ -63,8 +63,15 @@ async function runClient(index: number): Promise<void> {
 }
 
 await Promise.all(Array.from({ length: clients }, (_, i) => runClient(i)));
+/** A failure on one line, short (an nginx error page is mostly markup). */
+const brief = (text: string) =>
+  text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 160);
 const calls = clients * callsPerClient;
 process.stdout.write(
-  `${JSON.stringify({ calls, correct, failures: failures.length, messages: failures.slice(0, 10), ms: Math.round(performance.now() - started) })}\n`,
+  `${JSON.stringify({ calls, correct, failures: failures.length, messages: failures.slice(0, 5).map(brief), ms: Math.round(performance.now() - started) })}\n`,
 );
 process.exit(correct === calls ? 0 : 1);
