@@ -10,7 +10,17 @@ import { isLoopbackHost } from './kaltura/config.js';
 /** How to serve, or the one-time App Token command to run instead. */
 export type Command =
   | { kind: 'stdio' }
-  | { kind: 'http'; host: string; port: number; allowedHosts: string[]; limits: CallLimits }
+  | {
+      kind: 'http';
+      host: string;
+      port: number;
+      allowedHosts: string[];
+      limits: CallLimits;
+      /** Serve HTTPS with these PEM files (read by the caller); absent: plain HTTP. */
+      tls?: TlsFiles;
+      /** The operator says a proxy in front terminates TLS, so plain HTTP on a non-loopback address is fine. */
+      behindTlsProxy: boolean;
+    }
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'app-token'; action: AppTokenAction };
@@ -63,7 +73,8 @@ KALTURA_ADMIN_SECRET from the environment or the .env file, read as the server r
   revoke   deletes the token <id>: sessions started from it stop working at once
   --help   this text`;
 
-export const USAGE = `Usage: kaltura-mcp [--http [--port N] [--host H] [--allowed-hosts a,b]]
+export const USAGE = `Usage: kaltura-mcp [--http [--port N] [--host H] [--allowed-hosts a,b]
+                    [--tls-cert FILE --tls-key FILE | --behind-tls-proxy]]
        kaltura-mcp app-token create|list|revoke <id>   (see kaltura-mcp app-token --help)
 
 Without options the server speaks MCP over stdio (what desktop hosts run).
@@ -73,9 +84,20 @@ Without options the server speaks MCP over stdio (what desktop hosts run).
   --host H               the address to bind (env HOST; default 127.0.0.1)
   --allowed-hosts a,b    host names clients may use (env MCP_ALLOWED_HOSTS); required when
                          --host is not a loopback address
+  --tls-cert FILE        serve HTTPS with this PEM certificate chain (env MCP_TLS_CERT) ...
+  --tls-key FILE         ... and its PEM private key (env MCP_TLS_KEY)
+  --behind-tls-proxy     a proxy in front terminates TLS (env MCP_BEHIND_TLS_PROXY=true); a
+                         non-loopback --host needs TLS or this: a KS is a bearer credential and
+                         must never travel in clear text
   (env MCP_MAX_CALLS, MCP_MAX_CALLS_PER_KS, MCP_MAX_WAITING_CALLS: 32, 8 and 256 by default)
   --help, --version
 Configuration comes from the environment and a .env file: see the README.`;
+
+/** The PEM files of `--tls-cert` and `--tls-key`, as paths. */
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+}
 
 /** How many tool calls remote mode runs and keeps waiting. */
 export interface CallLimits {
@@ -103,16 +125,19 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'allowed-hosts': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'behind-tls-proxy': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
 
 /** The options that only mean something with `--http`. */
-const HTTP_ONLY = ['port', 'host', 'allowed-hosts'] as const;
+const HTTP_ONLY = ['port', 'host', 'allowed-hosts', 'tls-cert', 'tls-key', 'behind-tls-proxy'] as const;
 
 /**
- * What the command line (and PORT, HOST, MCP_ALLOWED_HOSTS) asks for; throws a
- * {@link UsageError} saying what is wrong.
+ * What the command line (and PORT, HOST, MCP_ALLOWED_HOSTS, MCP_TLS_CERT, MCP_TLS_KEY,
+ * MCP_BEHIND_TLS_PROXY) asks for; throws a {@link UsageError} saying what is wrong.
  */
 export function parseCommand(argv: readonly string[], env: Record<string, string | undefined>): Command {
   if (argv[0] === 'app-token') return { kind: 'app-token', action: parseAppTokenAction(argv.slice(1)) };
@@ -147,12 +172,38 @@ function parseServerCommand(argv: readonly string[], env: Record<string, string 
       `binding to ${host} lets other machines reach the server: name the host names its clients use with --allowed-hosts (or MCP_ALLOWED_HOSTS), e.g. --allowed-hosts mcp.example.com`,
     );
   }
+  const tls = tlsFiles(values['tls-cert'] ?? env.MCP_TLS_CERT, values['tls-key'] ?? env.MCP_TLS_KEY);
+  const behindTlsProxy = values['behind-tls-proxy'] ?? flag(env, 'MCP_BEHIND_TLS_PROXY');
+  if (!isLoopbackHost(host) && !tls && !behindTlsProxy) {
+    throw new Error(
+      `binding to ${host} without TLS would carry every caller's KS, a bearer credential, in clear text: serve HTTPS with --tls-cert and --tls-key (or MCP_TLS_CERT and MCP_TLS_KEY), or, when a proxy or ingress in front terminates TLS, say so with --behind-tls-proxy (or MCP_BEHIND_TLS_PROXY=true)`,
+    );
+  }
   const limits = {
     calls: limit(env, 'MCP_MAX_CALLS', DEFAULT_LIMITS.calls),
     callsPerKs: limit(env, 'MCP_MAX_CALLS_PER_KS', DEFAULT_LIMITS.callsPerKs),
     waiting: limit(env, 'MCP_MAX_WAITING_CALLS', DEFAULT_LIMITS.waiting),
   };
-  return { kind: 'http', host, port, allowedHosts, limits };
+  return { kind: 'http', host, port, allowedHosts, limits, ...(tls ? { tls } : {}), behindTlsProxy };
+}
+
+/** Both TLS files or neither. */
+function tlsFiles(cert: string | undefined, key: string | undefined): TlsFiles | undefined {
+  const certFile = cert?.trim() || undefined;
+  const keyFile = key?.trim() || undefined;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile) throw new Error('--tls-key (MCP_TLS_KEY) needs --tls-cert (MCP_TLS_CERT): HTTPS takes both');
+  if (!keyFile) throw new Error('--tls-cert (MCP_TLS_CERT) needs --tls-key (MCP_TLS_KEY): HTTPS takes both');
+  return { certFile, keyFile };
+}
+
+/** A yes/no variable: true/false, 1/0, yes/no (any case); unset or empty is no. */
+function flag(env: Record<string, string | undefined>, name: string): boolean {
+  const text = env[name]?.trim().toLowerCase();
+  if (!text) return false;
+  if (['true', '1', 'yes'].includes(text)) return true;
+  if (['false', '0', 'no'].includes(text)) return false;
+  throw new Error(`${name} must be true or false, not "${env[name]}"`);
 }
 
 /** The options of `app-token`, as `parseArgs` reads them. */

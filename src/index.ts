@@ -4,7 +4,8 @@
  * over stdio (the default) or, with `--http`, over Streamable HTTP. stdout carries JSON-RPC only
  * in stdio mode; diagnostics go to stderr.
  */
-import { DEFAULT_LIMITS, parseCommand, USAGE, UsageError, type Command } from './cli.js';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_LIMITS, parseCommand, USAGE, UsageError, type Command, type TlsFiles } from './cli.js';
 import { dropUnfilledPlaceholders, loadEnvFile, serverDirectory } from './env-file.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
 import { chooseCredential, DEFAULT_REQUEST_TIMEOUT_MS, readConnectionConfig } from './kaltura/config.js';
@@ -139,11 +140,13 @@ async function serveRemote(
     if (process.env[name]) logger.warn(`${name} is set but never used in HTTP mode: each caller sends its own KS`);
   }
   const source = sourceUrl(process.env);
+  const tls = command.tls && readTlsFiles(command.tls);
   const { serveHttp } = await import('./transports/http.js');
   const { url } = await serveHttp({
     host: command.host,
     port: command.port,
     allowedHosts: command.allowedHosts,
+    ...(tls ? { tls } : {}),
     logger,
     overall,
     perKs: { calls: command.limits.callsPerKs, waiting: command.limits.waiting },
@@ -169,6 +172,20 @@ async function serveRemote(
     source: source.replace(/^https?:\/\//, ''),
     envFile: envFile ?? null,
   });
+}
+
+/** The PEM files' bytes; a file that cannot be read ends the start-up, saying which and why (exit 2). */
+function readTlsFiles(files: TlsFiles): { cert: Buffer; key: Buffer } {
+  const read = (option: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      process.stderr.write(`kaltura-mcp: cannot read the ${option} file ${JSON.stringify(file)} (${code})\n`);
+      process.exit(2);
+    }
+  };
+  return { cert: read('--tls-cert', files.certFile), key: read('--tls-key', files.keyFile) };
 }
 
 function describe(reason: unknown): string {

@@ -15,6 +15,7 @@ describe('parseCommand', () => {
       port: 8080,
       allowedHosts: [],
       limits: { calls: 32, callsPerKs: 8, waiting: 256 },
+      behindTlsProxy: false,
     });
   });
 
@@ -27,7 +28,10 @@ describe('parseCommand', () => {
       allowedHosts: ['a.example'],
     });
     expect(
-      parseCommand(['--http', '--port=0', '--host', '0.0.0.0', '--allowed-hosts', 'B.example, c.example'], env),
+      parseCommand(
+        ['--http', '--port=0', '--host', '0.0.0.0', '--allowed-hosts', 'B.example, c.example', '--behind-tls-proxy'],
+        env,
+      ),
     ).toMatchObject({
       kind: 'http',
       host: '0.0.0.0',
@@ -103,6 +107,47 @@ describe('parseCommand', () => {
       [['--http', 'app-token'], 'unexpected argument "app-token": the server takes options only'],
     ];
     for (const [argv, message] of refusals) expect(() => parseCommand(argv, {}), argv.join(' ')).toThrow(message);
+  });
+
+  it('serves HTTPS with --tls-cert and --tls-key, or MCP_TLS_CERT and MCP_TLS_KEY', () => {
+    const tls = { certFile: '/etc/tls/cert.pem', keyFile: '/etc/tls/key.pem' };
+    expect(parseCommand(['--http', '--tls-cert', tls.certFile, '--tls-key', tls.keyFile], {})).toMatchObject({ tls });
+    expect(parseCommand(['--http'], { MCP_TLS_CERT: tls.certFile, MCP_TLS_KEY: tls.keyFile })).toMatchObject({ tls });
+    // The command line wins over the environment, file by file.
+    expect(
+      parseCommand(['--http', '--tls-key', '/k.pem'], { MCP_TLS_CERT: tls.certFile, MCP_TLS_KEY: tls.keyFile }),
+    ).toMatchObject({ tls: { certFile: tls.certFile, keyFile: '/k.pem' } });
+    expect(parseCommand(['--http'], {})).not.toHaveProperty('tls');
+    expect(() => parseCommand(['--http', '--tls-cert', '/c.pem'], {})).toThrow(
+      '--tls-cert (MCP_TLS_CERT) needs --tls-key (MCP_TLS_KEY)',
+    );
+    expect(() => parseCommand(['--http'], { MCP_TLS_KEY: '/k.pem' })).toThrow(
+      '--tls-key (MCP_TLS_KEY) needs --tls-cert',
+    );
+    expect(() => parseCommand(['--tls-cert', '/c.pem'], {})).toThrow('--tls-cert only applies with --http');
+  });
+
+  it('refuses a non-loopback address in clear text: a KS is a bearer credential', () => {
+    const open = ['--http', '--host', '0.0.0.0', '--allowed-hosts', 'mcp.example.com'];
+    expect(() => parseCommand(open, {})).toThrow(
+      /binding to 0\.0\.0\.0 without TLS would carry every caller's KS, a bearer credential, in clear text: .*--tls-cert and --tls-key.*--behind-tls-proxy \(or MCP_BEHIND_TLS_PROXY=true\)/,
+    );
+    expect(parseCommand([...open, '--behind-tls-proxy'], {})).toMatchObject({ host: '0.0.0.0', behindTlsProxy: true });
+    for (const yes of ['true', 'TRUE', '1', 'yes'])
+      expect(parseCommand(open, { MCP_BEHIND_TLS_PROXY: yes }), yes).toMatchObject({ behindTlsProxy: true });
+    for (const no of ['false', '0', 'no', ''])
+      expect(() => parseCommand(open, { MCP_BEHIND_TLS_PROXY: no }), no).toThrow(/without TLS/);
+    expect(() => parseCommand(open, { MCP_BEHIND_TLS_PROXY: 'sure' })).toThrow(
+      'MCP_BEHIND_TLS_PROXY must be true or false, not "sure"',
+    );
+    expect(parseCommand([...open, '--tls-cert', '/c.pem', '--tls-key', '/k.pem'], {})).toMatchObject({
+      host: '0.0.0.0',
+      behindTlsProxy: false,
+      tls: { certFile: '/c.pem', keyFile: '/k.pem' },
+    });
+    // Loopback stays as it was: plain HTTP, nothing to say.
+    expect(parseCommand(['--http', '--host', '127.0.0.1'], {})).toMatchObject({ behindTlsProxy: false });
+    expect(() => parseCommand(['--http', '--behind-tls-proxy=yes'], {})).toThrow('--behind-tls-proxy takes no value');
   });
 
   it('knows loopback addresses', () => {

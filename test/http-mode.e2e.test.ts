@@ -410,7 +410,13 @@ describe('lifecycle and safety', () => {
   });
 
   it('binds anywhere when told the host names to allow, and allows only those', async () => {
-    const s = await serve(remoteEnv(), ['--host', '0.0.0.0', '--allowed-hosts', 'mcp.example.test']);
+    const s = await serve(remoteEnv(), [
+      '--host',
+      '0.0.0.0',
+      '--allowed-hosts',
+      'mcp.example.test',
+      '--behind-tls-proxy',
+    ]);
     const port = new URL(s.origin).port;
     const status = (host: string) =>
       new Promise<number>((resolve) => {

@@ -1,6 +1,7 @@
 /**
  * Remote mode: MCP over Streamable HTTP at `POST /mcp`, stateless (no session id: any replica
- * answers any request), each request carrying the caller's own KS. Safe by default: loopback
+ * answers any request), each request carrying the caller's own KS; HTTPS when given a
+ * certificate (a KS is a bearer credential). Safe by default: loopback
  * unless told otherwise, Host and Origin checked against the allowed host names (DNS
  * rebinding), bodies capped at 1 MB, tool calls capped per KS as well as overall. SIGTERM stops
  * accepting, answers the calls in flight, and exits 0.
@@ -12,6 +13,7 @@ import {
   type Server as HttpServer,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -24,13 +26,15 @@ import type { CallRecord } from '../tools/tool-call.js';
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** How long SIGTERM waits for requests in flight before leaving anyway. */
-const SHUTDOWN_GRACE_MS = 10_000;
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface HttpOptions {
   host: string;
   port: number;
   /** Host names clients may use (the Host header, and any Origin); loopback names always may when bound to loopback. */
   allowedHosts: string[];
+  /** PEM certificate chain and private key: serve HTTPS (node:https) instead of plain HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
   logger: Logger;
   /** Tool calls at work at once, over every caller (with its bounded queue). */
   overall: Slots;
@@ -57,7 +61,7 @@ interface RequestRecord {
 }
 
 /** Starts listening; resolves with the address once it does. */
-export async function serveHttp(options: HttpOptions): Promise<{ url: string; server: HttpServer }> {
+export async function serveHttp(options: HttpOptions): Promise<{ url: string; server: HttpServer | HttpsServer }> {
   const allowed = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
   if (isLoopbackHost(options.host)) for (const name of ['localhost', '127.0.0.1', '::1']) allowed.add(name);
   const perKs = new KeyedSlots(options.perKs.calls, options.perKs.waiting);
@@ -70,7 +74,7 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
   let inFlight = 0;
   let closing = false;
 
-  const http = createHttpServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const record: RequestRecord = { method: req.method ?? '?', path: (req.url ?? '/').split('?')[0]! };
     inFlight += 1;
@@ -87,7 +91,8 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
         sendJson(res, 500, { error: 'internal_error', message: 'internal error; see the server log' });
       else res.destroy();
     });
-  });
+  };
+  const http = options.tls ? httpsServer(options.tls, onRequest) : createHttpServer(onRequest);
   // Requests whose client has gone quiet are not kept forever.
   http.requestTimeout = 5 * 60_000;
   http.headersTimeout = 30_000;
@@ -206,7 +211,21 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  return { url: `http://${shown}:${address.port}`, server: http };
+  return { url: `${options.tls ? 'https' : 'http'}://${shown}:${address.port}`, server: http };
+}
+
+/** node:https with the same handler; a certificate or key it cannot use is said plainly. */
+function httpsServer(
+  tls: { cert: Buffer; key: Buffer },
+  onRequest: (req: IncomingMessage, res: ServerResponse) => void,
+): HttpsServer {
+  try {
+    return createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest);
+  } catch (error) {
+    throw new Error(
+      `the TLS certificate and key cannot be used (${(error as Error).message}): give a PEM certificate chain and its matching PEM private key`,
+    );
+  }
 }
 
 /** The KS of `Authorization: Bearer <ks>` or `Authorization: KS <ks>`. */

@@ -12,7 +12,7 @@ import { SERVER_ENTRY } from './server-process.js';
 
 /** A running remote-mode server. */
 export interface HttpServerProcess {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `https://…` when serving TLS */
   origin: string;
   child: ChildProcessWithoutNullStreams;
   stderr(): string;
@@ -29,7 +29,7 @@ export async function startHttpServer(env: Record<string, string>, args: string[
   const origin = await new Promise<string>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
-      const ready = /"origin":"(http:\/\/[^"]+)"/.exec(stderr);
+      const ready = /"origin":"(https?:\/\/[^"]+)"/.exec(stderr);
       if (ready) resolve(ready[1]!);
     });
     void exited.then((code) => reject(new Error(`the server exited (${code}) before listening:\n${stderr}`)));

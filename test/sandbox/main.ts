@@ -1,13 +1,17 @@
 /**
  * Runs the sandbox Kaltura on its own, for the MCP Inspector or a manual try:
- *   npx tsx test/sandbox/main.ts [port]
+ *   npx tsx test/sandbox/main.ts [port] [address]
  * It prints the environment to give the server, then serves until interrupted.
  */
 import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from './fixtures.js';
 import { startSandbox } from './server.js';
 
 const port = Number(process.argv[2] ?? 0) || undefined;
-const sandbox = await startSandbox({ port });
+// 127.0.0.1 unless told otherwise (the container test names a Docker network's gateway).
+const host = process.argv[3] || undefined;
+// SANDBOX_LATENCY_MS delays every answer (the container test keeps calls in flight with it).
+const latencyMs = Number(process.env.SANDBOX_LATENCY_MS ?? 0) || undefined;
+const sandbox = await startSandbox({ port, host, latencyMs });
 process.stdout.write(
   [
     `Sandbox Kaltura listening on ${sandbox.url}`,

@@ -73,6 +73,11 @@ export interface SandboxOptions {
   /** Delay before every API answer, to model a network round trip. */
   latencyMs?: number;
   port?: number;
+  /**
+   * The address to listen on (default 127.0.0.1). The container test binds a Docker network's
+   * gateway address, so that containers on that network reach the sandbox and nothing else does.
+   */
+  host?: string;
   /** Kaltura's clock minus the host's, seconds. */
   clockSkewSeconds?: number;
   /** Behave as a server from before October 2018: `_all` in result references resolves to "". */
@@ -341,8 +346,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
 
   return {
     url: baseUrl,
