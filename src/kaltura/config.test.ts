@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDotEnv } from '../src/env-file.js';
-import { chooseCredential, ConfigError, readConfig } from '../src/kaltura/config.js';
+import { chooseCredential, ConfigError, isLoopbackHost as isLoopback, readConfig } from './config.js';
 
 const base = { KALTURA_PARTNER_ID: '976543', KALTURA_ADMIN_SECRET: 'secret-value' };
 
@@ -197,26 +196,10 @@ describe('chooseCredential', () => {
   });
 });
 
-describe('parseDotEnv', () => {
-  it('reads KEY=value lines, quotes, export and comments', () => {
-    const text = [
-      '# credentials',
-      'KALTURA_PARTNER_ID=123',
-      'export KALTURA_USER_ID = "admin@example.com"',
-      "KALTURA_ADMIN_SECRET='abc#def'",
-      'KALTURA_DEBUG=true # inline comment',
-      'KALTURA_USER_SECRET_NOTE="abc123def" # the admin secret, quoted',
-      "KALTURA_QUOTED='a # not a comment'",
-      'not a line',
-      '',
-    ].join('\n');
-    expect(parseDotEnv(text)).toEqual({
-      KALTURA_PARTNER_ID: '123',
-      KALTURA_USER_ID: 'admin@example.com',
-      KALTURA_ADMIN_SECRET: 'abc#def',
-      KALTURA_DEBUG: 'true',
-      KALTURA_USER_SECRET_NOTE: 'abc123def',
-      KALTURA_QUOTED: 'a # not a comment',
-    });
+describe('isLoopbackHost', () => {
+  it('knows loopback addresses', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])
+      expect(isLoopback(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '10.0.0.1', 'example.com', '::']) expect(isLoopback(host), host).toBe(false);
   });
 });

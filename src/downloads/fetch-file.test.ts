@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProxy, type TestProxy } from './helpers/proxy.js';
+import { startProxy, type TestProxy } from '../../test/helpers/proxy.js';
 
-const CHILD = fileURLToPath(new URL('./helpers/open-file-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/helpers/open-file-child.ts', import.meta.url));
 const BODY = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 251));
 const SHA = createHash('sha256').update(BODY).digest('hex');
 
