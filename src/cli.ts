@@ -75,7 +75,7 @@ Without options the server speaks MCP over stdio (what desktop hosts run).
                          --host is not a loopback address
   (env MCP_MAX_CALLS, MCP_MAX_CALLS_PER_KS, MCP_MAX_WAITING_CALLS: 32, 8 and 256 by default)
   --help, --version
-Configuration comes from the environment and a .env file: see the README.`;
+Settings come from the environment and a .env file: kaltura-mcp --help lists every one.`;
 
 /** How many tool calls remote mode runs and keeps waiting. */
 export interface CallLimits {

@@ -6,7 +6,7 @@
  * fail, nor hide a leftover of ours. At the end the run fails, naming each leftover, when anything
  * is left; the folder is removed either way, so that a failed check does not pile up.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +14,12 @@ const VARIABLES = ['TMPDIR', 'TEMP', 'TMP'] as const;
 
 export default function ownTempFolder(): () => void {
   const folder = mkdtempSync(join(tmpdir(), 'kaltura-mcp-test-run-'));
+  // Others may pass through, not look: a test running as root starts a server as nobody, which
+  // must reach the folder the test made for it inside.
+  chmodSync(folder, 0o711);
+  // tsx (which runs the TypeScript children some tests start) keeps a cache in the temporary
+  // folder: a cache, not a leftover, and not wanted here.
+  process.env.TSX_DISABLE_CACHE = '1';
   const previous = VARIABLES.map((name) => [name, process.env[name]] as const);
   for (const name of VARIABLES) process.env[name] = folder;
   return () => {

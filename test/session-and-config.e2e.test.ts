@@ -45,7 +45,9 @@ describe('configuration', () => {
     const result = await download(server);
     expect(result.isError).toBe(true);
     expect(jsonOf(result)).toEqual({
-      error: 'Failed to get download URL: KALTURA_ADMIN_SECRET environment variable is required',
+      error: expect.stringMatching(
+        /^Failed to get download URL: KALTURA_ADMIN_SECRET environment variable is required: no Kaltura credential is configured; set KALTURA_PARTNER_ID with KALTURA_APP_TOKEN_ID and KALTURA_APP_TOKEN /,
+      ),
       errorType: 'CONFIGURATION_ERROR',
       operation: 'get download URL',
       entry_id: '1_demo0001',
@@ -56,7 +58,7 @@ describe('configuration', () => {
   it('names a missing partner id', async () => {
     const server = await serve(sandboxEnv(sandbox.url, { KALTURA_PARTNER_ID: '' }));
     expect(String(jsonOf(await download(server)).error)).toBe(
-      'Failed to get download URL: KALTURA_PARTNER_ID environment variable is required',
+      'Failed to get download URL: KALTURA_PARTNER_ID environment variable is required: set it to your partner id (KMC > Settings > Integration Settings)',
     );
   });
 

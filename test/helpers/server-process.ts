@@ -153,14 +153,19 @@ export async function startServer(
     removeCwd();
     throw error;
   }
+  // However the server ends (closed, killed, crashed), its working directory goes with it.
+  void transport.exited?.then(removeCwd);
   return {
     client,
     transport,
     call: async (name, args) => (await client.callTool({ name, arguments: args })) as CallToolResult,
     close: async () => {
-      await client.close();
-      await transport.close();
-      removeCwd();
+      try {
+        await client.close();
+      } finally {
+        await transport.close();
+        removeCwd();
+      }
     },
   };
 }
@@ -171,6 +176,13 @@ export class ServerPool {
 
   async start(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
     const started = await startServer(env, undefined, nodeArgs);
+    this.running.push(started);
+    return started;
+  }
+
+  /** Starts one in the working directory `cwd` (which the caller removes), as a host in a project would. */
+  async startIn(env: Record<string, string>, cwd: string): Promise<RunningServer> {
+    const started = await startServer(env, cwd);
     this.running.push(started);
     return started;
   }
