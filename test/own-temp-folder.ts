@@ -31,7 +31,7 @@ export default function ownTempFolder(): () => void {
     rmSync(folder, { recursive: true, force: true });
     if (left.length === 0) return;
     process.stderr.write(
-      `\nThe tests left ${left.length} entries in their temporary folder ${folder} (now removed); each test must remove what it creates:\n${left.map((entry) => `  ${entry}`).join('\n')}\n`,
+      `\nThe tests left ${left.length === 1 ? 'this' : `these ${left.length}`} in their temporary folder ${folder} (now removed); each test must remove what it creates:\n${left.map((entry) => `  ${entry}`).join('\n')}\n`,
     );
     // A throw here is only reported; the exit code is what fails CI.
     process.exitCode = 1;
