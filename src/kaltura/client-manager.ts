@@ -142,7 +142,12 @@ export class KalturaClientManager {
   private withEnvFileNote(error: KalturaError): KalturaError {
     const file = this.options.ignoredEnvFile;
     if (!file) return error;
-    return new KalturaError(error.code, `${error.message}; ${ignoredEnvFileNote(file)}`, error.refusal);
+    return new KalturaError(
+      error.code,
+      `${error.message}; ${ignoredEnvFileNote(file)}`,
+      error.refusal,
+      error.apiException,
+    );
   }
 
   private async call(build: KalturaRequest, scope: BoundCall): Promise<unknown> {

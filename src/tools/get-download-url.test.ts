@@ -106,12 +106,12 @@ describe('get_download_url', () => {
     expect(textOf(result)).toBe('{"error": "Flavor ID 1_other not found for entry 1_lecture1"}');
   });
 
-  it("passes Kaltura's not-found on, in the original's error object", async () => {
+  it("passes Kaltura's not-found on, in the original's error object with its code", async () => {
     const { call } = await setUp();
     const result = await call('get_download_url', { entry_id: '1_missing1' });
     expect(result.isError).toBe(true);
     expect(jsonOf(result)).toEqual({
-      error: 'Failed to get download URL: Entry id "1_missing1" not found',
+      error: 'Failed to get download URL: Entry id "1_missing1" not found (ENTRY_ID_NOT_FOUND)',
       errorType: 'ENTRY_ID_NOT_FOUND',
       operation: 'get download URL',
       entry_id: '1_missing1',

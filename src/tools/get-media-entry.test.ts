@@ -57,7 +57,7 @@ describe('get_media_entry', () => {
   it("answers Kaltura's not-found in the original's error object (media.get knows media entries only)", async () => {
     const { call } = await setUp();
     expect(jsonOf(await call('get_media_entry', { entry_id: '1_report01' }))).toEqual({
-      error: 'Failed to get media entry: Entry id "1_report01" not found',
+      error: 'Failed to get media entry: Entry id "1_report01" not found (ENTRY_ID_NOT_FOUND)',
       errorType: 'ENTRY_ID_NOT_FOUND',
       operation: 'get media entry',
       entry_id: '1_report01',

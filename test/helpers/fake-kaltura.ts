@@ -12,7 +12,7 @@
 import type { RequestBuilder } from 'kaltura-client/KalturaClientBase.js';
 import type { KalturaDoor, MultiResult } from '../../src/kaltura/client-manager.js';
 import type { KalturaRequest } from '../../src/kaltura/connection.js';
-import { KalturaDied, KalturaError } from '../../src/kaltura/errors.js';
+import { asKalturaError, KalturaDied, KalturaError } from '../../src/kaltura/errors.js';
 import { resolveReferences, type Json } from '../sandbox/wire.js';
 
 type Services = typeof import('kaltura-client/KalturaServices.js');
@@ -62,8 +62,9 @@ export interface FakeRequest {
 /** What an action does with a request: its answer, or a thrown {@link KalturaError}. */
 export type FakeAction = (params: Params) => unknown;
 
-/** Kaltura's own error for one request (a KalturaAPIException), as the door reports it. */
-export const kalturaException = (code: string, message: string) => new KalturaError(code, message);
+/** Kaltura's own error for one request (a KalturaAPIException), read as the real door reads one. */
+export const kalturaException = (code: string, message: string): KalturaError =>
+  asKalturaError({ objectType: 'KalturaAPIException', code, message }, { add: () => undefined, redact: (t) => t })!;
 
 /** A Kaltura of `entries`, with `actions` replacing (or adding) the answers of some `service.action`s. */
 export function fakeKaltura(
