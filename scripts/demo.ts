@@ -1,108 +1,141 @@
 /**
- * `npm run demo`: the server's main job, seen without a Kaltura account. Starts the sandbox
- * Kaltura on 127.0.0.1, spawns the built server over stdio with the SDK's Client (as Claude
- * Desktop would), lists the tools, discovers flavors with list_media_entries, calls
- * get_download_url for a few sample entries and by quality, gets a batch of URLs with
- * get_download_urls, and saves a file with save_media_file, its progress drawn on stderr.
+ * `npm run demo`: what the server does for an agent, without a Kaltura account, explaining
+ * Kaltura's words as they first come up. It starts the sandbox Kaltura on 127.0.0.1, runs the
+ * built server over stdio with the SDK's Client (as a desktop host does), calls each kind of
+ * tool once, saves one file into a folder it keeps and names, and ends with what to try next.
+ * It never prints a secret, a KS, or a whole download URL (which carries one).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
+import { SANDBOX_PARTNER_ID } from '../test/sandbox/fixtures.js';
 import { startSandbox } from '../test/sandbox/server.js';
 
-const samples: Array<{ title: string; args: Record<string, unknown> }> = [
-  { title: 'Default choice: the original flavor', args: { entry_id: '1_demo0001' } },
-  { title: 'The original, listed last among 3 flavors', args: { entry_id: '1_origlast' } },
-  { title: 'A chosen flavor', args: { entry_id: '1_demo0001', flavor_id: '1_demof003' } },
-  { title: 'Original still converting: the first READY flavor instead', args: { entry_id: '1_convert1' } },
-  { title: 'An invalid entry id', args: { entry_id: 'not-an-id' } },
-  { title: 'An entry that does not exist', args: { entry_id: '1_missing1' } },
-  {
-    title: 'By quality: the highest mp4 at most 540 pixels high',
-    args: { entry_id: '1_demo0001', max_height: 540, format: 'mp4' },
-  },
-];
+type Flavor = {
+  flavorId: string;
+  format: string;
+  height: number;
+  bitrate: number;
+  status: string;
+  isOriginal: boolean;
+};
+type Entry = { id: string; name: string; flavors: Flavor[] };
+type Located = { entryId: string; flavorId: string | null; format: string; height: number; downloadUrl: string };
+
+const say = (line = '') => console.log(line);
+/** A concept, the first time it comes up. */
+const explain = (word: string, meaning: string) => say(`   · ${word}: ${meaning}`);
+/** A download URL without what makes it a credential: only where it points. */
+const shown = (url: string) => `${new URL(url).origin}/… (the rest is a credential: not shown)`;
 
 const sandbox = await startSandbox();
+// Kept after the demo, and named at the end, so that the saved file can be opened.
 const downloads = mkdtempSync(join(tmpdir(), 'kaltura-mcp-demo-'));
-const transport = new StdioClientTransport({
-  command: process.execPath,
-  args: [SERVER_ENTRY],
-  env: sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: downloads }),
-  stderr: 'ignore',
-});
 const client = new Client({ name: 'kaltura-mcp-demo', version: '0.1.0' });
+const call = async (name: string, args: Record<string, unknown>, onprogress?: (done: number, total?: number) => void) =>
+  (await client.callTool(
+    { name, arguments: args },
+    undefined,
+    onprogress ? { onprogress: ({ progress, total }) => onprogress(progress, total) } : {},
+  )) as CallToolResult;
+const errorOf = (result: CallToolResult) => {
+  const first = result.content[0];
+  return first?.type === 'text' ? (JSON.parse(first.text) as { error: string }).error : '(no text)';
+};
 
 try {
-  await client.connect(transport);
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [SERVER_ENTRY],
+      env: sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: downloads }),
+      stderr: 'ignore',
+    }),
+  );
   const { tools } = await client.listTools();
-  console.log(`Sandbox Kaltura at ${sandbox.url}; server spawned over stdio.\n`);
-  console.log(`Tools: ${tools.map((t) => t.name).join(', ')}\n`);
+  say(`kaltura-mcp, run as an MCP host runs it, against a sandbox Kaltura on this machine (${sandbox.url}).`);
+  explain(
+    'partner id',
+    `a Kaltura account's number: here ${SANDBOX_PARTNER_ID} (yours is in KMC > Settings > Integration Settings)`,
+  );
+  explain(
+    'KS',
+    "a Kaltura session key, the pass sent with each request: the server signs one with the partner's admin secret (both are secrets, never shown)",
+  );
+  say(`   The server offers ${tools.length} tools to the agent: ${tools.map((t) => t.name).join(', ')}.`);
 
-  // Flavor discovery: what get_download_url's flavor_id can be.
-  const listed = (await client.callTool({ name: 'list_media_entries', arguments: { limit: 3 } })) as CallToolResult;
-  const page = listed.structuredContent as {
+  say('\n── list_media_entries {"limit": 2}');
+  const page = (await call('list_media_entries', { limit: 2 })).structuredContent as {
     totalCount: number;
-    entries: Array<{ id: string; name: string; flavors: Array<Record<string, unknown>> }>;
+    entries: Entry[];
   };
-  console.log(`── Flavor discovery: list_media_entries {"limit":3}  →  ${page.totalCount} entries in all`);
-  for (const e of page.entries) {
-    console.log(`   ${e.id}  ${e.name}`);
-    for (const f of e.flavors) {
-      const original = f.isOriginal ? ', original' : '';
-      console.log(
-        `      ${String(f.flavorId)}  ${String(f.format)}  ${String(f.bitrate)} kbps  ${String(f.status)}${original}`,
+  explain('entry', 'one item of the library (a video, an audio, an image or a document), with an id like 1_demo0001');
+  explain('flavor', 'one file of an entry, also called a rendition: the original upload, or a conversion of it');
+  for (const entry of page.entries) {
+    say(`   ${entry.id}  "${entry.name}": ${entry.flavors.length} flavors`);
+    for (const f of entry.flavors) {
+      say(
+        `      ${f.flavorId}  ${f.format} ${f.height}p ${f.bitrate} kbps  ${f.status}${f.isOriginal ? '  (the original)' : ''}`,
       );
     }
   }
-  console.log('');
-  for (const sample of samples) {
-    const result = (await client.callTool({ name: 'get_download_url', arguments: sample.args })) as CallToolResult;
-    const first = result.content[0];
-    const text = first?.type === 'text' ? first.text : '(no text)';
-    console.log(`── ${sample.title}`);
-    console.log(`   get_download_url ${JSON.stringify(sample.args)}  →  ${result.isError ? 'isError' : 'ok'}`);
-    console.log(`${text.replace(/^/gm, '   ')}\n`);
-  }
+  say(`   (${page.totalCount} entries in all.)`);
 
-  sandbox.clearLog();
-  const batch = (await client.callTool({
-    name: 'get_download_urls',
-    arguments: { entry_ids: ['1_demo0001', '1_origlast', '1_missing1', '1_audio001'], format: 'mp4' },
-  })) as CallToolResult;
-  console.log(`── A batch: get_download_urls for 4 entries, mp4 only: ${sandbox.log.length} Kaltura requests`);
-  sandbox.clearLog();
-  const { results } = batch.structuredContent as {
-    results: Array<{ entry_id: string; ok: boolean; flavorId?: string; height?: number; errorType?: string }>;
-  };
-  for (const r of results) {
-    console.log(
-      `   ${r.entry_id}  ${r.ok ? `ok  ${String(r.flavorId)}  ${String(r.height)}p` : `not ok  ${String(r.errorType)}`}`,
+  say('\n── get_download_url {"entry_id": "1_demo0001"}');
+  const original = (await call('get_download_url', { entry_id: '1_demo0001' })).structuredContent as Located;
+  say(`   the original, flavor ${original.flavorId}: ${shown(original.downloadUrl)}`);
+  explain(
+    'download URL',
+    "a link to one flavor's file; it is a credential (it may carry an access token): do not post it",
+  );
+  const by = (await call('get_download_url', { entry_id: '1_demo0001', max_height: 540, format: 'mp4' }))
+    .structuredContent as Located;
+  say(`   with {"max_height": 540, "format": "mp4"}: flavor ${by.flavorId}, ${by.height}p ${by.format}`);
+  for (const id of ['1_image001', '1_doc00001']) {
+    const found = (await call('get_download_url', { entry_id: id })).structuredContent as Located;
+    say(
+      `   ${id}: a ${found.format} file${found.flavorId ? `, flavor ${found.flavorId}` : ' of its own (an image has no flavors)'}`,
     );
   }
-  console.log('');
+  say(`   1_allconv1: ${errorOf(await call('get_download_url', { entry_id: '1_allconv1' }))}`);
+  say(`   1_missing1: ${errorOf(await call('get_download_url', { entry_id: '1_missing1' }))}`);
 
-  // Slow the sandbox's delivery down so that the progress can be watched.
+  sandbox.clearLog();
+  const ids = ['1_demo0001', '1_origlast', '1_missing1', '1_audio001'];
+  const batch = (await call('get_download_urls', { entry_ids: ids, format: 'mp4' })).structuredContent as {
+    results: Array<{ entry_id: string; ok: boolean; flavorId?: string; errorType?: string }>;
+  };
+  say(`\n── get_download_urls for ${ids.length} entries, mp4 only: ${sandbox.log.length} requests to Kaltura`);
+  for (const r of batch.results) say(`   ${r.entry_id}  ${r.ok ? `flavor ${r.flavorId}` : r.errorType}`);
+
+  say('\n── save_media_file {"entry_id": "1_demo0001", "quality": "highest"}');
+  // Slowed down so that the progress can be seen.
   sandbox.setFileServing({ bytesPerSecond: 6 * 1024 * 1024 });
-  console.log(`── Saving a file: save_media_file {"entry_id":"1_demo0001","quality":"highest"} into ${downloads}`);
-  const saved = (await client.callTool(
-    { name: 'save_media_file', arguments: { entry_id: '1_demo0001', quality: 'highest' } },
-    undefined,
-    { onprogress: ({ progress, total }) => drawProgress(progress, total) },
-  )) as CallToolResult;
-  const savedBytes = (saved.structuredContent as { bytes?: number } | undefined)?.bytes;
-  if (savedBytes !== undefined) drawProgress(savedBytes, savedBytes);
+  const saved = (await call('save_media_file', { entry_id: '1_demo0001', quality: 'highest' }, drawProgress))
+    .structuredContent as { path: string; bytes: number };
+  drawProgress(saved.bytes, saved.bytes);
   process.stderr.write('\n');
-  const first = saved.content[0];
-  console.log(`${(first?.type === 'text' ? first.text : '').replace(/^/gm, '   ')}\n`);
+  say(`   saved ${(saved.bytes / 1024 / 1024).toFixed(1)} MB as ${saved.path}`);
+
+  say('\nnext:');
+  say(`   · the saved file stays in ${downloads} (remove it when done)`);
+  say('   · call the tools yourself in the MCP Inspector, against the sandbox: in one terminal, npm run sandbox');
+  say("     (it prints the three settings); in another (the Inspector's web UI wants Node 22 or newer):");
+  say(
+    `       npx @modelcontextprotocol/inspector -e KALTURA_SERVICE_URL=<its URL> -e KALTURA_PARTNER_ID=${SANDBOX_PARTNER_ID} -e KALTURA_ADMIN_SECRET=<its secret> node ${SERVER_ENTRY}`,
+  );
+  say('   · add it to your host with your own account, e.g. Claude Code:');
+  say(
+    `       claude mcp add kaltura --scope user --env KALTURA_PARTNER_ID=<your partner id> --env KALTURA_APP_TOKEN_ID=<id> --env KALTURA_APP_TOKEN=<value> -- node ${SERVER_ENTRY}`,
+  );
+  say('     (kaltura-mcp app-token create makes the App Token; the README shows Claude Desktop, Cursor and VS Code)');
 } finally {
   await client.close();
   await sandbox.close();
-  rmSync(downloads, { recursive: true, force: true });
 }
 
 /** A progress bar on stderr, redrawn in place. */

@@ -91,7 +91,7 @@ Without options the server speaks MCP over stdio (what desktop hosts run).
                          must never travel in clear text
   (env MCP_MAX_CALLS, MCP_MAX_CALLS_PER_KS, MCP_MAX_WAITING_CALLS: 32, 8 and 256 by default)
   --help, --version
-Configuration comes from the environment and a .env file: see the README.`;
+Settings come from the environment and a .env file: kaltura-mcp --help lists every one.`;
 
 /** The PEM files of `--tls-cert` and `--tls-key`, as paths. */
 export interface TlsFiles {

@@ -88,10 +88,15 @@ function merge(env: Env, text: string): void {
 
 /**
  * Settings an MCP bundle host left as their `${user_config.…}` placeholder (an optional field
- * the user did not fill in): they count as not set.
+ * the user did not fill in): they count as not set. Only a bundle's host writes such a value, so
+ * finding one also sets KALTURA_MCP_BUNDLE (as the manifest does), for errors to name the form's
+ * fields.
  */
 export function dropUnfilledPlaceholders(env: Env): void {
   for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && /^\$\{user_config\.[A-Za-z0-9_]+\}$/.test(value.trim())) delete env[key];
+    if (value !== undefined && /^\$\{user_config\.[A-Za-z0-9_]+\}$/.test(value.trim())) {
+      delete env[key];
+      env.KALTURA_MCP_BUNDLE ??= '1';
+    }
   }
 }

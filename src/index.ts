@@ -8,11 +8,18 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_LIMITS, parseCommand, USAGE, UsageError, type Command, type TlsFiles } from './cli.js';
 import { dropUnfilledPlaceholders, loadEnvFile, serverDirectory } from './env-file.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
-import { chooseCredential, DEFAULT_REQUEST_TIMEOUT_MS, readConnectionConfig } from './kaltura/config.js';
+import {
+  chooseCredential,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  readConnectionConfig,
+  serviceUrlWithoutApiPath,
+} from './kaltura/config.js';
 import { createLogger, isDebug, serveMcpLogging, type SinkLogger } from './logging.js';
 import { SERVER_INFO, sourceUrl } from './package-info.js';
 import { Redactor } from './redact.js';
 import { createServer } from './server.js';
+import { SETTINGS_HELP } from './settings-help.js';
+import { listenProblem, terminalNote } from './setup-notes.js';
 import { Slots } from './slots.js';
 import { BoundedTaskStore } from './tasks.js';
 import { ALL_TOOLS, REMOTE_TOOLS } from './tools/all-tools.js';
@@ -55,14 +62,21 @@ async function main(): Promise<void> {
     });
     return;
   }
-  // Even --help and --version answer on stderr: stdout is only ever the MCP channel.
-  if (command.kind === 'help') return void process.stderr.write(`${USAGE}\n`);
-  if (command.kind === 'version') return void process.stderr.write(`${SERVER_INFO.name} ${SERVER_INFO.version}\n`);
+  // --help and --version are not MCP mode: they answer on stdout, as every command line tool does.
+  if (command.kind === 'help') return void process.stdout.write(`${USAGE}\n\n${SETTINGS_HELP}\n`);
+  if (command.kind === 'version') return void process.stdout.write(`${SERVER_INFO.name} ${SERVER_INFO.version}\n`);
 
   if (envFile.problem) logger.error('the .env file could not be read', { problem: envFile.problem });
   if (envFile.ignored) {
     logger.warn('a .env in the working directory is not read: name it with KALTURA_ENV_FILE to use it', {
       file: envFile.ignored,
+    });
+  }
+  const serviceUrl = serviceUrlWithoutApiPath(process.env.KALTURA_SERVICE_URL);
+  if (serviceUrl) {
+    logger.warn('KALTURA_SERVICE_URL ends in /api_v3, which is added to it on every request: using it without', {
+      serviceUrl,
+      fix: 'remove /api_v3 and what follows it from KALTURA_SERVICE_URL',
     });
   }
   // Nothing dies silently: a stray rejection is logged and the server keeps serving; an
@@ -87,6 +101,7 @@ async function main(): Promise<void> {
     log: logger,
     masker: redactor,
     configProblem: envFile.problem,
+    ignoredEnvFile: envFile.ignored,
   });
   const stopping = new AbortController();
   const settings = {
@@ -125,6 +140,8 @@ async function main(): Promise<void> {
     credential: credential.kind,
     ...(credential.appTokenId ? { appTokenId: credential.appTokenId } : {}),
   });
+  // Started by hand in a terminal, it would otherwise wait in silence.
+  if (process.stdin.isTTY) logger.info(terminalNote(process.argv[1] ?? 'dist/index.js'));
 }
 
 /** Remote mode: every request brings its caller's KS; the server's own credentials are never used. */
@@ -162,7 +179,7 @@ async function serveRemote(
         },
         { websiteUrl: source },
       ),
-  });
+  }).catch((error: unknown) => cannotListen(error, command, logger));
   // The log keeps only a URL's origin (download URLs are credentials): the endpoint goes apart,
   // and the source address goes without its scheme.
   logger.info('kaltura-mcp ready on HTTP', {
@@ -186,6 +203,14 @@ function readTlsFiles(files: TlsFiles): { cert: Buffer; key: Buffer } {
     }
   };
   return { cert: read('--tls-cert', files.certFile), key: read('--tls-key', files.keyFile) };
+}
+
+/** The port or address cannot be had: one log line saying why and what to do, then exit 1. */
+function cannotListen(error: unknown, at: { host: string; port: number }, logger: SinkLogger): never {
+  const problem = listenProblem((error as NodeJS.ErrnoException | undefined)?.code, at.host, at.port);
+  if (!problem) throw error;
+  logger.error(problem, { host: at.host, port: at.port });
+  process.exit(1);
 }
 
 function describe(reason: unknown): string {

@@ -296,7 +296,7 @@ describe('refusals, each with its own text', () => {
     await expectRefusal(
       noPartner,
       'CONFIGURATION_ERROR',
-      "Failed to get download URL: KALTURA_PARTNER_ID environment variable is required with an App Token: the server starts its session from the partner's widget _<partner id>",
+      "Failed to get download URL: KALTURA_PARTNER_ID environment variable is required with an App Token: the server starts its session from the partner's widget _<partner id>; set it to the token's partner id (KMC > Settings > Integration Settings)",
     );
     const { KALTURA_APP_TOKEN: _t, ...idOnly } = tokenEnv(token);
     await expectRefusal(

@@ -5,8 +5,7 @@
  * proxy, the per-KS cap, and SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +14,7 @@ import { OTHER_ADMIN_SECRET, OTHER_PARTNER_ID, SANDBOX_ADMIN_SECRET } from './sa
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { callerKs, httpClient, startHttpServer, type HttpServerProcess } from './helpers/http-server.js';
 import { jsonOf, SERVER_ENTRY, textOf } from './helpers/server-process.js';
+import { testFolder } from './helpers/temp.js';
 
 let sandbox: Sandbox;
 let server: HttpServerProcess;
@@ -110,7 +110,7 @@ describe('every read-only tool, with the caller’s own KS', () => {
   });
 
   it('announces where the source is, as the .env file says (AGPL: remote users can get it)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-source-'));
+    const dir = testFolder('source');
     writeFileSync(join(dir, 'deploy.env'), 'KALTURA_MCP_SOURCE_URL=https://git.example.com/our-fork\n');
     const s = await serve(remoteEnv({ KALTURA_ENV_FILE: join(dir, 'deploy.env') }));
     const c = await httpClient(mcp(s), callerKs());

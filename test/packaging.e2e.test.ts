@@ -5,7 +5,7 @@
  * SDK Client against the sandbox.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +13,11 @@ import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
+import { tempFolderEnv } from './helpers/server-process.js';
+import { testFolder } from './helpers/temp.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,10 +31,11 @@ const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) a
 
 let sandbox: Sandbox;
 let tarball: string;
+let packDir: string | undefined;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  const packDir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-pack-'));
+  packDir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-pack-'));
   // npm test has built dist/ already; --ignore-scripts skips prepack's second build.
   await run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packDir], { cwd: ROOT });
   tarball = join(packDir, `${PACKAGE.name}-${PACKAGE.version}.tgz`);
@@ -40,11 +43,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox?.close();
+  if (packDir) rmSync(packDir, { recursive: true, force: true });
 });
 
-/** Connects the SDK Client to a server started as `command args` with exactly `env`. */
+/** Connects the SDK Client to a server started as `command args` with exactly `env`; closed when the test ends. */
 async function drive(command: string, args: string[], env: Record<string, string>) {
   const client = new Client({ name: 'kaltura-mcp-tests', version: '0.0.0' });
+  onTestFinished(() => client.close());
   await client.connect(new StdioClientTransport({ command, args, env, stderr: 'ignore' }));
   const call = async (name: string, args: Record<string, unknown>) =>
     (await client.callTool({ name, arguments: args })) as CallToolResult;
@@ -53,6 +58,7 @@ async function drive(command: string, args: string[], env: Record<string, string
 
 const sandboxSettings = () => ({
   PATH: process.env.PATH ?? '',
+  ...tempFolderEnv(),
   KALTURA_SERVICE_URL: sandbox.url,
   KALTURA_PARTNER_ID: String(SANDBOX_PARTNER_ID),
   KALTURA_ADMIN_SECRET: SANDBOX_ADMIN_SECRET,
@@ -60,7 +66,7 @@ const sandboxSettings = () => ({
 
 describe('the npm tarball', () => {
   it('declares no runtime dependency, and carries LICENSE and the third-party notices', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-unpacked-'));
+    const dir = testFolder('unpacked');
     await run('tar', ['-xzf', tarball, '-C', dir]);
     const pkg = JSON.parse(readFileSync(join(dir, 'package', 'package.json'), 'utf8')) as Record<string, unknown>;
     for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies']) {
@@ -75,7 +81,7 @@ describe('the npm tarball', () => {
   });
 
   it('runs from a directory with no node_modules at all', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-bare-'));
+    const dir = testFolder('bare');
     await run('tar', ['-xzf', tarball, '-C', dir]);
     expect(existsSync(join(dir, 'package', 'node_modules'))).toBe(false);
     const { client, call } = await drive(
@@ -91,7 +97,7 @@ describe('the npm tarball', () => {
   });
 
   it('installs through npx as one package, without the registry, and serves', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'kaltura-mcp-npx-'));
+    const cache = testFolder('npx');
     const { client, call } = await drive('npx', ['--yes', '--offline', `--package=${tarball}`, PACKAGE.name], {
       ...sandboxSettings(),
       npm_config_cache: cache,
@@ -118,7 +124,7 @@ describe('the MCP bundle', () => {
 
   it('unpacks and runs as its manifest says, with the user’s settings, and saves a file', async () => {
     await run(process.execPath, ['--import', 'tsx', join(ROOT, 'build', 'bundle.ts')], { cwd: ROOT });
-    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-mcpb-'));
+    const dir = testFolder('mcpb');
     await run(join(ROOT, 'node_modules', '.bin', 'mcpb'), ['unpack', join(ROOT, 'kaltura-mcp.mcpb'), dir]);
     expect(readdirSync(dir).sort()).toEqual([
       'LICENSE',
@@ -133,7 +139,7 @@ describe('the MCP bundle', () => {
     expect(existsSync(join(dir, 'dist', 'THIRD_PARTY_NOTICES.md'))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as typeof MANIFEST;
     // What a host does: the user's answers, the defaults for what they left alone.
-    const downloads = mkdtempSync(join(tmpdir(), 'kaltura-mcp-mcpb-downloads-'));
+    const downloads = testFolder('mcpb-downloads');
     const answers: Record<string, string> = {
       service_url: sandbox.url,
       partner_id: String(SANDBOX_PARTNER_ID),

@@ -2,7 +2,7 @@
  * Configuration and sessions end to end: lazy configuration, .env loading, local KS signing
  * (no secret on the wire), session.start when asked, reuse, renewal and timeouts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { checkKs } from './sandbox/ks.js';
 import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { jsonOf, logLines, sandboxEnv, startServer, type RunningServer } from './helpers/server-process.js';
+import { testFolder } from './helpers/temp.js';
 
 let sandbox: Sandbox;
 const running: RunningServer[] = [];
@@ -44,7 +45,9 @@ describe('configuration', () => {
     const result = await download(server);
     expect(result.isError).toBe(true);
     expect(jsonOf(result)).toEqual({
-      error: 'Failed to get download URL: KALTURA_ADMIN_SECRET environment variable is required',
+      error: expect.stringMatching(
+        /^Failed to get download URL: KALTURA_ADMIN_SECRET environment variable is required: no Kaltura credential is configured; set KALTURA_PARTNER_ID with KALTURA_APP_TOKEN_ID and KALTURA_APP_TOKEN /,
+      ),
       errorType: 'CONFIGURATION_ERROR',
       operation: 'get download URL',
       entry_id: '1_demo0001',
@@ -55,12 +58,12 @@ describe('configuration', () => {
   it('names a missing partner id', async () => {
     const server = await serve(sandboxEnv(sandbox.url, { KALTURA_PARTNER_ID: '' }));
     expect(String(jsonOf(await download(server)).error)).toBe(
-      'Failed to get download URL: KALTURA_PARTNER_ID environment variable is required',
+      'Failed to get download URL: KALTURA_PARTNER_ID environment variable is required: set it to your partner id (KMC > Settings > Integration Settings)',
     );
   });
 
   it('reads the .env that KALTURA_ENV_FILE names, and real environment variables win over it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-env-'));
+    const dir = testFolder('env');
     const env = sandboxEnv(sandbox.url);
     writeFileSync(
       join(dir, '.env'),
@@ -75,7 +78,7 @@ describe('configuration', () => {
   });
 
   it('never reads a .env in the working directory (a project could point the server elsewhere), and says so', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-cwd-'));
+    const dir = testFolder('cwd');
     writeFileSync(join(dir, '.env'), 'KALTURA_SESSION_MODE=remote\n');
     const server = await serve(sandboxEnv(sandbox.url), dir);
     expect((await download(server)).isError).toBeFalsy();
@@ -88,7 +91,7 @@ describe('configuration', () => {
 
 describe('the .env file', () => {
   it('reads the file KALTURA_ENV_FILE names, and says which file it read (its path, never its content)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-envfile-'));
+    const dir = testFolder('envfile');
     const file = join(dir, 'kaltura.env');
     writeFileSync(file, `KALTURA_PARTNER_ID=976543\nKALTURA_ADMIN_SECRET=${SANDBOX_ADMIN_SECRET}\n`);
     const { KALTURA_PARTNER_ID: _p, KALTURA_ADMIN_SECRET: _s, ...rest } = sandboxEnv(sandbox.url);

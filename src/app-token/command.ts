@@ -106,7 +106,9 @@ function adminSessionEnv(env: Record<string, string | undefined>): Record<string
 
 function withAdminSecretHint(message: string): string {
   if (!/KALTURA_(ADMIN_SECRET|PARTNER_ID)/.test(message)) return message;
-  return `${message}: app-token commands use the partner's admin secret once, from the environment or the .env file the server reads (KMC > Settings > Integration Settings); after create, remove it from the server's configuration`;
+  // The server's advice (every kind of credential) does not apply: these commands need the secret.
+  const required = /^KALTURA_(ADMIN_SECRET|PARTNER_ID) environment variable is required/.exec(message)?.[0];
+  return `${required ?? message}: app-token commands use the partner's admin secret once, from the environment or the .env file the server reads (KMC > Settings > Integration Settings); after create, remove it from the server's configuration`;
 }
 
 async function create(

@@ -3,7 +3,14 @@
  * the session, sends every request, and turns every failure into a {@link KalturaError} whose
  * text holds no secret.
  */
-import { ConfigError, readConfig, readConnectionConfig, type ConnectionConfig, type KalturaConfig } from './config.js';
+import {
+  ConfigError,
+  ignoredEnvFileNote,
+  readConfig,
+  readConnectionConfig,
+  type ConnectionConfig,
+  type KalturaConfig,
+} from './config.js';
 import { openConnection, type Connection, type KalturaRequest } from './connection.js';
 import { alsoMasking, type KalturaLog, type SecretMasker } from './deps.js';
 import { asKalturaError, FailureCode, invalidResponse, isSessionError, KalturaError } from './errors.js';
@@ -48,6 +55,11 @@ interface ClientManagerOptions {
   now?: () => number;
   /** A problem found before any configuration was read (an unreadable KALTURA_ENV_FILE): every call reports it. */
   configProblem?: string;
+  /**
+   * A `.env` in the working directory that was not read: a failure of the server's own
+   * configuration or session names it and says how to use it (the settings may be in it).
+   */
+  ignoredEnvFile?: string;
 }
 
 /** The one door to Kaltura: configuration, session, HTTP, error translation. */
@@ -111,9 +123,31 @@ export class KalturaClientManager {
       session: scope.ks ? new CallerSession(scope.ks) : this.session,
     };
     return {
-      call: (request) => this.call(request, call),
-      multi: (requests) => this.multi(requests, call),
+      call: (request) => this.call(request, call).catch((error: unknown) => this.configurationFailure(error)),
+      multi: (requests) => this.multi(requests, call).catch((error: unknown) => this.configurationFailure(error)),
     };
+  }
+
+  /** A CONFIGURATION_ERROR, noting the working directory's `.env` that was not read (see {@link withEnvFileNote}). */
+  private configurationFailure(error: unknown): never {
+    throw error instanceof KalturaError && error.code === FailureCode.CONFIGURATION_ERROR
+      ? this.withEnvFileNote(error)
+      : error;
+  }
+
+  /**
+   * A failure of the server's own configuration or session, with the note about the working
+   * directory's `.env` that was not read (where the missing or right settings may well be).
+   */
+  private withEnvFileNote(error: KalturaError): KalturaError {
+    const file = this.options.ignoredEnvFile;
+    if (!file) return error;
+    return new KalturaError(
+      error.code,
+      `${error.message}; ${ignoredEnvFileNote(file)}`,
+      error.refusal,
+      error.apiException,
+    );
   }
 
   private async call(build: KalturaRequest, scope: BoundCall): Promise<unknown> {
@@ -156,7 +190,7 @@ export class KalturaClientManager {
     attempt: (ks: string) => Promise<T>,
     refusedIn?: (outcome: T) => KalturaError | undefined,
   ): Promise<T> {
-    const ks = await session.current();
+    const ks = await this.fromSession(session, () => session.current());
     let refusal: KalturaError | undefined;
     try {
       const outcome = await attempt(ks);
@@ -167,7 +201,22 @@ export class KalturaClientManager {
       refusal = error;
     }
     this.options.log.info('Kaltura refused the session key', { reason: refusal.refusal });
-    return attempt(await session.renew(ks, refusal));
+    const stale = refusal;
+    return attempt(await this.fromSession(session, () => session.renew(ks, stale)));
+  }
+
+  /**
+   * A session key from `session`; when the server's own cannot be had (its credential refused),
+   * the failure notes the working directory's `.env` that was not read. A configuration error
+   * is noted once, on its way out of the door.
+   */
+  private async fromSession(session: SessionSource, key: () => Promise<string>): Promise<string> {
+    try {
+      return await key();
+    } catch (error) {
+      const own = session === this.session && error instanceof KalturaError;
+      throw own && error.code !== FailureCode.CONFIGURATION_ERROR ? this.withEnvFileNote(error) : error;
+    }
   }
 
   /** Loads kaltura-client on first use, keeping it off the start-up path. */

@@ -103,16 +103,19 @@ export function chooseCredential(env: Env): CredentialChoice {
 function readSessionConfig(env: Env): SessionConfig {
   if (chooseCredential(env).kind === 'app token') return readAppTokenConfig(env);
   const providedKs = readProvidedKs(env.KALTURA_KS);
-  const adminSecret = providedKs ? '' : (env.KALTURA_ADMIN_SECRET ?? '');
+  // Pasted values often carry a space or a newline at the end: no secret has one.
+  const adminSecret = providedKs ? '' : (env.KALTURA_ADMIN_SECRET?.trim() ?? '');
   const partnerText = env.KALTURA_PARTNER_ID?.trim() ?? '';
   if (!providedKs) {
     // The original checks the secret first, then the partner.
-    if (!adminSecret) throw new ConfigError('KALTURA_ADMIN_SECRET environment variable is required');
-    if (!partnerText || partnerText === '0') {
-      throw new ConfigError('KALTURA_PARTNER_ID environment variable is required');
+    if (!adminSecret) throw noCredential(env);
+    if (!partnerText) {
+      throw new ConfigError(
+        `KALTURA_PARTNER_ID environment variable is required: set it to your partner id (${WHERE_PARTNER_ID})${inTheForm(env, ['partner_id'])}`,
+      );
     }
   }
-  const partnerId = partnerText ? parseWholeNumber(partnerText, 'KALTURA_PARTNER_ID') : 0;
+  const partnerId = partnerText ? readPartnerId(partnerText) : 0;
   const mode = readSessionMode(env.KALTURA_SESSION_MODE);
   // session.start sends the admin secret itself: never in clear text to another machine.
   const service = new URL(readServiceUrl(env.KALTURA_SERVICE_URL));
@@ -125,7 +128,7 @@ function readSessionConfig(env: Env): SessionConfig {
     partnerId,
     adminSecret,
     ...(providedKs ? { providedKs } : {}),
-    userId: env.KALTURA_USER_ID ?? DEFAULTS.userId,
+    userId: env.KALTURA_USER_ID?.trim() ?? DEFAULTS.userId,
     sessionExpiry: optionalWholeNumber(env, 'KALTURA_SESSION_EXPIRY', DEFAULTS.sessionExpiry),
     sessionType: readSessionType(env.KALTURA_SESSION_TYPE),
     sessionPrivileges: readPrivileges(env.KALTURA_SESSION_PRIVILEGES),
@@ -158,9 +161,9 @@ function readAppTokenConfig(env: Env): SessionConfig {
     );
   }
   const partnerText = env.KALTURA_PARTNER_ID?.trim() ?? '';
-  if (!partnerText || partnerText === '0') {
+  if (!partnerText) {
     throw new ConfigError(
-      "KALTURA_PARTNER_ID environment variable is required with an App Token: the server starts its session from the partner's widget _<partner id>",
+      `KALTURA_PARTNER_ID environment variable is required with an App Token: the server starts its session from the partner's widget _<partner id>; set it to the token's partner id (${WHERE_PARTNER_ID})${inTheForm(env, ['partner_id'])}`,
     );
   }
   const hashText = env.KALTURA_APP_TOKEN_HASH_TYPE?.trim();
@@ -175,7 +178,7 @@ function readAppTokenConfig(env: Env): SessionConfig {
     ...(isSet(env.KALTURA_SESSION_PRIVILEGES) ? { privileges: readPrivileges(env.KALTURA_SESSION_PRIVILEGES) } : {}),
   };
   return {
-    partnerId: parseWholeNumber(partnerText, 'KALTURA_PARTNER_ID'),
+    partnerId: readPartnerId(partnerText),
     adminSecret: '',
     appToken: { id, token, hashType, ask },
     userId: ask.userId ?? DEFAULTS.userId,
@@ -231,8 +234,24 @@ export function isLoopbackHost(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
+/**
+ * `/api_v3` and whatever follows it (`/api_v3/`, `/api_v3/index.php`, a service path): the API's
+ * own path, which kaltura-client adds to the service URL itself. Giving it is the commonest
+ * mistake; left in, every request goes to `…/api_v3/api_v3/…` and Kaltura answers 404.
+ */
+const API_PATH = /\/api_v3(?:[/?#].*)?$/i;
+
+/**
+ * The service URL without the `/api_v3…` that kaltura-client adds itself, when the setting ends
+ * in it (the server then uses the URL without it); undefined when the setting is fine.
+ */
+export function serviceUrlWithoutApiPath(value: string | undefined): string | undefined {
+  const text = value?.trim() ?? '';
+  return API_PATH.test(text) ? text.replace(API_PATH, '').replace(/\/+$/, '') : undefined;
+}
+
 function readServiceUrl(value: string | undefined): string {
-  const text = (value?.trim() || DEFAULTS.serviceUrl).replace(/\/+$/, '');
+  const text = (serviceUrlWithoutApiPath(value) ?? (value?.trim() || DEFAULTS.serviceUrl)).replace(/\/+$/, '');
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -248,6 +267,65 @@ function readServiceUrl(value: string | undefined): string {
 function optionalWholeNumber(env: Env, name: string, fallback: number): number {
   const text = env[name]?.trim();
   return text ? parseWholeNumber(text, name) : fallback;
+}
+
+/** Where a partner's id and admin secret are shown. */
+const WHERE_PARTNER_ID = 'KMC > Settings > Integration Settings';
+
+/** A partner id: a positive whole number; 0 (a placeholder some templates carry) is none. */
+function readPartnerId(text: string): number {
+  if (/^0+$/.test(text)) {
+    throw new ConfigError(
+      `KALTURA_PARTNER_ID is ${text}, which is not a partner id: set it to your partner id, a positive number (${WHERE_PARTNER_ID})`,
+    );
+  }
+  return parseWholeNumber(text, 'KALTURA_PARTNER_ID');
+}
+
+/**
+ * Nothing to start a session with. The original's text first, then every way to configure one;
+ * inside an MCP bundle, the form's fields to fill in.
+ */
+function noCredential(env: Env): ConfigError {
+  const ways = inBundle(env)
+    ? `in this extension's settings in your MCP host (Claude Desktop: Settings > Extensions > Kaltura), fill in ${FORM.partner_id} with ${FORM.app_token_id} and ${FORM.app_token} (an App Token, the least privilege), or ${FORM.partner_id} with ${FORM.admin_secret}, or ${FORM.ks} alone, then save`
+    : `set KALTURA_PARTNER_ID with KALTURA_APP_TOKEN_ID and KALTURA_APP_TOKEN (an App Token, the least privilege: kaltura-mcp app-token create makes one), or KALTURA_PARTNER_ID with KALTURA_ADMIN_SECRET (both in ${WHERE_PARTNER_ID}), or KALTURA_KS alone (a ready-made session key), in the host's configuration of this server or in the .env file KALTURA_ENV_FILE names, then restart the server`;
+  return new ConfigError(
+    `KALTURA_ADMIN_SECRET environment variable is required: no Kaltura credential is configured; ${ways}`,
+  );
+}
+
+/**
+ * The titles of the MCP bundle's form fields (manifest.json's `user_config`), quoted as the form
+ * shows them; a unit test keeps them equal to the manifest's.
+ */
+export const FORM = {
+  partner_id: '"Partner ID"',
+  app_token_id: '"App Token ID"',
+  app_token: '"App Token value"',
+  admin_secret: '"Admin secret, instead of an App Token"',
+  ks: '"Session key (KS), instead of the secret"',
+} as const;
+
+/**
+ * Started by an MCP bundle's host: its manifest sets KALTURA_MCP_BUNDLE (env-file.ts also sets it
+ * on finding a field the host left as its `${user_config.…}` placeholder).
+ */
+function inBundle(env: Env): boolean {
+  return isSet(env.KALTURA_MCP_BUNDLE);
+}
+
+/** ", or fill in <fields> in the extension's settings", inside an MCP bundle; nothing otherwise. */
+function inTheForm(env: Env, fields: Array<keyof typeof FORM>): string {
+  return inBundle(env) ? `; in this extension's settings, fill in ${fields.map((f) => FORM[f]).join(' and ')}` : '';
+}
+
+/**
+ * What an answer adds about a `.env` in the working directory that was not read (env-file.ts
+ * says why it never is): its path, and how to use it.
+ */
+export function ignoredEnvFileNote(file: string): string {
+  return `a .env file in the working directory (${file}) was not read: the server reads only the .env that KALTURA_ENV_FILE names, or the one in its own package folder; to use this one, set KALTURA_ENV_FILE=${file} in the host's configuration of the server`;
 }
 
 function parseWholeNumber(text: string, name: string): number {

@@ -4,7 +4,7 @@
  * stdout carried only JSON-RPC and that no secret left the process.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,10 +103,19 @@ export class RecordingStdioTransport implements Transport {
   }
 }
 
-/** The environment a user would give the server for the sandbox (nothing inherited but PATH). */
+/**
+ * The test run's temporary folder (test/own-temp-folder.ts), for the environment of a process a
+ * test starts: whatever it puts there is counted by the run's check for leftovers.
+ */
+export function tempFolderEnv(): Record<string, string> {
+  return process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {};
+}
+
+/** The environment a user would give the server for the sandbox (nothing inherited but PATH, and the run's TMPDIR). */
 export function sandboxEnv(serviceUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
+    ...tempFolderEnv(),
     KALTURA_SERVICE_URL: serviceUrl,
     KALTURA_PARTNER_ID: String(SANDBOX_PARTNER_ID),
     KALTURA_ADMIN_SECRET: SANDBOX_ADMIN_SECRET,
@@ -123,8 +132,9 @@ export interface RunningServer {
 }
 
 /**
- * Spawns the built server with `env` (in an empty working directory unless `cwd` is given) and
- * connects. `nodeArgs` go to node before the script (e.g. `--import` to inject a fault).
+ * Spawns the built server with `env` (in an empty working directory of its own, removed when it
+ * is closed, unless `cwd` is given) and connects. `nodeArgs` go to node before the script (e.g.
+ * `--import` to inject a fault).
  */
 export async function startServer(
   env: Record<string, string>,
@@ -132,21 +142,30 @@ export async function startServer(
   nodeArgs: string[] = [],
   user?: { uid: number; gid: number },
 ): Promise<RunningServer> {
-  const transport = new RecordingStdioTransport(
-    env,
-    cwd ?? mkdtempSync(join(tmpdir(), 'kaltura-mcp-')),
-    nodeArgs,
-    user,
-  );
+  const ownCwd = cwd ? undefined : mkdtempSync(join(tmpdir(), 'kaltura-mcp-cwd-'));
+  const removeCwd = () => ownCwd && rmSync(ownCwd, { recursive: true, force: true });
+  const transport = new RecordingStdioTransport(env, cwd ?? ownCwd!, nodeArgs, user);
   const client = new Client({ name: 'kaltura-mcp-tests', version: '0.0.0' });
-  await client.connect(transport);
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    await transport.close();
+    removeCwd();
+    throw error;
+  }
+  // However the server ends (closed, killed, crashed), its working directory goes with it.
+  void transport.exited?.then(removeCwd);
   return {
     client,
     transport,
     call: async (name, args) => (await client.callTool({ name, arguments: args })) as CallToolResult,
     close: async () => {
-      await client.close();
-      await transport.close();
+      try {
+        await client.close();
+      } finally {
+        await transport.close();
+        removeCwd();
+      }
     },
   };
 }
@@ -157,6 +176,13 @@ export class ServerPool {
 
   async start(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
     const started = await startServer(env, undefined, nodeArgs);
+    this.running.push(started);
+    return started;
+  }
+
+  /** Starts one in the working directory `cwd` (which the caller removes), as a host in a project would. */
+  async startIn(env: Record<string, string>, cwd: string): Promise<RunningServer> {
+    const started = await startServer(env, cwd);
     this.running.push(started);
     return started;
   }

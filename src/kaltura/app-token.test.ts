@@ -4,7 +4,7 @@
  * token's session did not honour.
  */
 import { describe, expect, it } from 'vitest';
-import { appTokenHash, hashTypesToTry, ignoredSettings, parseHashType } from '../src/kaltura/app-token.js';
+import { appTokenHash, hashTypesToTry, ignoredSettings, parseHashType } from './app-token.js';
 
 const KS = 'djJ8MTIzfGFiYw==';
 const TOKEN = '0123456789abcdef0123456789abcdef';

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entryIdSchema, flavorIdSchema } from '../src/tools/arguments.js';
+import { entryIdSchema, flavorIdSchema } from './arguments.js';
 
 const RULE = /^[0-9]+_[a-zA-Z0-9]+$/;
 const isEntryId = (value: unknown) => entryIdSchema.safeParse(value).success;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Slots } from '../src/slots.js';
+import { Slots } from './slots.js';
 
 describe('Slots', () => {
   it('runs at most `size` tasks at once, in arrival order, and frees a slot when a task fails', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flavorSizeInBytes, selectFlavor } from '../src/flavors.js';
-import { flavorStatusName, FlavorStatus, type FlavorAsset } from '../src/kaltura/types.js';
+import { flavorSizeInBytes, selectFlavor } from './flavors.js';
+import { flavorStatusName, FlavorStatus, type FlavorAsset } from './kaltura/types.js';
 
 const ready = (id: string, extra: Partial<FlavorAsset> = {}): FlavorAsset => ({
   id,

@@ -1,10 +1,8 @@
 /**
- * The command line and the KS reading of remote mode: pure, without a server.
+ * The command line, read as the server and `app-token` read it: pure, without a server.
  */
 import { describe, expect, it } from 'vitest';
-import { APP_TOKEN_USAGE, parseCommand, UsageError, USAGE } from '../src/cli.js';
-import { isLoopbackHost as isLoopback } from '../src/kaltura/config.js';
-import { ksPartnerId, signKsV2 } from '../src/kaltura/ks.js';
+import { APP_TOKEN_USAGE, parseCommand, UsageError, USAGE } from './cli.js';
 
 describe('parseCommand', () => {
   it('serves stdio by default, and HTTP on 127.0.0.1:8080 with --http', () => {
@@ -148,34 +146,5 @@ describe('parseCommand', () => {
     // Loopback stays as it was: plain HTTP, nothing to say.
     expect(parseCommand(['--http', '--host', '127.0.0.1'], {})).toMatchObject({ behindTlsProxy: false });
     expect(() => parseCommand(['--http', '--behind-tls-proxy=yes'], {})).toThrow('--behind-tls-proxy takes no value');
-  });
-
-  it('knows loopback addresses', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])
-      expect(isLoopback(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '10.0.0.1', 'example.com', '::']) expect(isLoopback(host), host).toBe(false);
-  });
-});
-
-describe('ksPartnerId', () => {
-  it('reads the partner of a v2 and a v1 key without the secret', () => {
-    const v2 = signKsV2({
-      adminSecret: 's'.repeat(32),
-      partnerId: 1234567,
-      userId: '',
-      type: 0,
-      privileges: '',
-      expiresAt: 2e9,
-    });
-    expect(ksPartnerId(v2)).toBe(1234567);
-    const v1 =
-      'OWNkYTIwMjZjOTAwZDU1ZjZjZmQ0YWNkZjBjMTQxY2VmZDYyZjQ4YnwxMjM0NTY3OzEyMzQ1Njc7MjAwMDAwMDAwMDsyOzEyMzQ1O3VzZXJAZXhhbXBsZS5jb207ZGlzYWJsZWVudGl0bGVtZW50';
-    expect(ksPartnerId(v1)).toBe(1234567);
-  });
-
-  it('reads nothing from what is not a key', () => {
-    for (const text of ['', 'not-a-session-key', Buffer.from('hello|world;x').toString('base64'), 'djJ8YWJjfGRlZg==']) {
-      expect(ksPartnerId(text), text).toBeUndefined();
-    }
   });
 });

@@ -3,8 +3,8 @@
  * independent parser (which also refuses the Kaltura-authored expired vectors).
  */
 import { describe, expect, it } from 'vitest';
-import { ksV2Fields, signKsV2 } from '../src/kaltura/ks.js';
-import { checkKs, parseKs } from './sandbox/ks.js';
+import { ksPartnerId, ksV2Fields, signKsV2 } from './ks.js';
+import { checkKs, parseKs } from '../../test/sandbox/ks.js';
 
 const SECRET = '0123456789abcdef0123456789abcdef';
 const VECTOR_INPUT = {
@@ -76,5 +76,28 @@ describe('the sandbox KS reader on Kaltura-authored keys', () => {
       'OWNkYTIwMjZjOTAwZDU1ZjZjZmQ0YWNkZjBjMTQxY2VmZDYyZjQ4YnwxMjM0NTY3OzEyMzQ1Njc7MjAwMDAwMDAwMDsyOzEyMzQ1O3VzZXJAZXhhbXBsZS5jb207ZGlzYWJsZWVudGl0bGVtZW50';
     expect(parseKs(v1, SECRET)).toMatchObject({ version: 1, partnerId: 1234567, validUntil: 2000000000, type: 2 });
     expect(parseKs(v1, 'wrong')).toBeUndefined();
+  });
+});
+
+describe('ksPartnerId', () => {
+  it('reads the partner of a v2 and a v1 key without the secret', () => {
+    const v2 = signKsV2({
+      adminSecret: 's'.repeat(32),
+      partnerId: 1234567,
+      userId: '',
+      type: 0,
+      privileges: '',
+      expiresAt: 2e9,
+    });
+    expect(ksPartnerId(v2)).toBe(1234567);
+    const v1 =
+      'OWNkYTIwMjZjOTAwZDU1ZjZjZmQ0YWNkZjBjMTQxY2VmZDYyZjQ4YnwxMjM0NTY3OzEyMzQ1Njc7MjAwMDAwMDAwMDsyOzEyMzQ1O3VzZXJAZXhhbXBsZS5jb207ZGlzYWJsZWVudGl0bGVtZW50';
+    expect(ksPartnerId(v1)).toBe(1234567);
+  });
+
+  it('reads nothing from what is not a key', () => {
+    for (const text of ['', 'not-a-session-key', Buffer.from('hello|world;x').toString('base64'), 'djJ8YWJjfGRlZg==']) {
+      expect(ksPartnerId(text), text).toBeUndefined();
+    }
   });
 });

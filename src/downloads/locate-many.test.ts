@@ -4,9 +4,9 @@
  * would repeat in every half). In-process, over a scripted door.
  */
 import { describe, expect, it } from 'vitest';
-import type { KalturaDoor, MultiResult } from '../src/kaltura/client-manager.js';
-import { dieError, KalturaError } from '../src/kaltura/errors.js';
-import { getDownloadUrlsTool } from '../src/tools/get-download-urls.js';
+import type { KalturaDoor, MultiResult } from '../kaltura/client-manager.js';
+import { dieError, KalturaError } from '../kaltura/errors.js';
+import { getDownloadUrlsTool } from '../tools/get-download-urls.js';
 
 const IDS = Array.from({ length: 16 }, (_, i) => `1_entry${String(i).padStart(2, '0')}`);
 

@@ -1,8 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { parseDotEnv } from '../src/env-file.js';
-import { chooseCredential, ConfigError, readConfig } from '../src/kaltura/config.js';
+import { readFileSync } from 'node:fs';
+import {
+  chooseCredential,
+  ConfigError,
+  FORM,
+  ignoredEnvFileNote,
+  isLoopbackHost as isLoopback,
+  readConfig,
+  serviceUrlWithoutApiPath,
+} from './config.js';
 
 const base = { KALTURA_PARTNER_ID: '976543', KALTURA_ADMIN_SECRET: 'secret-value' };
+
+/** The message `read` throws, checked to be a ConfigError. */
+function messageOf(read: () => unknown): string {
+  try {
+    read();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('nothing was thrown');
+}
 
 describe('readConfig', () => {
   it("applies the original's defaults", () => {
@@ -37,12 +56,81 @@ describe('readConfig', () => {
     });
   });
 
-  it("names the missing variable with the original's messages, the secret first", () => {
-    expect(() => readConfig({})).toThrow(new ConfigError('KALTURA_ADMIN_SECRET environment variable is required'));
-    expect(() => readConfig({ KALTURA_ADMIN_SECRET: 'x' })).toThrow(
-      'KALTURA_PARTNER_ID environment variable is required',
+  it("starts with the original's message when nothing is configured, then lists every way to configure", () => {
+    const message = messageOf(() => readConfig({}));
+    expect(message).toBe(
+      "KALTURA_ADMIN_SECRET environment variable is required: no Kaltura credential is configured; set KALTURA_PARTNER_ID with KALTURA_APP_TOKEN_ID and KALTURA_APP_TOKEN (an App Token, the least privilege: kaltura-mcp app-token create makes one), or KALTURA_PARTNER_ID with KALTURA_ADMIN_SECRET (both in KMC > Settings > Integration Settings), or KALTURA_KS alone (a ready-made session key), in the host's configuration of this server or in the .env file KALTURA_ENV_FILE names, then restart the server",
     );
-    expect(() => readConfig({ ...base, KALTURA_ADMIN_SECRET: '' })).toThrow('KALTURA_ADMIN_SECRET');
+    // A secret that is only blank is no secret.
+    expect(messageOf(() => readConfig({ ...base, KALTURA_ADMIN_SECRET: ' \n' }))).toBe(message);
+  });
+
+  it("names the form's fields instead inside an MCP bundle", () => {
+    expect(messageOf(() => readConfig({ KALTURA_MCP_BUNDLE: '1' }))).toBe(
+      'KALTURA_ADMIN_SECRET environment variable is required: no Kaltura credential is configured; in this extension\'s settings in your MCP host (Claude Desktop: Settings > Extensions > Kaltura), fill in "Partner ID" with "App Token ID" and "App Token value" (an App Token, the least privilege), or "Partner ID" with "Admin secret, instead of an App Token", or "Session key (KS), instead of the secret" alone, then save',
+    );
+    expect(messageOf(() => readConfig({ KALTURA_MCP_BUNDLE: '1', KALTURA_ADMIN_SECRET: 'x' }))).toBe(
+      'KALTURA_PARTNER_ID environment variable is required: set it to your partner id (KMC > Settings > Integration Settings); in this extension\'s settings, fill in "Partner ID"',
+    );
+  });
+
+  it('names a missing partner id, and refuses 0 as not a partner id (it is set, not missing)', () => {
+    expect(messageOf(() => readConfig({ KALTURA_ADMIN_SECRET: 'x' }))).toBe(
+      'KALTURA_PARTNER_ID environment variable is required: set it to your partner id (KMC > Settings > Integration Settings)',
+    );
+    for (const zero of ['0', ' 0 ', '000']) {
+      expect(messageOf(() => readConfig({ ...base, KALTURA_PARTNER_ID: zero }))).toBe(
+        `KALTURA_PARTNER_ID is ${zero.trim()}, which is not a partner id: set it to your partner id, a positive number (KMC > Settings > Integration Settings)`,
+      );
+    }
+    expect(
+      messageOf(() =>
+        readConfig({ KALTURA_APP_TOKEN_ID: '0_abcd1234', KALTURA_APP_TOKEN: 'f'.repeat(32), KALTURA_PARTNER_ID: '0' }),
+      ),
+    ).toMatch(/^KALTURA_PARTNER_ID is 0, which is not a partner id/);
+  });
+
+  it('trims every value: a secret pasted with a trailing space or newline works', () => {
+    expect(
+      readConfig({ ...base, KALTURA_ADMIN_SECRET: ' secret-value \n', KALTURA_USER_ID: ' me@example.com\n' }),
+    ).toMatchObject({
+      adminSecret: 'secret-value',
+      userId: 'me@example.com',
+    });
+  });
+
+  it('removes /api_v3 and what follows from the service URL: kaltura-client adds it itself', () => {
+    for (const given of [
+      'https://www.kaltura.com/api_v3',
+      'https://www.kaltura.com/api_v3/',
+      'https://www.kaltura.com/api_v3/index.php',
+      'https://www.kaltura.com/API_V3/service/media/action/list?format=1',
+      ' https://www.kaltura.com/api_v3 ',
+    ]) {
+      expect(serviceUrlWithoutApiPath(given), given).toBe('https://www.kaltura.com');
+      expect(readConfig({ ...base, KALTURA_SERVICE_URL: given }).serviceUrl, given).toBe('https://www.kaltura.com');
+    }
+    expect(readConfig({ ...base, KALTURA_SERVICE_URL: 'https://kaltura.example.com/kaltura/api_v3' }).serviceUrl).toBe(
+      'https://kaltura.example.com/kaltura',
+    );
+    for (const fine of [
+      undefined,
+      '',
+      'https://www.kaltura.com',
+      'https://api_v3.example.com',
+      'https://x.example.com/api_v30',
+    ]) {
+      expect(serviceUrlWithoutApiPath(fine), fine).toBeUndefined();
+    }
+  });
+
+  it("keeps the form's field titles equal to the bundle manifest's", () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8')) as {
+      user_config: Record<string, { title: string }>;
+      server: { mcp_config: { env: Record<string, string> } };
+    };
+    for (const [field, quoted] of Object.entries(FORM)) expect(quoted).toBe(`"${manifest.user_config[field]!.title}"`);
+    expect(manifest.server.mcp_config.env.KALTURA_MCP_BUNDLE).toBe('1');
   });
 
   it('refuses values that are not what they should be, naming the variable', () => {
@@ -197,26 +285,18 @@ describe('chooseCredential', () => {
   });
 });
 
-describe('parseDotEnv', () => {
-  it('reads KEY=value lines, quotes, export and comments', () => {
-    const text = [
-      '# credentials',
-      'KALTURA_PARTNER_ID=123',
-      'export KALTURA_USER_ID = "admin@example.com"',
-      "KALTURA_ADMIN_SECRET='abc#def'",
-      'KALTURA_DEBUG=true # inline comment',
-      'KALTURA_USER_SECRET_NOTE="abc123def" # the admin secret, quoted',
-      "KALTURA_QUOTED='a # not a comment'",
-      'not a line',
-      '',
-    ].join('\n');
-    expect(parseDotEnv(text)).toEqual({
-      KALTURA_PARTNER_ID: '123',
-      KALTURA_USER_ID: 'admin@example.com',
-      KALTURA_ADMIN_SECRET: 'abc#def',
-      KALTURA_DEBUG: 'true',
-      KALTURA_USER_SECRET_NOTE: 'abc123def',
-      KALTURA_QUOTED: 'a # not a comment',
-    });
+describe('isLoopbackHost', () => {
+  it('knows loopback addresses', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])
+      expect(isLoopback(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '10.0.0.1', 'example.com', '::']) expect(isLoopback(host), host).toBe(false);
+  });
+});
+
+describe('ignoredEnvFileNote', () => {
+  it('names the file and the setting that would read it', () => {
+    expect(ignoredEnvFileNote('/home/me/project/.env')).toBe(
+      "a .env file in the working directory (/home/me/project/.env) was not read: the server reads only the .env that KALTURA_ENV_FILE names, or the one in its own package folder; to use this one, set KALTURA_ENV_FILE=/home/me/project/.env in the host's configuration of the server",
+    );
   });
 });

@@ -14,9 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProxy, type TestProxy } from './helpers/proxy.js';
+import { startProxy, type TestProxy } from '../../test/helpers/proxy.js';
+import { tempFolderEnv } from '../../test/helpers/server-process.js';
 
-const CHILD = fileURLToPath(new URL('./helpers/open-file-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/helpers/open-file-child.ts', import.meta.url));
 const BODY = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 251));
 const SHA = createHash('sha256').update(BODY).digest('hex');
 
@@ -101,7 +102,16 @@ function open(url: string, env: Record<string, string> = {}): Promise<string> {
     execFile(
       process.execPath,
       ['--import', 'tsx', CHILD, url],
-      { env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: cert, ...env } },
+      // Only what the child needs, and the run's temporary folder (tsx, which runs it, keeps nothing there).
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_EXTRA_CA_CERTS: cert,
+          ...tempFolderEnv(),
+          TSX_DISABLE_CACHE: '1',
+          ...env,
+        },
+      },
       (_, stdout) => resolve(stdout.trim()),
     );
   });
