@@ -120,9 +120,33 @@ try {
   drawProgress(saved.bytes, saved.bytes);
   process.stderr.write('\n');
   say(`   saved ${(saved.bytes / 1024 / 1024).toFixed(1)} MB as ${saved.path}`);
+  sandbox.setFileServing({ bytesPerSecond: 0 });
+
+  say('\n── save_media_files {"category_id": 202, "captions": ["en"], "metadata": true, "subfolder": "Biology 101"}');
+  explain('category', 'a shelf of entries (a course, a channel); here Biology 101, with its sub-category Week 1');
+  explain('caption', "an entry's subtitles in one language, kept by Kaltura as an SRT, WebVTT or DFXP file");
+  sandbox.clearLog();
+  const library = (
+    await call('save_media_files', { category_id: 202, captions: ['en'], metadata: true, subfolder: 'Biology 101' })
+  ).structuredContent as {
+    folder: string;
+    entries: number;
+    saved: number;
+    bytes: number;
+    results: Array<{ files: Array<{ path: string }> }>;
+  };
+  say(
+    `   ${library.saved} of ${library.entries} entries saved (${(library.bytes / 1024 / 1024).toFixed(1)} MB) with ${sandbox.log.length} requests to Kaltura, into ${library.folder}:`,
+  );
+  for (const file of library.results[0]!.files) say(`      ${file.path.slice(library.folder.length + 1)}`);
+  say('      … and the same for every lecture, with kaltura-manifest.json listing them all');
+  const again = (
+    await call('save_media_files', { category_id: 202, captions: ['en'], metadata: true, subfolder: 'Biology 101' })
+  ).structuredContent as { skipped: number; bytes: number };
+  say(`   called again: ${again.skipped} entries skipped, ${again.bytes} bytes downloaded (every file was whole)`);
 
   say('\nnext:');
-  say(`   · the saved file stays in ${downloads} (remove it when done)`);
+  say(`   · the saved files stay in ${downloads} (remove it when done)`);
   say('   · call the tools yourself in the MCP Inspector, against the sandbox: in one terminal, npm run sandbox');
   say("     (it prints the three settings); in another (the Inspector's web UI wants Node 22 or newer):");
   say(

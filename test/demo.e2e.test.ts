@@ -1,10 +1,12 @@
 /**
  * `npm run demo` as a newcomer runs it (after the build): it explains each of Kaltura's words
  * once, as it first comes up, never shows a secret, a KS or a whole download URL, keeps the
- * file it saved in the folder it names, and ends with what to do next.
+ * files it saved (one, then a course with captions) in the folder it names, and ends with what
+ * to do next.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -18,9 +20,9 @@ describe('npm run demo', () => {
       cwd: ROOT,
       timeout: 60_000,
     });
-    const folder = /the saved file stays in (\S+) /.exec(stdout)?.[1];
+    const folder = /the saved files stay in (\S+) /.exec(stdout)?.[1];
     try {
-      for (const word of ['partner id', 'KS', 'entry', 'flavor', 'download URL']) {
+      for (const word of ['partner id', 'KS', 'entry', 'flavor', 'download URL', 'category', 'caption']) {
         expect(
           stdout.split('\n').filter((line) => line.startsWith(`   · ${word}: `)),
           word,
@@ -32,11 +34,18 @@ describe('npm run demo', () => {
         expect(output).not.toMatch(/djJ8|\/ks\//);
       }
       expect(folder).toBeDefined();
-      expect(readdirSync(folder!)).toEqual(['Demo video-1_demof001.mp4']);
+      expect(readdirSync(folder!).sort()).toEqual(['Biology 101', 'Demo video-1_demof001.mp4']);
+      // The course: each lecture with its English captions and metadata, and the manifest.
+      const course = readdirSync(join(folder!, 'Biology 101'));
+      expect(course).toHaveLength(12 * 3 + 1);
+      expect(course).toContain('Lecture 1_ Cells [4_bio00001].en.srt');
+      expect(course).toContain('kaltura-manifest.json');
+      expect(stdout).toMatch(/12 of 12 entries saved \(2\.\d MB\) with 3 requests to Kaltura/);
+      expect(stdout).toContain('called again: 12 entries skipped, 0 bytes downloaded');
       expect(stdout).toMatch(/\nnext:\n/);
       expect(stdout).toContain('npx @modelcontextprotocol/inspector');
       expect(stdout).toContain('claude mcp add kaltura');
-      expect(stdout.split('\n').length).toBeLessThan(50);
+      expect(stdout.split('\n').length).toBeLessThan(60);
     } finally {
       if (folder && existsSync(folder)) rmSync(folder, { recursive: true, force: true });
     }
