@@ -210,7 +210,8 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
       save: (file) => saveOne(file, located),
     });
     for (const file of outcome.files) {
-      if (!file.skipped) counts.bytes += file.bytes - file.resumedFrom;
+      // Downloaded bytes: the metadata is written here, not fetched.
+      if (!file.skipped && file.kind !== 'metadata') counts.bytes += file.bytes - file.resumedFrom;
       progress.fileDone(file.name, file.bytes);
     }
     if (outcome.failure) return failEntry(info.entryId, info.entryName, outcome.failure, outcome.files);

@@ -19,6 +19,8 @@ process.stdout.write(
     `  KALTURA_SERVICE_URL=${sandbox.url}`,
     `  KALTURA_PARTNER_ID=${SANDBOX_PARTNER_ID}`,
     `  KALTURA_ADMIN_SECRET=${SANDBOX_ADMIN_SECRET}`,
+    'For remote mode (--http), give the server only KALTURA_SERVICE_URL; callers send a KS of the',
+    'partner: node --import tsx test/sandbox/print-ks.ts prints one, valid for a day.',
     'Press Ctrl+C to stop.',
     '',
   ].join('\n'),
