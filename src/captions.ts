@@ -4,7 +4,7 @@
  * string its KalturaCaptionType enum holds ("1" SRT, "2" DFXP, "3" WEBVTT, "4" CAP, "5" SCC).
  */
 import { z } from 'zod';
-import { CAPTION_READY, stringOrNull, type CaptionAsset } from './kaltura/types.js';
+import { byEntry, CAPTION_READY, stringOrNull, type CaptionAsset } from './kaltura/types.js';
 
 /** KalturaCaptionType's values, by the file extension Kaltura gives each. */
 const FORMATS: Record<string, string> = { '1': 'srt', '2': 'dfxp', '3': 'vtt', '4': 'cap', '5': 'scc' };
@@ -71,13 +71,4 @@ export function chooseCaptions(
 }
 
 /** Captions grouped by their entry, each group in list order. */
-export function captionsByEntry(captions: readonly CaptionAsset[]): Map<string, CaptionAsset[]> {
-  const groups = new Map<string, CaptionAsset[]>();
-  for (const caption of captions) {
-    const key = caption.entryId ?? '';
-    const group = groups.get(key);
-    if (group) group.push(caption);
-    else groups.set(key, [caption]);
-  }
-  return groups;
-}
+export const captionsByEntry = (captions: readonly CaptionAsset[]) => byEntry(captions);

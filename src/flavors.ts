@@ -8,6 +8,7 @@ import {
   flavorStatusName,
   numberOrNull,
   stringOrNull,
+  byEntry,
   type FlavorAsset,
 } from './kaltura/types.js';
 
@@ -144,13 +145,4 @@ export function flavorSummary(flavor: FlavorAsset): FlavorSummary {
 }
 
 /** Flavors grouped by their entry, each group in list order. */
-export function flavorsByEntry(flavors: readonly FlavorAsset[]): Map<string, FlavorAsset[]> {
-  const groups = new Map<string, FlavorAsset[]>();
-  for (const flavor of flavors) {
-    const key = flavor.entryId ?? '';
-    const group = groups.get(key);
-    if (group) group.push(flavor);
-    else groups.set(key, [flavor]);
-  }
-  return groups;
-}
+export const flavorsByEntry = (flavors: readonly FlavorAsset[]) => byEntry(flavors);

@@ -107,3 +107,15 @@ export interface CaptionAsset {
 
 /** KalturaCaptionAssetStatus READY: only a ready caption has a file to serve. */
 export const CAPTION_READY = 2;
+
+/** Assets (flavors, captions) grouped by the entry they belong to, each group in list order. */
+export function byEntry<T extends { entryId?: string }>(assets: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const asset of assets) {
+    const key = asset.entryId ?? '';
+    const group = groups.get(key);
+    if (group) group.push(asset);
+    else groups.set(key, [asset]);
+  }
+  return groups;
+}

@@ -130,3 +130,19 @@ export function captionRequest(codes: string[] | undefined): CaptionRequest | un
   if (codes.includes('all')) return { all: true };
   return { all: false, languages: codes.map((c) => c.toLowerCase().replace(/_/g, '-')) };
 }
+
+/** Longest search text accepted; Kaltura's free-text search needs no more. */
+const MAX_SEARCH_TEXT = 1000;
+
+/** A search, as list_media_entries and save_media_files take it (the original's arguments). */
+export const searchArguments = {
+  search_text: z
+    .string()
+    .max(MAX_SEARCH_TEXT, `Invalid search_text: at most ${MAX_SEARCH_TEXT} characters`)
+    .optional()
+    .describe('Optional: words to look for in names, descriptions and tags'),
+  media_type: z
+    .enum(['video', 'audio', 'image'])
+    .optional()
+    .describe("Optional: only 'video', 'audio' or 'image' entries"),
+};

@@ -17,24 +17,14 @@ import {
 } from '../kaltura/requests.js';
 import { MEDIA_TYPES, type FlavorAsset } from '../kaltura/types.js';
 import { listedEntry, listedEntrySchema } from '../media.js';
+import { searchArguments } from './arguments.js';
 import { defineTool, READ_ONLY } from './tool.js';
 
 const DESCRIPTION =
   "List and search media entries, with every entry's FLAVORS (renditions). USE WHEN: Browsing or searching the library, finding an entry_id, choosing a flavor_id for get_download_url (by format, quality, size, or whether it is ready). RETURNS: totalCount, one page of entries (id, name, description, mediaType, createdAt, duration, tags, thumbnail and download URLs, plays, views), each with its flavors (flavorId, format, bitrate, fileSize in bytes, width, height, isOriginal, status, tags), and page and pageSize. EXAMPLE: 'Find videos about onboarding', 'List the 10 latest audio files', 'Which qualities does 1_abc123 come in?'.";
 
-/** Longest search text accepted; Kaltura's free-text search needs no more. */
-const MAX_SEARCH_TEXT = 1000;
-
 const input = z.strictObject({
-  search_text: z
-    .string()
-    .max(MAX_SEARCH_TEXT, `Invalid search_text: at most ${MAX_SEARCH_TEXT} characters`)
-    .optional()
-    .describe('Optional: words to look for in names, descriptions and tags'),
-  media_type: z
-    .enum(['video', 'audio', 'image'])
-    .optional()
-    .describe("Optional: only 'video', 'audio' or 'image' entries"),
+  ...searchArguments,
   limit: z
     .number()
     .int()

@@ -14,7 +14,14 @@ import { saveLibrary, type Selection } from '../downloads/library.js';
 import { partialTtlMs } from '../downloads/partial.js';
 import { ToolFailure } from '../failure.js';
 import { MEDIA_TYPES } from '../kaltura/types.js';
-import { captionRequest, captionsSchema, entryIdSchema, INVALID_ENTRY_ID, qualityArguments } from './arguments.js';
+import {
+  captionRequest,
+  captionsSchema,
+  entryIdSchema,
+  INVALID_ENTRY_ID,
+  qualityArguments,
+  searchArguments,
+} from './arguments.js';
 import { defineTool } from './tool.js';
 
 const MAX_IDS = 500;
@@ -40,15 +47,12 @@ const input = z
       .min(1, 'Invalid category_id: a Kaltura category id is a whole number from 1')
       .optional()
       .describe('A category to save, with all its sub-categories (its id, as the KMC shows it)'),
-    search_text: z
-      .string()
-      .max(1000, 'Invalid search_text: at most 1000 characters')
-      .optional()
-      .describe('Words to look for in names, descriptions and tags, as list_media_entries matches them'),
-    media_type: z
-      .enum(['video', 'audio', 'image'])
-      .optional()
-      .describe("With or without search_text: only 'video', 'audio' or 'image' entries"),
+    search_text: searchArguments.search_text.describe(
+      'Words to look for in names, descriptions and tags, as list_media_entries matches them',
+    ),
+    media_type: searchArguments.media_type.describe(
+      "With or without search_text: only 'video', 'audio' or 'image' entries",
+    ),
     limit: z
       .number()
       .int()

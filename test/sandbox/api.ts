@@ -16,7 +16,7 @@ import {
   type FixtureEntry,
   type FixtureFlavor,
 } from './fixtures.js';
-import { Die, errors, kalturaObject, type Json, type Params } from './wire.js';
+import { Die, errors, filterEntryIds, kalturaObject, type Json, type Params } from './wire.js';
 
 /** What the actions read of the running sandbox. */
 export interface ApiState {
@@ -286,14 +286,8 @@ export function createApi(state: ApiState) {
 
   const listFlavors = (params: Params, ks: ParsedKs): Json => {
     const filter = (params.filter ?? {}) as Params;
-    const idsText =
-      typeof filter.entryIdEqual === 'string' && filter.entryIdEqual !== ''
-        ? filter.entryIdEqual
-        : typeof filter.entryIdIn === 'string' && filter.entryIdIn !== ''
-          ? filter.entryIdIn
-          : undefined;
-    if (idsText === undefined) throw errors.entryFilterNull();
-    const ids = idsText.split(',').filter(Boolean).slice(0, MAX_IN_VALUES);
+    const ids = filterEntryIds(filter, MAX_IN_VALUES);
+    if (ids === undefined) throw errors.entryFilterNull();
     let pairs = ids.flatMap((id) => {
       const e = visibleEntry(id, ks);
       return e ? e.flavors.map((f) => ({ e, f })) : [];

@@ -10,7 +10,7 @@
  * - the caption's `format` as the string its type enum holds, its `size` in bytes.
  */
 import { CATEGORIES, type FixtureCaption, type FixtureCategory, type FixtureEntry } from './fixtures.js';
-import { ApiError, kalturaObject, type Json, type Params } from './wire.js';
+import { ApiError, filterEntryIds, kalturaObject, type Json, type Params } from './wire.js';
 
 /** The file extension Kaltura gives a caption of each format ("1" SRT, "2" DFXP, "3" WEBVTT). */
 export const CAPTION_EXTENSIONS: Record<FixtureCaption['format'], string> = { '1': 'srt', '2': 'dfxp', '3': 'vtt' };
@@ -151,14 +151,8 @@ export function createLibrary(deps: LibraryDeps) {
       page: <T>(items: T[], params: Params) => { objects: T[]; totalCount: number },
     ): Json {
       const filter = (params.filter ?? {}) as Params;
-      const idsText =
-        typeof filter.entryIdEqual === 'string' && filter.entryIdEqual !== ''
-          ? filter.entryIdEqual
-          : typeof filter.entryIdIn === 'string' && filter.entryIdIn !== ''
-            ? filter.entryIdIn
-            : undefined;
-      if (idsText === undefined) throw captionFilterNull();
-      const ids = idsText.split(',').filter(Boolean).slice(0, 500);
+      const ids = filterEntryIds(filter, 500);
+      if (ids === undefined) throw captionFilterNull();
       const entries = deps.entriesOf(partnerId);
       let pairs = ids.flatMap((id) => {
         const entry = entries.find((e) => e.id === id);

@@ -173,3 +173,18 @@ function walk(target: unknown, path: string[], legacy: boolean): unknown {
   }
   return current;
 }
+
+/**
+ * The entry ids an asset filter names: `entryIdEqual` if set, else `entryIdIn` (comma-separated),
+ * at most `limit` of them; undefined when neither is set (the server then answers
+ * PROPERTY_VALUE_CANNOT_BE_NULL).
+ */
+export function filterEntryIds(filter: Params, limit: number): string[] | undefined {
+  const text =
+    typeof filter.entryIdEqual === 'string' && filter.entryIdEqual !== ''
+      ? filter.entryIdEqual
+      : typeof filter.entryIdIn === 'string' && filter.entryIdIn !== ''
+        ? filter.entryIdIn
+        : undefined;
+  return text === undefined ? undefined : text.split(',').filter(Boolean).slice(0, limit);
+}
