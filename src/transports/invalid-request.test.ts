@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { invalidRequest } from './invalid-request.js';
+
+const call = (meta: unknown, extra: Record<string, unknown> = {}) => ({
+  jsonrpc: '2.0',
+  id: 7,
+  method: 'tools/call',
+  params: { name: 'get_download_url', arguments: { entry_id: '1_demo0001' }, _meta: meta },
+  ...extra,
+});
+
+describe('invalidRequest', () => {
+  it('lets through every message the SDK takes', () => {
+    expect(invalidRequest(call({ progressToken: 'p1' }))).toBeUndefined();
+    expect(invalidRequest(call({ progressToken: 3 }))).toBeUndefined();
+    expect(invalidRequest(call(undefined))).toBeUndefined();
+    expect(invalidRequest({ jsonrpc: '2.0', method: 'notifications/initialized' })).toBeUndefined();
+    expect(invalidRequest({ jsonrpc: '2.0', id: 'a', result: {} })).toBeUndefined();
+  });
+
+  it.each([[null], [true], [1.5], [{ token: 1 }], [[1]]])(
+    'answers a progress token of %j with -32602 naming _meta.progressToken, to the request id',
+    (token) => {
+      const refusal = invalidRequest(call({ progressToken: token }));
+      expect(refusal?.answer).toMatchObject({ jsonrpc: '2.0', id: 7, error: { code: -32602 } });
+      expect(refusal?.answer?.error.message).toMatch(
+        /^Invalid params: _meta\.progressToken must be a string or an integer/,
+      );
+    },
+  );
+
+  it('names what is wrong with other requests the SDK would drop', () => {
+    expect(invalidRequest(call('x'))?.answer).toEqual({
+      jsonrpc: '2.0',
+      id: 7,
+      error: { code: -32602, message: 'Invalid params: _meta must be an object' },
+    });
+    expect(invalidRequest({ jsonrpc: '2.0', id: 'q', method: 'tools/list', params: [1] })?.answer).toMatchObject({
+      id: 'q',
+      error: { code: -32602, message: 'Invalid params: params must be an object' },
+    });
+    expect(invalidRequest({ jsonrpc: '1.0', id: 1, method: 'tools/list' })?.answer?.error.message).toBe(
+      'Invalid Request: jsonrpc must be "2.0"',
+    );
+    expect(invalidRequest({ jsonrpc: '2.0', id: 1, method: 5 })?.answer?.error.code).toBe(-32600);
+  });
+
+  it('answers without an id when the id itself is wrong or missing', () => {
+    const refusal = invalidRequest({ jsonrpc: '2.0', id: 1.5, method: 'tools/list' });
+    expect(refusal?.answer).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32600, message: 'Invalid Request: id must be a string or an integer' },
+    });
+    expect(invalidRequest({ jsonrpc: '2.0', id: null, method: 'tools/list' })?.answer).not.toHaveProperty('id');
+    expect(invalidRequest('hello')?.answer?.error.code).toBe(-32600);
+    expect(invalidRequest(null)?.answer?.error.code).toBe(-32600);
+  });
+
+  it('never answers a notification or a response, but still gives the reason', () => {
+    const notification = invalidRequest({ jsonrpc: '2.0', method: 'notifications/progress', params: 'x' });
+    expect(notification).toEqual({ reason: 'params must be an object' });
+    expect(invalidRequest({ jsonrpc: '2.0', id: 1, result: 'not an object' })).toEqual({
+      reason: 'a response the schema refuses',
+    });
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Messages the SDK's transports drop without an answer, answered instead.
+ *
+ * The SDK checks every incoming message against its JSON-RPC schema before any handler sees it.
+ * Over stdio a message that fails is only reported to `onerror`: the client's request waits for
+ * an answer that never comes, until its own timeout (a `_meta.progressToken` of `null`, `true`,
+ * `1.5` or an object is enough). Over HTTP the SDK answers 400 with a parse error that names no
+ * request. Both transports ask `invalidRequest` first and send its answer, so the client learns
+ * which request was wrong and why.
+ *
+ * What the MCP schema (2025-11-25) allows: `jsonrpc` "2.0"; a request id and a progress token
+ * are each a string or an integer; `params` and `params._meta` are objects. An error answer may
+ * leave out `id` when the request's own id cannot be read.
+ */
+import { ErrorCode, JSONRPCMessageSchema, type JSONRPCErrorResponse } from '@modelcontextprotocol/sdk/types.js';
+
+/** Why a message was refused, and the answer to send (none for a notification or a response). */
+export interface Refusal {
+  /** What was wrong, for the log line: a field's path and what it must be. */
+  reason: string;
+  /** The JSON-RPC error to send back; undefined when JSON-RPC forbids answering (a notification). */
+  answer?: JSONRPCErrorResponse;
+}
+
+/**
+ * The refusal for a message the SDK would drop, or undefined when the SDK takes it as it is.
+ * Pure: `message` is the parsed JSON of one message (a batch's members one by one).
+ */
+export function invalidRequest(message: unknown): Refusal | undefined {
+  if (JSONRPCMessageSchema.safeParse(message).success) return undefined;
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+    return refuse(undefined, ErrorCode.InvalidRequest, 'a JSON-RPC message is a JSON object');
+  }
+  const { jsonrpc, id, method, params } = message as Record<string, unknown>;
+  // JSON-RPC answers neither a response nor a notification, even a wrong one.
+  if (method === undefined && ('result' in message || 'error' in message)) {
+    return { reason: 'a response the schema refuses' };
+  }
+  const isNotification = typeof method === 'string' && !('id' in message);
+  const refusal = (code: number, reason: string): Refusal =>
+    isNotification ? { reason } : refuse(isId(id) ? id : undefined, code, reason);
+
+  if (jsonrpc !== '2.0') {
+    return refusal(ErrorCode.InvalidRequest, 'jsonrpc must be "2.0"');
+  }
+  if (typeof method !== 'string') return refusal(ErrorCode.InvalidRequest, 'method must be a string');
+  if (!isNotification && !isId(id)) {
+    return refusal(ErrorCode.InvalidRequest, 'id must be a string or an integer');
+  }
+  if (params !== undefined && !isObject(params)) {
+    return refusal(ErrorCode.InvalidParams, 'params must be an object');
+  }
+  const meta = isObject(params) ? params._meta : undefined;
+  if (meta !== undefined && !isObject(meta)) return refusal(ErrorCode.InvalidParams, '_meta must be an object');
+  const token = isObject(meta) ? meta.progressToken : undefined;
+  if (token !== undefined && !isId(token)) {
+    return refusal(
+      ErrorCode.InvalidParams,
+      `_meta.progressToken must be a string or an integer, not ${describe(token)}; leave it out to call without progress`,
+    );
+  }
+  return refusal(ErrorCode.InvalidRequest, 'the message is not a request, notification or response MCP allows');
+}
+
+function refuse(id: string | number | undefined, code: number, reason: string): Refusal {
+  const prefix = code === ErrorCode.InvalidParams ? 'Invalid params' : 'Invalid Request';
+  return {
+    reason,
+    answer: { jsonrpc: '2.0', ...(id === undefined ? {} : { id }), error: { code, message: `${prefix}: ${reason}` } },
+  };
+}
+
+/** A JSON-RPC id or progress token as MCP allows them: a string or an integer. */
+function isId(value: unknown): value is string | number {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** How an error text names a wrong value: its kind for containers, else the value itself. */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value !== null && typeof value === 'object') return 'an object';
+  return String(value);
+}
