@@ -230,6 +230,20 @@ describe.each(TRANSPORTS)('arguments as hosts send them, over %s', (_, transport
   });
 
   it.each([
+    ['list_media_entries', { query: 'Biology' }, 'unknown argument "query" (did you mean "search_text"?)'],
+    ['get_download_url', { entry_id: '1_demo0001', height: 360 }, '"height" (did you mean "max_height"?)'],
+    ['get_download_url', { entry_id: '1_demo0001', language: 'en' }, '"language" (did you mean "captions"?)'],
+    ['get_thumbnail_url', { entry_id: '1_demo0001', timestamp: 5 }, '"timestamp" (did you mean "second"?)'],
+  ])(
+    'refuses a word models use for a real argument, which dropping would answer wrongly: %s %j',
+    async (tool, args, text) => {
+      const body = await refused(tool, args);
+      expect(body).toMatchObject({ errorType: 'INVALID_ARGUMENTS' });
+      expect(String(body.error)).toContain(text);
+    },
+  );
+
+  it.each([
     [{ entry_id: '1_demo0001', max_height: 'abc' }],
     [{ entry_id: '1_demo0001', max_height: -1 }],
     [{ entry_id: '1_demo0001', max_height: '7.5' }],

@@ -6,9 +6,10 @@
  * - `null` for every optional argument (OpenAI's strict mode), meaning "not given";
  * - `""` for an optional argument whose empty value means nothing else (an enum, `format`, a number);
  * - bookkeeping arguments of their own (Cline adds `task_progress` to every call).
- * An unknown argument that is a near-miss of a real one (`flavorId`, `entryid`, `max_hieght`) is
- * still refused (the schema says "did you mean"); any other is dropped, and named in the call's
- * log line. A value that is still wrong is left for the schema to refuse. Pure.
+ * An unknown argument that is a near-miss of a real one (`flavorId`, `entryid`, `max_hieght`), or
+ * a word models use for one (`query` for `search_text`, `height` for `max_height`), is still
+ * refused (the schema says "did you mean"): dropping it would answer a different question than
+ * the one asked. Any other is dropped, and named in the call's log line. A value that is still wrong is left for the schema to refuse. Pure.
  */
 
 /** What a listed input schema says of one argument (the part this reads). */
@@ -69,15 +70,47 @@ function meansNothingEmpty(property: PropertySchema, types: string[]): boolean {
   return property.pattern !== undefined && !new RegExp(property.pattern, 'u').test('');
 }
 
-/** The accepted name `name` is a likely misspelling of, if any. */
+/**
+ * Words models and hosts use for our arguments (lower case, letters and digits only). Found in
+ * trials with real hosts: a dropped `query` listed every entry, a dropped `height` saved the
+ * original. A word that is itself an argument of the tool is that argument, never an alias.
+ */
+const SAME_MEANING: Record<string, readonly string[]> = {
+  entry_id: ['id', 'entry', 'mediaid', 'media', 'video', 'videoid'],
+  entry_ids: ['ids', 'entries', 'mediaids', 'videoids'],
+  flavor_id: ['flavor', 'rendition', 'renditionid', 'asset', 'assetid'],
+  max_height: ['height', 'resolution', 'maxresolution', 'res', 'maxres'],
+  format: ['container', 'extension', 'ext', 'fileformat', 'filetype'],
+  file_name: ['name', 'filename', 'output', 'outputname', 'outfile'],
+  captions: ['subtitles', 'subtitle', 'subs', 'languages', 'language', 'lang', 'langs', 'captionlanguages'],
+  search_text: ['query', 'q', 'search', 'searchquery', 'keywords', 'keyword', 'text', 'freetext', 'term', 'terms'],
+  media_type: ['type', 'kind', 'mediakind'],
+  category_id: ['category', 'categoryname', 'cat'],
+  limit: ['pagesize', 'count', 'max', 'maxresults', 'perpage', 'top', 'size', 'n'],
+  offset: ['skip', 'start', 'from'],
+  subfolder: ['folder', 'dir', 'directory', 'path', 'destination', 'outputdir', 'outdir'],
+  metadata: ['infojson', 'info', 'writeinfojson'],
+  thumbnail: ['thumb', 'poster', 'writethumbnail'],
+  second: ['time', 'timestamp', 'at', 'vidsec', 'position'],
+};
+
+/** The accepted name `name` is a likely misspelling of, or a common word for, if any. */
 export function nearMiss(name: string, accepted: readonly string[]): string | undefined {
-  return accepted.find((candidate) => similar(candidate, name));
+  const word = normal(name);
+  return (
+    accepted.find((candidate) => similar(candidate, name)) ??
+    accepted.find((candidate) => SAME_MEANING[candidate]?.includes(word))
+  );
+}
+
+function normal(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 /** Two names that differ only in case, separators, or a letter or two: a likely misspelling. */
 function similar(a: string, b: string): boolean {
-  const x = a.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const y = b.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const x = normal(a);
+  const y = normal(b);
   return x === y || (Math.abs(x.length - y.length) <= 2 && editDistance(x, y) <= 2);
 }
 
