@@ -15,7 +15,15 @@ import { USAGE } from '../src/cli.js';
 import { SETTINGS_HELP } from '../src/settings-help.js';
 import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { jsonOf, logLines, sandboxEnv, SERVER_ENTRY, ServerPool, tempFolderEnv } from './helpers/server-process.js';
+import {
+  jsonOf,
+  logLines,
+  sandboxEnv,
+  SERVER_ENTRY,
+  ServerPool,
+  tempFolderEnv,
+  withoutEnvFile,
+} from './helpers/server-process.js';
 import { testFolder } from './helpers/temp.js';
 
 let sandbox: Sandbox;
@@ -87,7 +95,7 @@ describe('a .env in the working directory', () => {
     const project = testFolder('project');
     const file = join(project, '.env');
     writeFileSync(file, `KALTURA_PARTNER_ID=${SANDBOX_PARTNER_ID}\nKALTURA_ADMIN_SECRET=${SANDBOX_ADMIN_SECRET}\n`);
-    const body = await errorOf(bareEnv(), project);
+    const body = await errorOf(withoutEnvFile(bareEnv()), project);
     expect(body.error).toMatch(/^Failed to get download URL: KALTURA_ADMIN_SECRET environment variable is required: /);
     expect(body.error).toContain(
       `; a .env file in the working directory (${file}) was not read: the server reads only the .env that KALTURA_ENV_FILE names, or the one in its own package folder; to use this one, set KALTURA_ENV_FILE=${file} in the host's configuration of the server`,
@@ -99,7 +107,10 @@ describe('a .env in the working directory', () => {
   it('is named when Kaltura refuses the credential the environment gave instead', async () => {
     const project = testFolder('project');
     writeFileSync(join(project, '.env'), `KALTURA_ADMIN_SECRET=${SANDBOX_ADMIN_SECRET}\n`);
-    const body = await errorOf(sandboxEnv(sandbox.url, { KALTURA_ADMIN_SECRET: 'a-stale-secret-0000' }), project);
+    const body = await errorOf(
+      withoutEnvFile(sandboxEnv(sandbox.url, { KALTURA_ADMIN_SECRET: 'a-stale-secret-0000' })),
+      project,
+    );
     expect(body.errorType).toBe('INVALID_KS');
     expect(body.error).toContain(`a .env file in the working directory (${join(project, '.env')}) was not read`);
     expect(body.error).not.toContain(SANDBOX_ADMIN_SECRET);

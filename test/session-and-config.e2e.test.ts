@@ -10,7 +10,14 @@ import { signKsV2 } from '../src/kaltura/ks.js';
 import { checkKs } from './sandbox/ks.js';
 import { SANDBOX_ADMIN_SECRET, SANDBOX_PARTNER_ID } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { jsonOf, logLines, sandboxEnv, startServer, type RunningServer } from './helpers/server-process.js';
+import {
+  jsonOf,
+  logLines,
+  sandboxEnv,
+  startServer,
+  withoutEnvFile,
+  type RunningServer,
+} from './helpers/server-process.js';
 import { testFolder } from './helpers/temp.js';
 
 let sandbox: Sandbox;
@@ -80,7 +87,7 @@ describe('configuration', () => {
   it('never reads a .env in the working directory (a project could point the server elsewhere), and says so', async () => {
     const dir = testFolder('cwd');
     writeFileSync(join(dir, '.env'), 'KALTURA_SESSION_MODE=remote\n');
-    const server = await serve(sandboxEnv(sandbox.url), dir);
+    const server = await serve(withoutEnvFile(sandboxEnv(sandbox.url)), dir);
     expect((await download(server)).isError).toBeFalsy();
     expect(sandbox.actions()).not.toContain('session.start');
     expect(logLines(server.transport)).toContainEqual(

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -111,16 +111,30 @@ export function tempFolderEnv(): Record<string, string> {
   return process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {};
 }
 
-/** The environment a user would give the server for the sandbox (nothing inherited but PATH, and the run's TMPDIR). */
+/**
+ * The environment a user would give the server for the sandbox (nothing inherited but PATH, and
+ * the run's TMPDIR). KALTURA_ENV_FILE names an empty file, so a `.env` the developer keeps in this
+ * checkout (which the server would otherwise read, and whose App Token would win) stays out.
+ */
 export function sandboxEnv(serviceUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
     ...tempFolderEnv(),
+    KALTURA_ENV_FILE: devNull,
     KALTURA_SERVICE_URL: serviceUrl,
     KALTURA_PARTNER_ID: String(SANDBOX_PARTNER_ID),
     KALTURA_ADMIN_SECRET: SANDBOX_ADMIN_SECRET,
     ...extra,
   };
+}
+
+/**
+ * `env` without KALTURA_ENV_FILE, for tests of what the server does when none is named (it then
+ * reads the .env in its own package folder, this checkout's, if there is one).
+ */
+export function withoutEnvFile(env: Record<string, string>): Record<string, string> {
+  const { KALTURA_ENV_FILE: _file, ...rest } = env;
+  return rest;
 }
 
 /** A running server with a connected SDK client. */
