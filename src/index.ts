@@ -11,8 +11,10 @@ import { KalturaClientManager } from './kaltura/client-manager.js';
 import {
   chooseCredential,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  inFormTerms,
   readConnectionConfig,
   serviceUrlWithoutApiPath,
+  startedFromBundle,
 } from './kaltura/config.js';
 import { createLogger, isDebug, serveMcpLogging, type SinkLogger } from './logging.js';
 import { SERVER_INFO, sourceUrl } from './package-info.js';
@@ -125,6 +127,8 @@ async function main(): Promise<void> {
       slots,
       settings,
       report: (record) => logger.info('tool call', { ...record }),
+      // Configured through an MCP bundle's form: answers name its fields, not variables.
+      ...(startedFromBundle(process.env) ? { wording: inFormTerms } : {}),
     },
     {},
     new BoundedTaskStore(),

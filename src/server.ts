@@ -168,7 +168,7 @@ async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps, context
   } catch (error) {
     const outcome = { ok: false as const, failure: asFailure(error, deps.logger, tool.name) };
     reportCall(deps, call, started, { requests: 0 }, outcome);
-    return toToolResult(outcome, call);
+    return toToolResult(outcome, call, deps.wording);
   }
   const { args } = parsed;
   call.context = tool.errorContext(args);
@@ -177,5 +177,5 @@ async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps, context
     signal: context.signal,
     slots: tool.slots,
   });
-  return toToolResult(outcome, call);
+  return toToolResult(outcome, call, deps.wording);
 }

@@ -81,12 +81,22 @@ describe('nothing configured', () => {
       { ...bareEnv(), KALTURA_PARTNER_ID: '', KALTURA_ADMIN_SECRET: '', KALTURA_MCP_BUNDLE: '1' },
     ]) {
       const body = await errorOf(env);
-      expect(body.error).toMatch(
-        /^Failed to get download URL: KALTURA_ADMIN_SECRET environment variable is required: /,
-      );
+      expect(body.error).toMatch(/^Failed to get download URL: no Kaltura credential is configured; /);
       expect(body.error).toContain(`in this extension's settings in your MCP host`);
       expect(body.error).toContain(fields);
+      expect(body.error).not.toMatch(/KALTURA_/);
     }
+  });
+
+  it.each([
+    [{ KALTURA_PARTNER_ID: 'abc', KALTURA_ADMIN_SECRET: SANDBOX_ADMIN_SECRET }, '"Partner ID" must be'],
+    [{ KALTURA_ADMIN_SECRET: 'a-wrong-secret-0000' }, '"Admin secret, instead of an App Token"'],
+    [{ KALTURA_APP_TOKEN_ID: '0_abcd1234', KALTURA_ADMIN_SECRET: '' }, '"App Token ID" is set but "App Token value"'],
+    [{ KALTURA_SESSION_TYPE: 'ROOT' }, '"Session type" must be'],
+  ])("inside an MCP bundle, every setting's error names its field: %j", async (settings, text) => {
+    const body = await errorOf({ ...sandboxEnv(sandbox.url), KALTURA_MCP_BUNDLE: '1', ...settings });
+    expect(body.error).toContain(text);
+    expect(body.error).not.toMatch(/KALTURA_(PARTNER_ID|ADMIN_SECRET|APP_TOKEN|SESSION_TYPE)/);
   });
 });
 

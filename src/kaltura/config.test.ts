@@ -4,6 +4,8 @@ import {
   chooseCredential,
   ConfigError,
   FORM,
+  FORM_VARIABLES,
+  inFormTerms,
   ignoredEnvFileNote,
   isLoopbackHost as isLoopback,
   readConfig,
@@ -131,6 +133,32 @@ describe('readConfig', () => {
     };
     for (const [field, quoted] of Object.entries(FORM)) expect(quoted).toBe(`"${manifest.user_config[field]!.title}"`);
     expect(manifest.server.mcp_config.env.KALTURA_MCP_BUNDLE).toBe('1');
+    const mapped = Object.entries(manifest.server.mcp_config.env).filter(([, v]) => v.startsWith('${user_config.'));
+    expect(Object.fromEntries(mapped)).toEqual(
+      Object.fromEntries(Object.entries(FORM_VARIABLES).map(([name, field]) => [name, `\${user_config.${field}}`])),
+    );
+  });
+
+  it("names every variable the bundle's form sets by its field, and leaves the others", () => {
+    expect(inFormTerms('KALTURA_PARTNER_ID must be a positive whole number')).toBe(
+      '"Partner ID" must be a positive whole number',
+    );
+    expect(
+      inFormTerms(
+        'Failed to get download URL: KALTURA_ADMIN_SECRET environment variable is required: no Kaltura credential is configured',
+      ),
+    ).toBe('Failed to get download URL: no Kaltura credential is configured');
+    expect(inFormTerms('KALTURA_APP_TOKEN_ID is set but KALTURA_APP_TOKEN is not')).toBe(
+      '"App Token ID" is set but "App Token value" is not',
+    );
+    expect(
+      inFormTerms("set KALTURA_DOWNLOAD_DIR in the host's configuration of this server, then restart the server"),
+    ).toBe(
+      'set "Download folder" in this extension\'s settings, then save the settings (the host restarts the server)',
+    );
+    expect(inFormTerms('KALTURA_PARTIAL_TTL_HOURS must be a number')).toBe(
+      'KALTURA_PARTIAL_TTL_HOURS must be a number',
+    );
   });
 
   it('refuses values that are not what they should be, naming the variable', () => {

@@ -287,7 +287,7 @@ function readPartnerId(text: string): number {
  * inside an MCP bundle, the form's fields to fill in.
  */
 function noCredential(env: Env): ConfigError {
-  const ways = inBundle(env)
+  const ways = startedFromBundle(env)
     ? `in this extension's settings in your MCP host (Claude Desktop: Settings > Extensions > Kaltura), fill in ${FORM.partner_id} with ${FORM.app_token_id} and ${FORM.app_token} (an App Token, the least privilege), or ${FORM.partner_id} with ${FORM.admin_secret}, or ${FORM.ks} alone, then save`
     : `set KALTURA_PARTNER_ID with KALTURA_APP_TOKEN_ID and KALTURA_APP_TOKEN (an App Token, the least privilege: kaltura-mcp app-token create makes one), or KALTURA_PARTNER_ID with KALTURA_ADMIN_SECRET (both in ${WHERE_PARTNER_ID}), or KALTURA_KS alone (a ready-made session key), in the host's configuration of this server or in the .env file KALTURA_ENV_FILE names, then restart the server`;
   return new ConfigError(
@@ -305,19 +305,56 @@ export const FORM = {
   app_token: '"App Token value"',
   admin_secret: '"Admin secret, instead of an App Token"',
   ks: '"Session key (KS), instead of the secret"',
+  service_url: '"Kaltura service URL"',
+  user_id: '"User ID"',
+  session_type: '"Session type"',
+  download_dir: '"Download folder"',
 } as const;
+
+/** Each form field's environment variable, as the manifest's `mcp_config.env` maps them. */
+export const FORM_VARIABLES: Record<string, keyof typeof FORM> = {
+  KALTURA_SERVICE_URL: 'service_url',
+  KALTURA_PARTNER_ID: 'partner_id',
+  KALTURA_APP_TOKEN_ID: 'app_token_id',
+  KALTURA_APP_TOKEN: 'app_token',
+  KALTURA_ADMIN_SECRET: 'admin_secret',
+  KALTURA_KS: 'ks',
+  KALTURA_USER_ID: 'user_id',
+  KALTURA_SESSION_TYPE: 'session_type',
+  KALTURA_DOWNLOAD_DIR: 'download_dir',
+};
+
+/**
+ * A message as someone who configured the server through an MCP bundle's form reads it: each
+ * variable the form sets named by its field's title, and "restart the server" as the form
+ * does it (saving restarts it). Every error a call answers goes through here inside a bundle.
+ * The original's lead-in about KALTURA_ADMIN_SECRET is left out: the form has no such name.
+ * Pure.
+ */
+export function inFormTerms(message: string): string {
+  return message
+    .replace(/^((?:Failed to [^:]+: )?)KALTURA_ADMIN_SECRET environment variable is required: /, '$1')
+    .replace(/\bKALTURA_[A-Z_]+\b/g, (name) => {
+      const field = FORM_VARIABLES[name];
+      return field ? FORM[field] : name;
+    })
+    .replace(/in the host's configuration of (?:this|the) server/g, "in this extension's settings")
+    .replace(/\bthen restart the server\b/g, 'then save the settings (the host restarts the server)');
+}
 
 /**
  * Started by an MCP bundle's host: its manifest sets KALTURA_MCP_BUNDLE (env-file.ts also sets it
  * on finding a field the host left as its `${user_config.…}` placeholder).
  */
-function inBundle(env: Env): boolean {
+export function startedFromBundle(env: Env): boolean {
   return isSet(env.KALTURA_MCP_BUNDLE);
 }
 
 /** ", or fill in <fields> in the extension's settings", inside an MCP bundle; nothing otherwise. */
 function inTheForm(env: Env, fields: Array<keyof typeof FORM>): string {
-  return inBundle(env) ? `; in this extension's settings, fill in ${fields.map((f) => FORM[f]).join(' and ')}` : '';
+  return startedFromBundle(env)
+    ? `; in this extension's settings, fill in ${fields.map((f) => FORM[f]).join(' and ')}`
+    : '';
 }
 
 /**

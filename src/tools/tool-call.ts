@@ -58,7 +58,11 @@ export function errorObject(failure: ToolFailure, call: Pick<CallInfo, 'operatio
  * An outcome as an MCP tool result: pretty JSON text for every client plus the same object as
  * `structuredContent`; a failure's JSON text flagged `isError` (the original never set it).
  */
-export function toToolResult(outcome: Outcome<Record<string, unknown>>, call: CallInfo): CallToolResult {
+export function toToolResult(
+  outcome: Outcome<Record<string, unknown>>,
+  call: CallInfo,
+  wording: (message: string) => string = (message) => message,
+): CallToolResult {
   if (outcome.ok) {
     return {
       content: [{ type: 'text', text: JSON.stringify(outcome.data, null, 2) }],
@@ -67,6 +71,7 @@ export function toToolResult(outcome: Outcome<Record<string, unknown>>, call: Ca
   }
   const { failure } = outcome;
   const object = errorObject(failure, call);
+  if (typeof object.error === 'string') object.error = wording(object.error);
   const text = failure.style === 'bare' ? pythonJson(object) : pythonJson(object, 2);
   return { content: [{ type: 'text', text }], isError: true };
 }
@@ -82,6 +87,8 @@ export interface ToolDeps {
   settings: { downloadDir?: string; partialTtlHours?: string; requestTimeoutMs: number; stopping?: AbortSignal };
   /** Where each call's record goes: a log line of its own (stdio), or its HTTP request's line. */
   report(record: CallRecord): void;
+  /** How an error text names the server's settings; unset, as environment variables (see config.ts's inFormTerms). */
+  wording?: (message: string) => string;
 }
 
 /** What the log keeps of one tool call: no argument value, no URL, no secret. */
