@@ -3,8 +3,8 @@
  * the SDK serves tasks/get, tasks/result, tasks/list and tasks/cancel from. Ours because the
  * SDK's in-memory store keeps tasks without a ttl for ever and cannot stop the work of a task a
  * client cancels: this one holds at most `maxTasks` (the oldest finished one makes room), drops
- * each after its ttl (a default when the client names none, capped), and calls the work's own
- * abort when its task is cancelled.
+ * each after its ttl (a default when the client names none, kept within limits), and calls the
+ * work's own abort when its task is cancelled or dropped while still working.
  */
 import { randomBytes } from 'node:crypto';
 import type { TaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
@@ -24,6 +24,8 @@ export interface TaskLimits {
   maxTasks: number;
   /** How long a task is kept when the client names no ttl, ms. */
   defaultTtlMs: number;
+  /** The shortest ttl granted, ms: time for a client to poll and read the result. */
+  minTtlMs: number;
   /** The longest ttl granted, ms. */
   maxTtlMs: number;
   /** How often clients should poll, ms. */
@@ -33,6 +35,7 @@ export interface TaskLimits {
 export const DEFAULT_TASK_LIMITS: TaskLimits = {
   maxTasks: 32,
   defaultTtlMs: 60 * 60_000,
+  minTtlMs: 60_000,
   maxTtlMs: 24 * 60 * 60_000,
   pollIntervalMs: 1000,
 };
@@ -40,6 +43,16 @@ export const DEFAULT_TASK_LIMITS: TaskLimits = {
 /** Too many tasks are working already: the call is refused (a client may try again later). */
 export class TooManyTasks extends Error {
   override readonly name = 'TooManyTasks';
+}
+
+/**
+ * The ttl a task gets, ms: the client's when it is a whole number of ms within the limits (MCP lets
+ * the server choose another), the nearest limit when outside them, the default when it names none
+ * or something that is not a number of ms (0, -1, 1.5, "x"). Pure.
+ */
+export function grantedTtl(asked: unknown, limits: TaskLimits): number {
+  if (typeof asked !== 'number' || !Number.isSafeInteger(asked) || asked <= 0) return limits.defaultTtlMs;
+  return Math.min(Math.max(asked, limits.minTtlMs), limits.maxTtlMs);
 }
 
 export class BoundedTaskStore implements TaskStore {
@@ -58,7 +71,7 @@ export class BoundedTaskStore implements TaskStore {
       throw new TooManyTasks(`${this.tasks.size} tasks are kept already; wait for one to finish, or cancel one`);
     }
     const now = new Date().toISOString();
-    const ttl = Math.min(params.ttl ?? this.limits.defaultTtlMs, this.limits.maxTtlMs);
+    const ttl = grantedTtl(params.ttl, this.limits);
     const task: Task = {
       taskId: randomBytes(16).toString('hex'),
       status: 'working',
@@ -95,6 +108,8 @@ export class BoundedTaskStore implements TaskStore {
     const stored = this.require(taskId);
     if (isTerminal(stored.task.status)) throw new Error(`task ${taskId} has finished already (${stored.task.status})`);
     if (statusMessage !== undefined) stored.task.statusMessage = statusMessage;
+    // Taken before the move: a task that ends forgets its hook.
+    const abort = this.cancelHooks.get(taskId);
     this.move(stored, status);
     if (status === 'cancelled') {
       // The cancelled work ends with a result nobody reads; tasks/result answers this one.
@@ -102,7 +117,7 @@ export class BoundedTaskStore implements TaskStore {
         content: [{ type: 'text', text: JSON.stringify({ error: 'the task was cancelled', errorType: 'CANCELLED' }) }],
         isError: true,
       };
-      this.cancelHooks.get(taskId)?.();
+      abort?.();
     }
   }
 
@@ -135,11 +150,15 @@ export class BoundedTaskStore implements TaskStore {
     }
   }
 
+  /** Drops the task after `ms`; a task still working then is stopped first (nobody could cancel it or read its result). */
   private expireAfter(stored: Stored, ms: number): void {
     clearTimeout(stored.timer);
     stored.timer = setTimeout(() => {
-      this.tasks.delete(stored.task.taskId);
-      this.cancelHooks.delete(stored.task.taskId);
+      const { taskId } = stored.task;
+      const abort = this.cancelHooks.get(taskId);
+      this.tasks.delete(taskId);
+      this.cancelHooks.delete(taskId);
+      abort?.();
     }, ms);
     stored.timer.unref();
   }
