@@ -28,6 +28,8 @@ import { ALL_TOOLS, REMOTE_TOOLS } from './tools/all-tools.js';
 
 /** Saves at once (each holds a connection and a file open for its whole download). */
 const MAX_CONCURRENT_SAVES = 4;
+/** Library saves (save_media_files) at work at once; the others wait, holding nothing. */
+const MAX_CONCURRENT_LIBRARIES = 2;
 
 /** KALTURA_REQUEST_TIMEOUT_MS, or its default while the configuration is broken (calls will say why). */
 function requestTimeoutMs(env: Record<string, string | undefined>): number {
@@ -117,7 +119,11 @@ async function main(): Promise<void> {
     return serveRemote(command, logger, manager, overall, settings, envFile.file);
   }
   // Over stdio one client calls: tool calls at work are capped, the rest wait their turn.
-  const slots = { calls: new Slots(DEFAULT_LIMITS.calls), saves: new Slots(MAX_CONCURRENT_SAVES) };
+  const slots = {
+    calls: new Slots(DEFAULT_LIMITS.calls),
+    saves: new Slots(MAX_CONCURRENT_SAVES),
+    libraries: new Slots(MAX_CONCURRENT_LIBRARIES),
+  };
   // One client: its tasks (save_media_files run as an MCP task) are kept in memory, bounded.
   const server = createServer(
     ALL_TOOLS,
@@ -177,7 +183,7 @@ async function serveRemote(
         {
           door: (scope) => manager.forCall({ ...scope, ks }),
           logger,
-          slots: { calls: slots, saves: slots },
+          slots: { calls: slots, saves: slots, libraries: slots },
           settings,
           report,
         },

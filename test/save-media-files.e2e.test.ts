@@ -13,7 +13,7 @@ import { flavorSeed, patternBytes, thumbnailLength } from './sandbox/files.js';
 import { COURSE_ENTRIES, fileLength, manyEntries } from './sandbox/fixtures.js';
 import { captionText, CAPTION_EXTENSIONS } from './sandbox/library.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { jsonOf, sandboxEnv, ServerPool, textOf, type RunningServer } from './helpers/server-process.js';
+import { jsonOf, logLines, sandboxEnv, ServerPool, textOf, type RunningServer } from './helpers/server-process.js';
 import { eventually } from './helpers/wait.js';
 
 const MANY = manyEntries(500, 3);
@@ -365,13 +365,54 @@ describe('progress and tasks', () => {
     await eventually(() => fileGets().length > 0, 'a download began');
     const cancelled = await server.client.experimental.tasks.cancelTask(created.task.taskId);
     expect(cancelled.status).toBe('cancelled');
-    await eventually(() => fileGets().every((f) => f.clientGone || f.status !== 0), 'the downloads stopped');
+    // The downloads in flight are cut (at 64 KiB/s none of these ~200 KB files could have ended).
+    await eventually(() => fileGets().some((f) => f.clientGone), 'the downloads in flight were cut');
+    await eventually(
+      () => logLines(server.transport).some((l) => l.tool === 'save_media_files' && l.outcome === 'cancelled'),
+      'the call ended as cancelled',
+    );
     // A request already on its way when the task was cancelled may still land; then nothing more.
     await new Promise((r) => setTimeout(r, 300));
     const quiet = fileGets().length;
     await new Promise((r) => setTimeout(r, 700));
     expect(fileGets().length).toBe(quiet);
     expect(fileGets().length).toBeLessThan(12);
+  });
+
+  it('keeps quick calls answered while 32 library saves run as tasks, and cancelling them stops their downloads', async () => {
+    const { server } = await serverWithFolder();
+    sandbox.setFileServing({ bytesPerSecond: 32 * 1024 });
+    const ids = COURSE_ENTRIES.map((e) => e.id);
+    const tasks = await Promise.all(
+      Array.from({ length: 32 }, (_, i) =>
+        server.client.request(
+          {
+            method: 'tools/call',
+            params: {
+              name: 'save_media_files',
+              arguments: { entry_ids: [ids[i % ids.length]!], subfolder: `t${i}` },
+              task: {},
+            },
+          },
+          CreateTaskResultSchema,
+        ),
+      ),
+    );
+    await eventually(() => fileGets().length > 0, 'a download began');
+    const answer = await server.client.callTool(
+      { name: 'get_download_url', arguments: { entry_id: '1_demo0001' } },
+      undefined,
+      {
+        timeout: 5000,
+      },
+    );
+    expect(answer.isError).toBeFalsy();
+    for (const { task } of tasks) await server.client.experimental.tasks.cancelTask(task.taskId);
+    await new Promise((r) => setTimeout(r, 300));
+    const quiet = fileGets().length;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(fileGets().length).toBe(quiet);
+    expect(fileGets().some((f) => f.clientGone)).toBe(true);
   });
 
   it('answers an ordinary call to a client that asks for no task', async () => {

@@ -173,6 +173,7 @@ export const saveMediaFilesTool = defineTool({
   operation: 'save media files',
   errorContext: () => ({}),
   localOnly: true,
+  slots: 'libraries',
   taskSupport: 'optional',
   async run(door, args, context) {
     const folder = await folderOf(context.downloadDir, args.subfolder);

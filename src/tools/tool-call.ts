@@ -82,7 +82,7 @@ export interface ToolDeps {
   door(scope: CallScope): KalturaDoor;
   logger: Logger;
   /** Bound the calls at work at once (the rest queue before allocating anything): every call, and saves. */
-  slots: Record<'calls' | 'saves', Pick<Slots, 'run'>>;
+  slots: Record<'calls' | 'saves' | 'libraries', Pick<Slots, 'run'>>;
   /** The settings tools read: KALTURA_DOWNLOAD_DIR, KALTURA_PARTIAL_TTL_HOURS, KALTURA_REQUEST_TIMEOUT_MS. */
   settings: { downloadDir?: string; partialTtlHours?: string; requestTimeoutMs: number; stopping?: AbortSignal };
   /** Where each call's record goes: a log line of its own (stdio), or its HTTP request's line. */
@@ -111,7 +111,7 @@ export async function runToolCall<T>(
   deps: ToolDeps,
   call: CallInfo,
   work: (door: KalturaDoor) => Promise<T>,
-  options: { signal?: AbortSignal; slots?: 'calls' | 'saves' } = {},
+  options: { signal?: AbortSignal; slots?: 'calls' | 'saves' | 'libraries' } = {},
 ): Promise<Outcome<T>> {
   const { signal } = options;
   const stats: RequestStats = { requests: 0 };

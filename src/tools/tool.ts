@@ -46,8 +46,12 @@ interface ToolDefinition<Input extends z.ZodType, Output extends z.ZodType> {
   run(door: KalturaDoor, args: z.output<Input>, context: CallContext): Promise<z.output<Output>>;
   /** It works on the server's own machine (its disk): never offered to remote callers. */
   localOnly?: boolean;
-  /** The slots it waits for: the 32 of every call, or the 4 of saves. */
-  slots?: 'calls' | 'saves';
+  /**
+   * The slots it holds while it works: the 32 of every call, the 4 of saves (one file each), or
+   * those of library saves (a few at once, apart from the others: a long save_media_files, or 32
+   * of them run as tasks, never keeps a quick call waiting; its files take save slots one by one).
+   */
+  slots?: 'calls' | 'saves' | 'libraries';
   /** It may run as an MCP task (a client that supports tasks may ask; others call it as usual). */
   taskSupport?: 'optional';
 }

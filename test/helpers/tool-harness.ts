@@ -25,7 +25,7 @@ export async function toolClient(door: KalturaDoor, settings: Partial<ToolDeps['
   const server = createServer(ALL_TOOLS, {
     door: () => door,
     logger: createLogger(redactor, { debug: () => false, write: (line) => logLines.push(line) }),
-    slots: { calls: new Slots(4), saves: new Slots(2) },
+    slots: { calls: new Slots(4), saves: new Slots(2), libraries: new Slots(1) },
     settings: { requestTimeoutMs: 2000, ...settings },
     report: (record) => records.push(record),
   });
