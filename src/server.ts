@@ -99,11 +99,20 @@ export function createServer(
               .catch(() => undefined);
     const context = { progress: notify, saveSlots: deps.slots.saves, ...deps.settings };
     const taskParams = (request.params as { task?: { ttl?: number | null } }).task;
-    if (taskParams === undefined) return callTool(tool, args, deps, { ...context, signal: extra.signal });
+    if (taskParams === undefined) return callTool(tool, tools, args, deps, { ...context, signal: extra.signal });
     if (!tasks || !tool.taskSupport || !extra.taskStore) {
       throw new ProtocolError(ErrorCode.MethodNotFound, `${tool.name} does not run as a task: call it without "task"`);
     }
-    return startTask(tool, args, deps, context, tasks, extra.taskStore, taskParams.ttl ?? extra.taskRequestedTtl);
+    return startTask(
+      tool,
+      tools,
+      args,
+      deps,
+      context,
+      tasks,
+      extra.taskStore,
+      taskParams.ttl ?? extra.taskRequestedTtl,
+    );
   };
   return server;
 }
@@ -115,6 +124,7 @@ export function createServer(
  */
 async function startTask(
   tool: AnyTool,
+  family: readonly AnyTool[],
   args: unknown,
   deps: ToolDeps,
   context: Omit<CallContext, 'signal'>,
@@ -136,7 +146,7 @@ async function startTask(
     if (message !== undefined) void store.updateTaskStatus(taskId, 'working', message).catch(() => undefined);
     await context.progress?.(done, total, message);
   };
-  void callTool(tool, args, deps, { ...context, progress, signal: controller.signal })
+  void callTool(tool, family, args, deps, { ...context, progress, signal: controller.signal })
     .then((result) => store.storeTaskResult(taskId, result.isError ? 'failed' : 'completed', result))
     // A task cancelled meanwhile keeps its own end; nothing else can fail here.
     .catch(() => undefined);
@@ -158,13 +168,22 @@ function callParams(params: unknown): { name: string; args: unknown } {
   return { name, args };
 }
 
-/** One call of `tool`: its arguments checked (a broken rule answers at once), then its work, as a tool result. */
-async function callTool(tool: AnyTool, rawArgs: unknown, deps: ToolDeps, context: CallContext) {
+/**
+ * One call of `tool` (one of `family`, the server's tools): its arguments checked (a broken rule
+ * answers at once), then its work, as a tool result.
+ */
+async function callTool(
+  tool: AnyTool,
+  family: readonly AnyTool[],
+  rawArgs: unknown,
+  deps: ToolDeps,
+  context: CallContext,
+) {
   const started = performance.now();
   const call: CallInfo = { tool: tool.name, operation: tool.operation, context: {} };
   let parsed: ReturnType<typeof parseArguments>;
   try {
-    parsed = parseArguments(tool, rawArgs);
+    parsed = parseArguments(tool, rawArgs, family);
   } catch (error) {
     const outcome = { ok: false as const, failure: asFailure(error, deps.logger, tool.name) };
     reportCall(deps, call, started, { requests: 0 }, outcome);

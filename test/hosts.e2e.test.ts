@@ -234,6 +234,7 @@ describe.each(TRANSPORTS)('arguments as hosts send them, over %s', (_, transport
     ['get_download_url', { entry_id: '1_demo0001', height: 360 }, '"height" (did you mean "max_height"?)'],
     ['get_download_url', { entry_id: '1_demo0001', language: 'en' }, '"language" (did you mean "captions"?)'],
     ['get_thumbnail_url', { entry_id: '1_demo0001', timestamp: 5 }, '"timestamp" (did you mean "second"?)'],
+    ['get_download_urls', { entry_ids: ['1_demo0001'], flavor_id: '1_demof002' }, '"flavor_id" (get_download_url'],
   ])(
     'refuses a word models use for a real argument, which dropping would answer wrongly: %s %j',
     async (tool, args, text) => {
@@ -251,6 +252,19 @@ describe.each(TRANSPORTS)('arguments as hosts send them, over %s', (_, transport
     [{ entry_id: null }],
   ])('refuses a value that is still wrong: %j', async (args) => {
     await refused('get_download_url', args);
+  });
+});
+
+describe("another tool's argument", () => {
+  it('is refused with the tools that take it, and the argument meant', async () => {
+    const urls = jsonOf(await stdio.call('get_download_urls', { entry_ids: ['1_demo0001'], flavor_id: '1_demof002' }));
+    expect(String(urls.error)).toContain(
+      'unknown argument "flavor_id" (get_download_url and save_media_file take it, get_download_urls does not)',
+    );
+    const save = jsonOf(await stdio.call('save_media_file', { entry_id: '1_demo0001', folder: 'x' }));
+    expect(String(save.error)).toContain(
+      'unknown argument "folder" (did you mean "subfolder"? save_media_files takes it, save_media_file does not)',
+    );
   });
 });
 

@@ -32,8 +32,12 @@ export interface ArgumentsAsSent {
 
 const NUMBER = /^\s*-?\d+(?:\.\d+)?\s*$/;
 
-/** `args` as the tool's schema can read them (see the file's header); anything not an object is left as is. */
-export function argumentsAsSent(args: unknown, schema: InputSchema): ArgumentsAsSent {
+/**
+ * `args` as the tool's schema can read them (see the file's header); anything not an object is
+ * left as is. `ours` names every argument of the server's tools: one of them (or a near-miss or
+ * a common word for one) sent to a tool that does not take it is kept for the schema to refuse.
+ */
+export function argumentsAsSent(args: unknown, schema: InputSchema, ours: readonly string[] = []): ArgumentsAsSent {
   if (!args || typeof args !== 'object' || Array.isArray(args)) return { args, ignored: [] };
   const properties = schema.properties ?? {};
   const names = Object.keys(properties);
@@ -44,7 +48,7 @@ export function argumentsAsSent(args: unknown, schema: InputSchema): ArgumentsAs
     const property = properties[name] as PropertySchema | undefined;
     if (!property) {
       // A near-miss stays, for the schema to refuse with "did you mean"; anything else is the host's own.
-      if (nearMiss(name, names)) out[name] = value;
+      if (nearMiss(name, names) ?? nearMiss(name, ours)) out[name] = value;
       else ignored.push(name);
       continue;
     }

@@ -102,13 +102,37 @@ export function toolListing(tool: AnyTool): Tool {
  */
 const RULE_ISSUES = new Set(['too_big', 'too_small', 'invalid_format', 'custom']);
 
+/** Each argument name of a family of tools (the server's), with the tools that take it; made once per family. */
+const ownersOf = new WeakMap<readonly AnyTool[], ReadonlyMap<string, string[]>>();
+
+function argumentOwners(family: readonly AnyTool[]): ReadonlyMap<string, string[]> {
+  let owners = ownersOf.get(family);
+  if (!owners) {
+    const map = new Map<string, string[]>();
+    for (const tool of family) {
+      for (const name of Object.keys(toolListing(tool).inputSchema.properties ?? {})) {
+        map.set(name, [...(map.get(name) ?? []), tool.name]);
+      }
+    }
+    ownersOf.set(family, (owners = map));
+  }
+  return owners;
+}
+
 /**
  * The arguments as the host sent them (host-arguments.ts), checked against the tool's schema:
  * the parsed values and the names of arguments ignored as the host's own; throws the failure to
- * answer with (a broken rule's own text, or INVALID_ARGUMENTS listing what is wrong).
+ * answer with (a broken rule's own text, or INVALID_ARGUMENTS listing what is wrong). `family`
+ * is every tool the server offers: an argument of another of them (`flavor_id` sent to
+ * get_download_urls) is refused with which tools take it, never dropped.
  */
-export function parseArguments(tool: AnyTool, sent: unknown): { args: Record<string, unknown>; ignored: string[] } {
-  const { args, ignored } = argumentsAsSent(sent ?? {}, toolListing(tool).inputSchema);
+export function parseArguments(
+  tool: AnyTool,
+  sent: unknown,
+  family: readonly AnyTool[] = [tool],
+): { args: Record<string, unknown>; ignored: string[] } {
+  const owners = argumentOwners(family);
+  const { args, ignored } = argumentsAsSent(sent ?? {}, toolListing(tool).inputSchema, [...owners.keys()]);
   const parsed = tool.input.safeParse(args);
   if (parsed.success) return { args: parsed.data as Record<string, unknown>, ignored };
   const issues = parsed.error.issues;
@@ -117,7 +141,7 @@ export function parseArguments(tool: AnyTool, sent: unknown): { args: Record<str
     throw new ToolFailure('INVALID_ARGUMENTS', issues[0]!.message, { style: 'bare-indented' });
   }
   const accepted = acceptedArguments(tool);
-  const problems = malformed.map((issue) => describeIssue(issue, Object.keys(accepted)));
+  const problems = malformed.map((issue) => describeIssue(issue, Object.keys(accepted), tool.name, owners));
   const list = Object.entries(accepted)
     .map(([name, required]) => (required ? `${name} (required)` : name))
     .join(', ');
@@ -128,6 +152,22 @@ export function parseArguments(tool: AnyTool, sent: unknown): { args: Record<str
   );
 }
 
+/** `unknown argument "x"`, with the argument meant when it is a near-miss, or the tools that take it. */
+function unknownArgument(
+  key: string,
+  accepted: string[],
+  toolName: string,
+  owners: ReadonlyMap<string, string[]>,
+): string {
+  const near = nearMiss(key, accepted);
+  if (near) return `unknown argument "${key}" (did you mean "${near}"?)`;
+  const elsewhere = nearMiss(key, [...owners.keys()]);
+  if (!elsewhere) return `unknown argument "${key}"`;
+  const takers = owners.get(elsewhere)!;
+  const meant = elsewhere === key ? '' : `did you mean "${elsewhere}"? `;
+  return `unknown argument "${key}" (${meant}${takers.join(' and ')} ${takers.length > 1 ? 'take' : 'takes'} it, ${toolName} does not)`;
+}
+
 /** The tool's argument names, each with whether it is required (from its listing, made once). */
 function acceptedArguments(tool: AnyTool): Record<string, boolean> {
   const schema = toolListing(tool).inputSchema;
@@ -136,15 +176,15 @@ function acceptedArguments(tool: AnyTool): Record<string, boolean> {
   );
 }
 
-function describeIssue(issue: z.core.$ZodIssue, accepted: string[]): string {
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  accepted: string[],
+  toolName: string,
+  owners: ReadonlyMap<string, string[]>,
+): string {
   const where = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys
-      .map((key) => {
-        const near = nearMiss(key, accepted);
-        return `unknown argument "${key}"${near ? ` (did you mean "${near}"?)` : ''}`;
-      })
-      .join('; ');
+    return issue.keys.map((key) => unknownArgument(key, accepted, toolName, owners)).join('; ');
   }
   if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) return `${where} is required`;
   const message = issue.message.replace(/^Invalid (input|option): /, '');
