@@ -101,6 +101,14 @@ describe('parseCommand', () => {
         '--privileges must be a comma-separated list without spaces, e.g. list:*,sview:*,download:*',
       ],
       [['app-token', 'create', '--privileges'], '--privileges needs a value'],
+      [
+        ['app-token', 'create', '--expiry-days', '-3'],
+        '--expiry-days needs a value, and "-3" looks like an option: write --expiry-days=-3 if it is the value',
+      ],
+      [
+        ['app-token', 'create', '--expiry-days=-3'],
+        '--expiry-days must be a whole number of days from 1 to 36500, not "-3"',
+      ],
       [['app-token', 'create', '--http'], 'unknown option --http'],
       [['--http', 'app-token'], 'unexpected argument "app-token": the server takes options only'],
     ];

@@ -281,7 +281,15 @@ function readArgs<T extends OptionTable>(argv: readonly string[], options: T, al
       // A boolean given a value (`--http=yes`), or a value missing (`--port` last, or before another option).
       const name = option.replace(/^-+/, '');
       const wantsValue = name in options && options[name]!.type === 'string';
-      throw new Error(wantsValue ? `${option} needs a value` : `${option} takes no value`);
+      if (!wantsValue) throw new Error(`${option} takes no value`);
+      // parseArgs takes nothing that starts with "-" as a value (`--expiry-days -3`).
+      const next = argv[argv.indexOf(option) + 1];
+      if (/ambiguous/.test(message) && next !== undefined) {
+        throw new Error(
+          `${option} needs a value, and "${next}" looks like an option: write ${option}=${next} if it is the value`,
+        );
+      }
+      throw new Error(`${option} needs a value`);
     }
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       const word = /'([^']*)'/.exec(message)?.[1] ?? '';

@@ -56,13 +56,14 @@ async function main(): Promise<void> {
   }
   // A one-time terminal command, not the MCP server: it may print to stdout.
   if (command.kind === 'app-token') {
-    const { runAppTokenCommand } = await import('./app-token/command.js');
+    const { invocationOf, runAppTokenCommand } = await import('./app-token/command.js');
     process.exitCode = await runAppTokenCommand(command.action, {
       env: process.env,
       configProblem: envFile.problem,
       ignoredEnvFile: envFile.ignored,
       out: (text) => process.stdout.write(text),
       err: (text) => process.stderr.write(text),
+      invocation: invocationOf(process.argv[1]),
     });
     return;
   }

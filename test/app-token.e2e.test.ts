@@ -430,6 +430,12 @@ describe('kaltura-mcp app-token', () => {
     expect(id).toMatch(/^0_[a-z0-9]{8}$/);
     expect(value).toMatch(/^[0-9a-f]{32}$/);
     expect(created.stdout).toContain('remove KALTURA_ADMIN_SECRET');
+    // What else the server needs, as set here (the sandbox is not Kaltura's SaaS), and how to revoke,
+    // as this program was run (a checkout has no kaltura-mcp command).
+    expect(created.stdout).toContain(
+      `with the two lines above and KALTURA_PARTNER_ID=${SANDBOX_PARTNER_ID} and KALTURA_SERVICE_URL=${sandbox.url} the server`,
+    );
+    expect(created.stdout).toContain(`To revoke the token: node ${SERVER_ENTRY} app-token revoke ${id}`);
     expect(created.stderr).not.toContain(value!);
     // What Kaltura was asked for: USER sessions with the least privileges the tools need, SHA256.
     expect(sandbox.appTokens().find((t) => t.id === id)).toMatchObject({
@@ -520,7 +526,7 @@ describe('kaltura-mcp app-token', () => {
         ['app-token', 'revoke', '0_nosuchid'],
         sandboxEnv(sandbox.url),
         1,
-        `kaltura-mcp app-token revoke: Application token id "0_nosuchid" not found: partner ${SANDBOX_PARTNER_ID} has no App Token with this id, or it was revoked already; kaltura-mcp app-token list shows the partner's tokens\n`,
+        `kaltura-mcp app-token revoke: Application token id "0_nosuchid" not found: partner ${SANDBOX_PARTNER_ID} has no App Token with this id, or it was revoked already; node ${SERVER_ENTRY} app-token list shows the partner's tokens\n`,
       ],
       [
         ['app-token'],

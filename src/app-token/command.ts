@@ -6,10 +6,11 @@
  * worded with what to do, with exit code 1 (a command line that cannot be run exits 2 earlier).
  */
 import { hostname } from 'node:os';
+import { basename } from 'node:path';
 import { APP_TOKEN_USAGE, type AppTokenAction } from '../cli.js';
 import { DEFAULT_APP_TOKEN_HASH_TYPE } from '../kaltura/app-token.js';
 import { KalturaClientManager, type KalturaDoor } from '../kaltura/client-manager.js';
-import { ConfigError, readConfig } from '../kaltura/config.js';
+import { ConfigError, DEFAULT_SERVICE_URL, readConfig } from '../kaltura/config.js';
 import { KalturaError } from '../kaltura/errors.js';
 import { SessionType } from '../kaltura/types.js';
 import { createLogger, errorDetail, isDebug } from '../logging.js';
@@ -33,6 +34,17 @@ export interface CommandIo {
   ignoredEnvFile?: string;
   out(text: string): void;
   err(text: string): void;
+  /** How the user runs this program, for the commands printed: see {@link invocationOf}. */
+  invocation?: string;
+}
+
+/**
+ * How the user ran this program, as a command to print: `kaltura-mcp` when started through the
+ * installed command, else `node <script>` (a checkout has no `kaltura-mcp` on its PATH).
+ */
+export function invocationOf(script: string | undefined): string {
+  if (!script || basename(script) === 'kaltura-mcp') return 'kaltura-mcp';
+  return `node ${/\s/.test(script) ? JSON.stringify(script) : script}`;
 }
 
 /** The ADMIN session lives this long, seconds: long enough for one command, short if it leaked. */
@@ -57,9 +69,10 @@ export async function runAppTokenCommand(action: AppTokenAction, io: CommandIo):
   };
   const env = adminSessionEnv(io.env);
   let partnerId: number;
+  let serviceUrl: string;
   try {
     if (io.configProblem) throw new ConfigError(io.configProblem);
-    partnerId = readConfig(env).partnerId;
+    ({ partnerId, serviceUrl } = readConfig(env));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const unread = io.ignoredEnvFile
@@ -73,10 +86,18 @@ export async function runAppTokenCommand(action: AppTokenAction, io: CommandIo):
   const manager = new KalturaClientManager({ env, log: logger, masker: redactor });
   const door = manager.forCall();
   try {
-    if (action.name === 'create') io.out(createdText(await create(door, action, io.env), partnerId));
+    if (action.name === 'create') {
+      io.out(
+        createdText(await create(door, action, io.env), {
+          partnerId,
+          invocation: io.invocation ?? 'kaltura-mcp',
+          ...(serviceUrl !== DEFAULT_SERVICE_URL ? { serviceUrl } : {}),
+        }),
+      );
+    }
     if (action.name === 'list') io.out(listText(await list(door), partnerId));
     if (action.name === 'revoke') {
-      await revoke(door, action.id, partnerId);
+      await revoke(door, action.id, partnerId, io.invocation ?? 'kaltura-mcp');
       io.out(revokedText(action.id, partnerId));
     }
     return 0;
@@ -141,14 +162,14 @@ async function list(door: KalturaDoor): Promise<AppToken[]> {
   return tokens;
 }
 
-async function revoke(door: KalturaDoor, id: string, partnerId: number): Promise<void> {
+async function revoke(door: KalturaDoor, id: string, partnerId: number, invocation: string): Promise<void> {
   try {
     await door.call(deleteAppTokenRequest(id));
   } catch (error) {
     if (error instanceof KalturaError && error.code === 'APP_TOKEN_ID_NOT_FOUND') {
       throw new KalturaError(
         error.code,
-        `${error.message}: partner ${partnerId} has no App Token with this id, or it was revoked already; kaltura-mcp app-token list shows the partner's tokens`,
+        `${error.message}: partner ${partnerId} has no App Token with this id, or it was revoked already; ${invocation} app-token list shows the partner's tokens`,
       );
     }
     throw error;

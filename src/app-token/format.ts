@@ -22,8 +22,23 @@ function sessionOf(token: AppToken): string {
   return token.sessionUserId ? `${sessionType(token)} ${token.sessionUserId}` : sessionType(token);
 }
 
+/** Where the token's sessions are started, and how the user runs this program (for the commands printed). */
+export interface CreatedContext {
+  partnerId: number;
+  /** KALTURA_SERVICE_URL, when it is not Kaltura's SaaS default: the server needs it too. */
+  serviceUrl?: string;
+  /** `kaltura-mcp` when installed as a command, else `node <path to dist/index.js>`. */
+  invocation: string;
+}
+
 /** After `create`: what was made, the two configuration lines, and how to go on without the admin secret. */
-export function createdText(token: AppToken & { token: string }, partnerId: number): string {
+export function createdText(
+  token: AppToken & { token: string },
+  { partnerId, serviceUrl, invocation }: CreatedContext,
+): string {
+  const keep = serviceUrl
+    ? `KALTURA_PARTNER_ID=${partnerId} and KALTURA_SERVICE_URL=${serviceUrl}`
+    : `KALTURA_PARTNER_ID=${partnerId}`;
   const hours = token.sessionDuration ? `, sessions of up to ${Math.round(token.sessionDuration / 360) / 10} h` : '';
   return [
     `Created App Token ${token.id} for partner ${partnerId}: ${sessionType(token)} sessions${token.sessionUserId ? ` for user ${token.sessionUserId}` : ''} with the privileges ${token.sessionPrivileges ?? '(none)'}${hours}; expires ${formatExpiry(token.expiry)}; hash ${token.hashType ?? 'SHA1'}.`,
@@ -34,8 +49,8 @@ export function createdText(token: AppToken & { token: string }, partnerId: numb
     `KALTURA_APP_TOKEN=${token.token}`,
     '',
     'The value is a secret: keep it like a password. Then remove KALTURA_ADMIN_SECRET from that',
-    'configuration: with the two lines above and KALTURA_PARTNER_ID the server needs no admin secret.',
-    `To revoke the token: kaltura-mcp app-token revoke ${token.id}`,
+    `configuration: with the two lines above and ${keep} the server needs no admin secret.`,
+    `To revoke the token: ${invocation} app-token revoke ${token.id}`,
     '',
   ].join('\n');
 }

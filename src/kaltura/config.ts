@@ -45,8 +45,11 @@ export class ConfigError extends Error {
 /** How long a request to Kaltura may take, by default. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30000;
 
+/** Kaltura's SaaS API, the service URL when KALTURA_SERVICE_URL names none. */
+export const DEFAULT_SERVICE_URL = 'https://www.kaltura.com';
+
 const DEFAULTS = {
-  serviceUrl: 'https://www.kaltura.com',
+  serviceUrl: DEFAULT_SERVICE_URL,
   userId: '',
   sessionExpiry: 86400,
   sessionPrivileges: 'disableentitlement',
