@@ -3,11 +3,11 @@
  * written, in bash and in zsh (macOS's default shell), from the repository's folder. The blocks
  * run are the ones the README marks with `<!-- newcomer-check: … -->`.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { testFolder } from './helpers/temp.js';
 import { SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,8 +29,38 @@ const has = (shell: string) => {
   }
 };
 
-async function run(shell: string, script: string) {
-  return promisify(execFile)(shell, ['-c', script], { cwd: ROOT, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+/**
+ * Runs `script` as a person pasting it into a terminal would: the lines on the stdin of an
+ * interactive `shell` without their own start-up files. In zsh so, as on a stock macOS, `#` starts
+ * no comment (INTERACTIVE_COMMENTS is off): a comment in a block becomes words of its command.
+ * Temporary files (tsx keeps a folder there) go to a folder of the test's own.
+ */
+async function run(shell: string, script: string): Promise<{ stdout: string; stderr: string }> {
+  const child = spawn(shell, shell === 'zsh' ? ['-f', '-i'] : ['--norc', '--noprofile', '-i'], {
+    cwd: ROOT,
+    env: { ...process.env, TMPDIR: testFolder('newcomer') },
+    detached: true,
+  });
+  // A block stuck on a prompt (zsh's `quote>`) never ends: stop it and whatever it started.
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 100_000);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  child.stdin.end(`${script}\nexit\n`);
+  // On exit, not on close: a server a broken block left running would hold the pipes open.
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearTimeout(timer);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Whatever a failed block started in the background is in the shell's process group.
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // Nothing left: the block stopped what it started.
+  }
+  expect(code, `${stdout}\n${stderr}`).toBe(0);
+  expect(stderr).not.toMatch(/command not found|unmatched|parse error|no such file/i);
+  return { stdout, stderr };
 }
 
 describe.each(['bash', 'zsh'])('the README in %s', (shell) => {
