@@ -10,6 +10,7 @@ import { dropUnfilledPlaceholders, loadEnvFile, serverDirectory } from './env-fi
 import { KalturaClientManager } from './kaltura/client-manager.js';
 import {
   chooseCredential,
+  configWarnings,
   DEFAULT_REQUEST_TIMEOUT_MS,
   inFormTerms,
   readConnectionConfig,
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
       fix: 'remove /api_v3 and what follows it from KALTURA_SERVICE_URL',
     });
   }
+  for (const warning of configWarnings(process.env)) logger.warn(warning);
   // Nothing dies silently: a stray rejection is logged and the server keeps serving; an
   // uncaught exception is logged and ends the process (its state can no longer be trusted).
   process.on('unhandledRejection', (reason) => {

@@ -231,9 +231,40 @@ describe('least privilege', () => {
     expect(jsonOf(result)).toMatchObject({
       errorType: 'INVALID_KS',
       error:
-        'Failed to get download URL: Kaltura refused the session key in KALTURA_KS (it has expired or was revoked); create a new one, set KALTURA_KS to it and restart the server',
+        'Failed to get download URL: Kaltura refused the session key in KALTURA_KS (it has expired); create a new one, set KALTURA_KS to it and restart the server',
     });
     expect(server.transport.allOutput()).not.toContain(ks);
+  });
+
+  it('says a KALTURA_KS Kaltura cannot read is not a key it can read, not that it expired', async () => {
+    // Shaped like a v2 KS of the sandbox's partner, but no key Kaltura made.
+    const ks = Buffer.from(`v2|${SANDBOX_PARTNER_ID}|${'garbage'.repeat(8)}`).toString('base64');
+    const server = await serve(keyOnlyEnv(ks));
+    const { error, errorType } = jsonOf(await download(server));
+    expect(errorType).toBe('INVALID_KS');
+    expect(error).toContain('(it is not a key Kaltura can read: check that it was copied whole');
+    expect(server.transport.allOutput()).not.toContain(ks);
+  });
+
+  it('refuses a KALTURA_KS of another partner than KALTURA_PARTNER_ID, before any request', async () => {
+    const ks = userKs(now() + 3600);
+    const server = await serve({ ...keyOnlyEnv(ks), KALTURA_PARTNER_ID: String(SANDBOX_PARTNER_ID + 1) });
+    expect(jsonOf(await download(server))).toMatchObject({
+      errorType: 'CONFIGURATION_ERROR',
+      error: `Failed to get download URL: KALTURA_KS is a session key of partner ${SANDBOX_PARTNER_ID}, but KALTURA_PARTNER_ID is ${SANDBOX_PARTNER_ID + 1}: use a KS of partner ${SANDBOX_PARTNER_ID + 1}, or remove KALTURA_PARTNER_ID (a KS names its own partner)`,
+    });
+    expect(sandbox.log).toHaveLength(0);
+  });
+
+  it('takes credentials pasted with their quotes into a host configuration as the values inside', async () => {
+    const server = await serve(
+      sandboxEnv(sandbox.url, {
+        KALTURA_PARTNER_ID: `"${SANDBOX_PARTNER_ID}"`,
+        KALTURA_ADMIN_SECRET: `'${SANDBOX_ADMIN_SECRET}'`,
+        KALTURA_SERVICE_URL: `"${sandbox.url}"`,
+      }),
+    );
+    expect((await download(server)).isError).toBeFalsy();
   });
 
   it('refuses a KALTURA_KS that is not a key, naming the variable', async () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import {
   chooseCredential,
   ConfigError,
+  configWarnings,
   FORM,
   FORM_VARIABLES,
   inFormTerms,
@@ -326,5 +327,20 @@ describe('ignoredEnvFileNote', () => {
     expect(ignoredEnvFileNote('/home/me/project/.env')).toBe(
       "a .env file in the working directory (/home/me/project/.env) was not read: the server reads only the .env that KALTURA_ENV_FILE names, or the one in its own package folder; to use this one, set KALTURA_ENV_FILE=/home/me/project/.env in the host's configuration of the server",
     );
+  });
+
+  it('warns of a KS sent in clear text to another machine, and only then', () => {
+    expect(configWarnings({ KALTURA_SERVICE_URL: 'http://kaltura.example.com' })).toEqual([
+      'KALTURA_SERVICE_URL is http://, so every session key (KS) crosses the network to kaltura.example.com in clear text, where anyone on the path can read and reuse it: use https://kaltura.example.com unless this network is yours alone',
+    ]);
+    for (const quiet of [
+      'https://kaltura.example.com',
+      'http://127.0.0.1:8080',
+      'http://localhost',
+      'not a url',
+      undefined,
+    ]) {
+      expect(configWarnings({ KALTURA_SERVICE_URL: quiet }), String(quiet)).toEqual([]);
+    }
   });
 });

@@ -3,7 +3,7 @@
  * so the server starts and lists its tools without credentials. Pure.
  */
 import { DEFAULT_APP_TOKEN_HASH_TYPE, parseHashType, type AppTokenConfig, type SessionAsk } from './app-token.js';
-import { looksLikeKs } from './ks.js';
+import { ksPartnerId, looksLikeKs } from './ks.js';
 import { SessionType } from './types.js';
 
 /** Where Kaltura is and how long to wait for it: all that talking to it needs. */
@@ -61,11 +61,56 @@ type Env = Record<string, string | undefined>;
 
 /** Reads and checks the whole configuration; throws {@link ConfigError} with the original's messages. */
 export function readConfig(env: Env): KalturaConfig {
-  return { ...readSessionConfig(env), ...readConnectionConfig(env) };
+  const unquoted = withoutQuotes(env);
+  return { ...readSessionConfig(unquoted), ...readConnectionConfig(unquoted) };
+}
+
+/** Settings whose values never hold a quote: ids, keys, secrets and the service URL. */
+const NEVER_QUOTED = [
+  'KALTURA_PARTNER_ID',
+  'KALTURA_ADMIN_SECRET',
+  'KALTURA_APP_TOKEN_ID',
+  'KALTURA_APP_TOKEN',
+  'KALTURA_KS',
+  'KALTURA_SERVICE_URL',
+] as const;
+
+/**
+ * `env` with a pair of quotes around one of {@link NEVER_QUOTED} taken off: a value copied
+ * with its quotes into a host's JSON (`"\"0_abcd1234\""`) means the value inside, since none of
+ * these can hold a quote. Pure.
+ */
+export function withoutQuotes(env: Env): Env {
+  const out = { ...env };
+  for (const name of NEVER_QUOTED) {
+    const match = /^\s*(["'])(.*)\1\s*$/s.exec(env[name] ?? '');
+    if (match) out[name] = match[2];
+  }
+  return out;
+}
+
+/**
+ * What the server says at start-up about a configuration that works but is likely not what was
+ * meant, one sentence each: a KS sent in clear text to another machine. Pure.
+ */
+export function configWarnings(env: Env): string[] {
+  const text = withoutQuotes(env).KALTURA_SERVICE_URL?.trim();
+  if (!text) return [];
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return [];
+  }
+  if (url.protocol !== 'http:' || isLoopbackHost(url.hostname)) return [];
+  return [
+    `KALTURA_SERVICE_URL is http://, so every session key (KS) crosses the network to ${url.host} in clear text, where anyone on the path can read and reuse it: use https://${url.host}${url.pathname === '/' ? '' : url.pathname} unless this network is yours alone`,
+  ];
 }
 
 /** The service URL and the request deadline. */
-export function readConnectionConfig(env: Env): ConnectionConfig {
+export function readConnectionConfig(rawEnv: Env): ConnectionConfig {
+  const env = withoutQuotes(rawEnv);
   return {
     serviceUrl: readServiceUrl(env.KALTURA_SERVICE_URL),
     requestTimeoutMs: optionalWholeNumber(env, 'KALTURA_REQUEST_TIMEOUT_MS', DEFAULTS.requestTimeoutMs),
@@ -119,6 +164,12 @@ function readSessionConfig(env: Env): SessionConfig {
     }
   }
   const partnerId = partnerText ? readPartnerId(partnerText) : 0;
+  const ksPartner = providedKs ? ksPartnerId(providedKs) : undefined;
+  if (ksPartner !== undefined && partnerId !== 0 && ksPartner !== partnerId) {
+    throw new ConfigError(
+      `KALTURA_KS is a session key of partner ${ksPartner}, but KALTURA_PARTNER_ID is ${partnerId}: use a KS of partner ${partnerId}, or remove KALTURA_PARTNER_ID (a KS names its own partner)`,
+    );
+  }
   const mode = readSessionMode(env.KALTURA_SESSION_MODE);
   // session.start sends the admin secret itself: never in clear text to another machine.
   const service = new URL(readServiceUrl(env.KALTURA_SERVICE_URL));
@@ -282,7 +333,10 @@ function readPartnerId(text: string): number {
       `KALTURA_PARTNER_ID is ${text}, which is not a partner id: set it to your partner id, a positive number (${WHERE_PARTNER_ID})`,
     );
   }
-  return parseWholeNumber(text, 'KALTURA_PARTNER_ID');
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new ConfigError(`KALTURA_PARTNER_ID must be a positive whole number, your partner id (${WHERE_PARTNER_ID})`);
+  }
+  return Number(text);
 }
 
 /**

@@ -72,9 +72,17 @@ export class OwnSession implements SessionSource {
       return this.replace(stale);
     }
     if (config.providedKs) {
+      // INVALID_STR: Kaltura could not read or verify the key at all; anything else names why a
+      // key it could read ended (EXPIRED, LOGOUT…).
+      const why =
+        refusal.refusal === 'INVALID_STR'
+          ? 'it is not a key Kaltura can read: check that it was copied whole, and that it belongs to this Kaltura (KALTURA_SERVICE_URL)'
+          : refusal.refusal === 'EXPIRED'
+            ? 'it has expired'
+            : `it has ended${refusal.refusal ? ` (${refusal.refusal})` : ''}: expired or revoked`;
       throw new KalturaError(
         'INVALID_KS',
-        'Kaltura refused the session key in KALTURA_KS (it has expired or was revoked); create a new one, set KALTURA_KS to it and restart the server',
+        `Kaltura refused the session key in KALTURA_KS (${why}); create a new one, set KALTURA_KS to it and restart the server`,
         refusal.refusal,
       );
     }
