@@ -511,6 +511,28 @@ describe('kaltura-mcp app-token', () => {
     });
     expect(Math.abs(token.expiry! - (now() + 7 * 86400))).toBeLessThan(5);
     expect(created.stdout).toContain('for user me@example.com with the privileges sview:*,download:*');
+    // Narrower than the default: nothing to warn of.
+    expect(created.stderr).toBe('');
+  });
+
+  it('create warns of privileges beyond what the server needs, and still makes the token', async () => {
+    const created = await runCli(
+      ['app-token', 'create', '--privileges', 'list:*,edit:*,disableentitlement'],
+      sandboxEnv(sandbox.url),
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toBe(
+      "kaltura-mcp app-token create: note: edit:*,disableentitlement gives the token's sessions more than the server needs (list:*,sview:*,download:*); leave --privileges out for the least\n",
+    );
+    expect(created.stdout).toMatch(/^KALTURA_APP_TOKEN_ID=/m);
+  });
+
+  it('create names KALTURA_USER_ID when Kaltura refuses the user id it gives', async () => {
+    const created = await runCli(['app-token', 'create'], sandboxEnv(sandbox.url, { KALTURA_USER_ID: 'me and you' }));
+    expect(created.code).toBe(1);
+    expect(created.stderr).toContain(
+      "value in field [sessionUserId] is not valid: KALTURA_USER_ID names the user the token's sessions act as; fix it, or unset it for the default (kaltura-mcp)",
+    );
   });
 
   it('fails on stderr with exit code 1 when Kaltura or the configuration refuses, 2 for a command line it cannot run', async () => {

@@ -51,6 +51,18 @@ export function invocationOf(script: string | undefined): string {
 const ADMIN_SESSION_SECONDS = 600;
 /** The user of a token's sessions when KALTURA_USER_ID does not name one. */
 const DEFAULT_TOKEN_USER = 'kaltura-mcp';
+/** What the server's tools need of a session: list, view and download entries, nothing else. */
+const SERVER_NEEDS = 'list:*,sview:*,download:*';
+
+/** The privileges in `privileges` (Kaltura's comma-separated list) beyond {@link SERVER_NEEDS}. */
+export function beyondNeeds(privileges: string): string[] {
+  const needed = new Set(['list', 'sview', 'download']);
+  return privileges
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p && !needed.has(p.split(':')[0]!));
+}
+
 /** Pages of 500 tokens read by `list` at most. */
 const MAX_LIST_PAGES = 20;
 
@@ -87,6 +99,12 @@ export async function runAppTokenCommand(action: AppTokenAction, io: CommandIo):
   const door = manager.forCall();
   try {
     if (action.name === 'create') {
+      const beyond = beyondNeeds(action.privileges);
+      if (beyond.length > 0) {
+        io.err(
+          `kaltura-mcp app-token create: note: ${beyond.join(',')} gives the token's sessions more than the server needs (${SERVER_NEEDS}); leave --privileges out for the least\n`,
+        );
+      }
       io.out(
         createdText(await create(door, action, io.env), {
           partnerId,
@@ -102,6 +120,11 @@ export async function runAppTokenCommand(action: AppTokenAction, io: CommandIo):
     }
     return 0;
   } catch (error) {
+    if (error instanceof KalturaError && /\bsessionUserId\b/.test(error.message)) {
+      return fail(
+        `${error.message}: KALTURA_USER_ID names the user the token's sessions act as; fix it, or unset it for the default (${DEFAULT_TOKEN_USER})`,
+      );
+    }
     if (error instanceof KalturaError) return fail(error.message);
     return fail(`unexpected failure (${errorDetail(error)})`);
   }
