@@ -217,7 +217,7 @@ describe('renewal', () => {
 
 describe('refusals, each with its own text', () => {
   const NEW_TOKEN =
-    'make a new token (kaltura-mcp app-token create) and put the two lines it prints in the configuration';
+    'make a new token (kaltura-mcp app-token create) and put the two lines it prints in the configuration, then restart the server';
   const notFound = (id: string, partnerId = SANDBOX_PARTNER_ID) =>
     `Failed to get download URL: Application token id "${id}" not found: partner ${partnerId} has no App Token with the id in KALTURA_APP_TOKEN_ID (it was revoked, the id is mistyped, or the token is another partner's); check KALTURA_APP_TOKEN_ID and that KALTURA_PARTNER_ID is the token's partner, or ${NEW_TOKEN}`;
 

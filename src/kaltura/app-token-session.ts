@@ -165,7 +165,7 @@ function asGranted(answer: unknown): GrantedAnswer {
 }
 
 const NEW_TOKEN =
-  'make a new token (kaltura-mcp app-token create) and put the two lines it prints in the configuration';
+  'make a new token (kaltura-mcp app-token create) and put the two lines it prints in the configuration, then restart the server';
 
 /** What to change, after Kaltura's own words, for each refusal of an App Token session. */
 const ADVICE: Record<string, (partnerId: number) => string> = {
