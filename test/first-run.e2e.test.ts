@@ -143,6 +143,14 @@ describe('values as users paste them', () => {
     expect(sandbox.log.every((request) => request.path.startsWith('/api_v3/service/'))).toBe(true);
   });
 
+  it('says a service URL that does not serve the API is wrong, not that Kaltura is down', async () => {
+    const body = await errorOf(sandboxEnv(sandbox.url, { KALTURA_SERVICE_URL: `${sandbox.url}/kmc` }));
+    expect(body.errorType).toBe('HTTP_ERROR');
+    expect(body.error).toMatch(
+      /answered HTTP 404; this URL does not serve the Kaltura API: check KALTURA_SERVICE_URL \(its host only/,
+    );
+  });
+
   it('trims every value: an admin secret pasted with a trailing space and newline works', async () => {
     const server = await servers.start(
       sandboxEnv(sandbox.url, {

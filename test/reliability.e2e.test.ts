@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe('upstream faults: an isError that says what happened, then the next call works', () => {
   it.each<[FaultKind, string, RegExp]>([
-    ['http500', 'HTTP_ERROR', /answered HTTP 500; the service may be down .* try again shortly/],
+    ['http500', 'HTTP_ERROR', /answered HTTP 500; the service is failing for now; try again shortly$/],
     ['http503', 'HTTP_ERROR', /answered HTTP 503/],
     [
       'html',

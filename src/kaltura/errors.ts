@@ -150,11 +150,15 @@ export function transportError(error: unknown, host: string, timeoutMs: number):
       `Kaltura at ${host} timed out after ${timeoutMs} ms; try again, or raise KALTURA_REQUEST_TIMEOUT_MS if it is just slow`,
     );
   }
-  if (e.response?.status !== undefined) {
-    return new KalturaError(
-      FailureCode.HTTP_ERROR,
-      `Kaltura at ${host} answered HTTP ${e.response.status}; the service may be down or KALTURA_SERVICE_URL may be wrong, try again shortly`,
-    );
+  const status = e.response?.status;
+  if (status !== undefined) {
+    // A 4xx to every API request means the URL is not Kaltura's API (a wrong host or path); a
+    // 5xx, that Kaltura (or a proxy in front of it) is failing for now.
+    const why =
+      status >= 500 && status !== 501 && status !== 505
+        ? 'the service is failing for now; try again shortly'
+        : 'this URL does not serve the Kaltura API: check KALTURA_SERVICE_URL (its host only, e.g. https://www.kaltura.com, without /api_v3)';
+    return new KalturaError(FailureCode.HTTP_ERROR, `Kaltura at ${host} answered HTTP ${status}; ${why}`);
   }
   const code = typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) ? ` (${e.code})` : '';
   return new KalturaError(
