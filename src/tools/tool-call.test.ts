@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pythonJson } from './tool-call.js';
+import { pythonJson, toToolResult } from './tool-call.js';
 
 describe('pythonJson', () => {
   it("writes json.dumps' compact separators", () => {
@@ -10,5 +10,21 @@ describe('pythonJson', () => {
 
   it('matches json.dumps(indent=2)', () => {
     expect(pythonJson({ error: 'Invalid entry ID format' }, 2)).toBe('{\n  "error": "Invalid entry ID format"\n}');
+  });
+});
+
+describe('toToolResult', () => {
+  const call = { tool: 't', operation: 'do it', context: {} };
+  const textOf = (data: Record<string, unknown>) => {
+    const content = toToolResult({ ok: true, data }, call).content[0] as { text: string };
+    return content.text;
+  };
+
+  it('indents a short answer and writes a long one on one line, the same object either way', () => {
+    const short = { entryId: '1_a', n: 1 };
+    expect(textOf(short)).toBe(JSON.stringify(short, null, 2));
+    const long = { results: Array.from({ length: 500 }, (_, i) => ({ entryId: `1_${i}`, ok: true })) };
+    expect(textOf(long)).toBe(JSON.stringify(long));
+    expect(toToolResult({ ok: true, data: long }, call).structuredContent).toBe(long);
   });
 });

@@ -54,8 +54,11 @@ export function errorObject(failure: ToolFailure, call: Pick<CallInfo, 'operatio
   };
 }
 
+/** The longest answer text written indented, in characters; a longer one is written on one line. */
+const PRETTY_UP_TO = 16 * 1024;
+
 /**
- * An outcome as an MCP tool result: pretty JSON text for every client plus the same object as
+ * An outcome as an MCP tool result: JSON text for every client (indented up to 16 KiB) plus the same object as
  * `structuredContent`; a failure's JSON text flagged `isError` (the original never set it).
  */
 export function toToolResult(
@@ -64,10 +67,11 @@ export function toToolResult(
   wording: (message: string) => string = (message) => message,
 ): CallToolResult {
   if (outcome.ok) {
-    return {
-      content: [{ type: 'text', text: JSON.stringify(outcome.data, null, 2) }],
-      structuredContent: outcome.data,
-    };
+    const pretty = JSON.stringify(outcome.data, null, 2);
+    // A long answer (a library's hundreds of results) goes on one line: indentation alone made a
+    // third of it, all of it read by the model.
+    const text = pretty.length > PRETTY_UP_TO ? JSON.stringify(outcome.data) : pretty;
+    return { content: [{ type: 'text', text }], structuredContent: outcome.data };
   }
   const { failure } = outcome;
   const object = errorObject(failure, call);
