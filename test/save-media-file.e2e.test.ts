@@ -443,14 +443,22 @@ describe('names', () => {
     expect(sandbox.log).toHaveLength(0);
   });
 
-  it.each([['a:b.mp4'], ['what?.mp4'], ['CON.mp4'], ['trailing.']])(
-    'refuses the name %j, which Windows could not hold, and writes nothing',
-    async (file_name) => {
-      const before = listing();
-      expect(await refusal({ entry_id: '1_demo0001', file_name })).toMatchObject({ errorType: 'UNSAFE_FILE_NAME' });
-      expect(listing()).toEqual(before);
-    },
-  );
+  it.each([
+    ['a:b.mp4', 'it has a character Windows does not allow'],
+    ['what?.mp4', 'it has a character Windows does not allow'],
+    ['CON.mp4', 'it is a device name'],
+    ['NUL.txt.mp4', 'it is a device name'],
+    ['trailing.', 'it ends with a dot or a space'],
+    ['trailing.mp4 ', 'it ends with a dot or a space'],
+    [' leading.mp4', 'it starts with a space'],
+  ])('refuses the name %j, which Windows could not hold, saying why, and writes nothing', async (file_name, why) => {
+    const before = listing();
+    expect(await refusal({ entry_id: '1_demo0001', file_name })).toMatchObject({
+      errorType: 'UNSAFE_FILE_NAME',
+      error: expect.stringContaining(`the file name cannot be used: ${why}`),
+    });
+    expect(listing()).toEqual(before);
+  });
 
   it.each([
     ['clip', 'clip.mp4'],

@@ -10,20 +10,22 @@ import { join } from 'node:path';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { flavorSeed, patternBytes, thumbnailLength } from './sandbox/files.js';
-import { COURSE_ENTRIES, fileLength, manyEntries } from './sandbox/fixtures.js';
+import { COURSE_ENTRIES, fileLength, manyEntries, sizedEntry } from './sandbox/fixtures.js';
 import { captionText, CAPTION_EXTENSIONS } from './sandbox/library.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { jsonOf, sandboxEnv, ServerPool, textOf, type RunningServer } from './helpers/server-process.js';
 import { eventually } from './helpers/wait.js';
 
 const MANY = manyEntries(500, 3);
+/** An entry whose title is a Windows device name before its first dot. */
+const DEVICE_TITLED = { ...sizedEntry('1_nuldev01', 10), name: 'NUL.txt' };
 
 let sandbox: Sandbox;
 const servers = new ServerPool();
 const folders: string[] = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ extraEntries: MANY });
+  sandbox = await startSandbox({ extraEntries: [...MANY, DEVICE_TITLED] });
 });
 
 afterEach(() => {
@@ -238,6 +240,15 @@ describe('selections', () => {
       errorType: 'CATEGORY_NOT_FOUND',
       error: 'Failed to save media files: Category id "301" not found (CATEGORY_NOT_FOUND)',
     });
+  });
+});
+
+describe('names', () => {
+  it('never makes a Windows device name of a title: "NUL.txt" is saved as "_NUL.txt [<id>].mp4"', async () => {
+    const { server, folder } = await serverWithFolder();
+    const answer = await saveLibrary(server, { entry_ids: [DEVICE_TITLED.id] });
+    expect(answer.results[0]!.files.map((f) => f.path)).toEqual([join(folder, '_NUL.txt [1_nuldev01].mp4')]);
+    expect(readdirSync(folder).sort()).toEqual(['_NUL.txt [1_nuldev01].mp4', 'kaltura-manifest.json']);
   });
 });
 

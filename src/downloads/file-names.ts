@@ -4,7 +4,8 @@
  * - nothing hidden or disguised: no leading dot (`.bashrc`, `.zshenv` would be shell start-up
  *   files in a home folder), no control character, no bidi control or other invisible format
  *   character (`evil\u202Egpj.exe` shows as `evilexe.jpg`);
- * - nothing Windows cannot hold: `< > : " | ? *`, a trailing dot or space, a device name;
+ * - nothing Windows cannot hold: `< > : " | ? *`, a leading space, a trailing dot or space, a
+ *   device name (`NUL.txt`: the part before the first dot is what Windows reads);
  * - at most {@link MAX_NAME_BYTES} bytes of UTF-8 (file systems count bytes, 255 at most, and the
  *   partial file adds a few), cut between characters as a reader sees them, never inside one;
  * - it ends in the file's own extension, added when missing (`clip` → `clip.mp4`,
@@ -40,7 +41,14 @@ function replaceInvisible(text: string): string {
 }
 /** Characters that cannot be in a Windows file name (and would not survive a copy to one). */
 const NOT_PORTABLE_CHARACTERS = /[<>:"|?*]/;
-const DEVICE_NAME = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+/**
+ * Windows' device names: a name is one when the part before its first dot, trailing spaces
+ * aside, is CON, PRN, AUX, NUL, CONIN$, CONOUT$, COM0-9 or LPT0-9 (¹ ² ³ too), in any case.
+ */
+const DEVICE_NAME = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³]) *(\..*)?$/i;
+
+/** Whether Windows reads `name` as a device, not a file (`NUL.txt`, `com1 .mp4`). */
+export const isDeviceName = (name: string): boolean => DEVICE_NAME.test(name);
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
@@ -78,8 +86,9 @@ export function nameProblem(name: string): string | undefined {
   const invisible = visibleNameProblem(name);
   if (invisible) return invisible;
   if (NOT_PORTABLE_CHARACTERS.test(name)) return 'it has a character Windows does not allow (< > : " | ? *)';
+  if (name.startsWith(' ')) return 'it starts with a space';
   if (/[. ]$/.test(name)) return 'it ends with a dot or a space';
-  if (DEVICE_NAME.test(name)) return 'it is a device name (CON, NUL, COM1, …)';
+  if (isDeviceName(name)) return 'it is a device name (CON, NUL, COM1, …)';
   return undefined;
 }
 
@@ -144,5 +153,8 @@ export function nameFromText(
   const ext = extension ? `.${portableText(extension)}` : '';
   const budget = maxBytes - utf8Length(idPart) - utf8Length(ext);
   const base = cutToBytes(portableText(text ?? ''), budget).replace(/[. ]+$/, '');
-  return base ? `${base}${idPart}${ext}` : `${id}${ext}`;
+  if (!base) return `${id}${ext}`;
+  // A title such as "NUL.txt" would make a device name of the whole: Windows reads up to the first dot.
+  const name = `${base}${idPart}${ext}`;
+  return isDeviceName(name) ? `_${cutToBytes(base, budget - 1).replace(/[. ]+$/, '')}${idPart}${ext}` : name;
 }
