@@ -117,9 +117,9 @@ describe('saving', () => {
     expect(sandbox.files.map((f) => f.method)).toEqual(['HEAD']);
   });
 
-  it('gives a default name from the entry and the flavor', async () => {
+  it("gives by default the name save_media_files gives: '<entry name> [<entry id>].<ext>'", async () => {
     expect((await saved({ entry_id: '1_origlast', quality: 'lowest' })).path).toBe(
-      join(folder, 'Original listed last-1_olastf01.mp4'),
+      join(folder, 'Original listed last [1_origlast].mp4'),
     );
   });
 
@@ -350,8 +350,8 @@ describe('resuming', () => {
     expect(await closing.transport.exited).toBe(0);
     await pending;
     expect(readdirSync(dir).sort()).toEqual([
-      '.No original kept-1_noorigf1.mp4.part',
-      '.No original kept-1_noorigf1.mp4.part.json',
+      '.No original kept [1_noorig01].mp4.part',
+      '.No original kept [1_noorig01].mp4.part.json',
     ]);
   });
 
@@ -504,7 +504,7 @@ describe('names', () => {
     mkdirSync(join(home, 'Movies'));
     const tilde = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: '~/Movies', HOME: home }));
     expect((await saved({ entry_id: '1_demo0001', quality: 'lowest' }, tilde)).path).toBe(
-      join(home, 'Movies', 'Demo video-1_demof002.mp4'),
+      join(home, 'Movies', 'Demo video [1_demo0001].mp4'),
     );
     const relative = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: 'downloads' }));
     expect(await refusal({ entry_id: '1_demo0001' }, relative)).toMatchObject({
@@ -518,14 +518,14 @@ describe('images and documents', () => {
   it("saves an image's own file from its raw URL", async () => {
     const body = await saved({ entry_id: '1_image001' });
     expect(body).toMatchObject({ flavorId: null, format: 'jpg', bytes: 123_457 });
-    expect(body.path).toBe(join(folder, 'Poster image-1_image001.jpg'));
+    expect(body.path).toBe(join(folder, 'Poster image [1_image001].jpg'));
     expect(readFileSync(body.path).equals(patternBytes('1_image001@100000', 123_457))).toBe(true);
   });
 
   it("saves a document's file, through Kaltura's download redirect", async () => {
     const body = await saved({ entry_id: '1_doc00001' });
     expect(body).toMatchObject({ flavorId: '1_docsrc01', format: 'pdf', bytes: flavorBytes('1_docsrc01') });
-    expect(body.path).toBe(join(folder, 'Course syllabus-1_docsrc01.pdf'));
+    expect(body.path).toBe(join(folder, 'Course syllabus [1_doc00001].pdf'));
     expect(sandbox.files.map((f) => f.status)).toEqual([302, 200]);
     expect(readFileSync(body.path).equals(original('1_docsrc01'))).toBe(true);
   });
@@ -586,6 +586,33 @@ describe('captions, thumbnail and metadata beside the file', () => {
       'demo.info.json',
       'demo.jpg',
       'demo.mp4',
+    ]);
+  });
+});
+
+describe('save_media_file and save_media_files', () => {
+  it('name a file alike, so that a file one of them saved is skipped by the other, with nothing fetched', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    const one = await saved({ entry_id: '1_demo0001' }, s);
+    expect(one.path).toBe(join(dir, 'Demo video [1_demo0001].mp4'));
+    sandbox.clearLog();
+    const many = jsonOf(await s.call('save_media_files', { entry_ids: ['1_demo0001'] }));
+    expect(many).toMatchObject({ saved: 0, skipped: 1, failed: 0, bytes: 0 });
+    expect(fileGets()).toEqual([]);
+
+    const library = await s.call('save_media_files', { entry_ids: ['1_origlast'] });
+    expect(library.isError, textOf(library)).toBeFalsy();
+    sandbox.clearLog();
+    expect(await saved({ entry_id: '1_origlast' }, s)).toMatchObject({
+      path: join(dir, 'Original listed last [1_origlast].mov'),
+      skipped: true,
+    });
+    expect(fileGets()).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual([
+      'Demo video [1_demo0001].mp4',
+      'Original listed last [1_origlast].mov',
+      'kaltura-manifest.json',
     ]);
   });
 });

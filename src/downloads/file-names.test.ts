@@ -23,7 +23,7 @@ describe('nameFromText', () => {
   it('always makes a name a saved name may be, within the byte budget', () => {
     fc.assert(
       fc.property(titles, ids, extensions, (title, id, extension) => {
-        const name = nameFromText(title, id, extension, 'brackets');
+        const name = nameFromText(title, id, extension);
         expect(nameProblem(name), name).toBeUndefined();
         expect(utf8Length(name)).toBeLessThanOrEqual(MAX_NAME_BYTES);
       }),
@@ -32,9 +32,9 @@ describe('nameFromText', () => {
   });
 
   it('makes a title that is a Windows device name before its first dot safe with a leading _', () => {
-    expect(nameFromText('NUL.txt', '1_abc', 'mp4', 'brackets')).toBe('_NUL.txt [1_abc].mp4');
-    expect(nameFromText('con. notes', '1_abc', 'mp4', 'brackets')).toBe('_con. notes [1_abc].mp4');
-    expect(nameFromText('Console.log', '1_abc', 'mp4', 'brackets')).toBe('Console.log [1_abc].mp4');
+    expect(nameFromText('NUL.txt', '1_abc', 'mp4')).toBe('_NUL.txt [1_abc].mp4');
+    expect(nameFromText('con. notes', '1_abc', 'mp4')).toBe('_con. notes [1_abc].mp4');
+    expect(nameFromText('Console.log', '1_abc', 'mp4')).toBe('Console.log [1_abc].mp4');
   });
 });
 

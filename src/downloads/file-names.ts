@@ -114,9 +114,30 @@ export function savedName(given: string, extension: string | null): string {
   return withExtension(given, extension);
 }
 
+/**
+ * An extension as the end of a saved name: `.<ext>`, portable and without a dot inside
+ * (`tar.gz` → `.tar_gz`), so that a companion's suffix (`.en.srt`, `.info.json`) is never
+ * a media file's extension; '' for none.
+ */
+function extensionPart(extension: string | null): string {
+  const ext = extension ? portableText(extension).replace(/\./g, '_') : '';
+  return ext ? `.${ext}` : '';
+}
+
+/**
+ * The name without the extension {@link savedName} or {@link nameFromText} gave it (`clip` of
+ * `clip.mp4` and of `clip.MP4`); the whole name when it has none. What companions are named after.
+ */
+export function stemOf(name: string, extension: string | null): string {
+  const ext = extensionPart(extension);
+  return ext && name.length > ext.length && name.toLowerCase().endsWith(ext.toLowerCase())
+    ? name.slice(0, -ext.length)
+    : name;
+}
+
 /** `name` ending in `.<extension>` and cut to {@link MAX_NAME_BYTES} bytes, the extension kept. */
 function withExtension(name: string, extension: string | null): string {
-  const ext = extension ? `.${portableText(extension).replace(/^\.+/, '')}` : '';
+  const ext = extensionPart(extension);
   const full = ext && !name.toLowerCase().endsWith(ext.toLowerCase()) ? `${name}${ext}` : name;
   if (utf8Length(full) <= MAX_NAME_BYTES) return full;
   const [stem, kept] = ext ? [full.slice(0, -ext.length), ext] : splitExtension(full);
@@ -138,23 +159,34 @@ export function portableText(text: string): string {
 }
 
 /**
- * A saved name made from free text (an entry's name) and an id: `<text>-<id>.<ext>`, or yt-dlp's
- * `<text> [<id>].<ext>`, the text cut so the whole fits in `maxBytes` bytes; the id alone when the text
- * has nothing usable. Never refused: whatever the text holds is made portable.
+ * A saved name made from free text (an entry's name) and an id, as yt-dlp makes one:
+ * `<text> [<id>].<ext>`, the text cut so the whole fits in `maxBytes` bytes of UTF-8; the id
+ * alone when the text has nothing usable. Never refused: whatever the text holds is made
+ * portable, and a text that would make a Windows device name gets a leading `_`.
  */
 export function nameFromText(
   text: string | null,
   id: string,
   extension: string | null,
-  layout: 'dash' | 'brackets',
   maxBytes = MAX_NAME_BYTES,
 ): string {
-  const idPart = layout === 'brackets' ? ` [${id}]` : `-${id}`;
-  const ext = extension ? `.${portableText(extension)}` : '';
+  const idPart = ` [${id}]`;
+  const ext = extensionPart(extension);
   const budget = maxBytes - utf8Length(idPart) - utf8Length(ext);
   const base = cutToBytes(portableText(text ?? ''), budget).replace(/[. ]+$/, '');
   if (!base) return `${id}${ext}`;
   // A title such as "NUL.txt" would make a device name of the whole: Windows reads up to the first dot.
   const name = `${base}${idPart}${ext}`;
   return isDeviceName(name) ? `_${cutToBytes(base, budget - 1).replace(/[. ]+$/, '')}${idPart}${ext}` : name;
+}
+
+/** Bytes an entry's file name leaves for its longest companion's suffix (`.info.json`, `.pt-br-2.dfxp`). */
+const COMPANION_SUFFIX_BYTES = 24;
+
+/**
+ * The name both save tools give an entry's file unless told otherwise: `<entry name> [<entry
+ * id>].<ext>`, at most {@link MAX_NAME_BYTES} − 24 bytes, leaving room for its companions' suffixes.
+ */
+export function entryFileName(entryName: string | null, entryId: string, format: string | null): string {
+  return nameFromText(entryName, entryId, format, MAX_NAME_BYTES - COMPANION_SUFFIX_BYTES);
 }

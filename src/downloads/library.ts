@@ -28,7 +28,7 @@ import { asDownloadUrl, asMediaPage, flavorUrlRequest, mediaListRequest, unwrap 
 import { EntryType, type MediaEntry } from '../kaltura/types.js';
 import type { Slots } from '../slots.js';
 import { saveEntryFiles, type FileToSave, type SavedFile } from './entry-saver.js';
-import { MAX_NAME_BYTES, nameFromText } from './file-names.js';
+import { entryFileName } from './file-names.js';
 import {
   choose,
   listingRequests,
@@ -106,8 +106,6 @@ const LOOK_AHEAD = 2 * BATCH_SIZE;
 /** Progress notifications are this far apart at least, and a heartbeat goes out this often at least, ms. */
 const MIN_PROGRESS_GAP_MS = 250;
 const HEARTBEAT_MS = 2000;
-/** A file's name leaves this many bytes for its longest sibling's suffix (`.info.json`, `.pt-br-2.dfxp`). */
-const SUFFIX_BYTES = 24;
 
 /** The batches of a selection: ids in 50s, or listing pages of 500 cut in 50s (the entries they gave kept). */
 async function* batchesOf(door: KalturaDoor, selection: Selection): AsyncGenerator<Batch> {
@@ -149,11 +147,6 @@ async function* batchesOf(door: KalturaDoor, selection: Selection): AsyncGenerat
     taken += kept.length;
     if (entries.length < size || taken >= total) return;
   }
-}
-
-/** The media file's name: `<entry name> [<entry id>].<ext>`, leaving room for its siblings' suffixes. */
-function mediaNameOf({ info }: Extract<Located, { ok: true }>): string {
-  return nameFromText(info.entryName, info.entryId, info.format, 'brackets', MAX_NAME_BYTES - SUFFIX_BYTES);
 }
 
 /** Saves the selection's entries into `request.folder`; one bad entry never fails the others. */
@@ -203,7 +196,7 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
     const outcome = await saveEntryFiles({
       located,
       folder: request.folder,
-      mediaName: mediaNameOf(located),
+      mediaName: entryFileName(info.entryName, info.entryId, info.format),
       thumbnail: request.thumbnail,
       metadata: request.metadata,
       previousThumbnail: previous,

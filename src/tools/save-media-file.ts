@@ -4,7 +4,7 @@
  * offered in remote (HTTP) mode.
  */
 import { z } from 'zod';
-import { nameFromText, savedName } from '../downloads/file-names.js';
+import { entryFileName, savedName } from '../downloads/file-names.js';
 import { downloadFolder } from '../downloads/folder.js';
 import type { DownloadInfo } from '../downloads/entry-files.js';
 import { saveEntryFiles, type FileToSave } from '../downloads/entry-saver.js';
@@ -26,7 +26,7 @@ import {
 import { defineTool } from './tool.js';
 
 const DESCRIPTION =
-  "SAVE one entry's media file (video, audio, an image or a document) into the server's download folder (KALTURA_DOWNLOAD_DIR). USE WHEN: The user wants the file on this machine, not a link. Choose the rendition as in get_download_url (flavor_id, or quality/max_height/format). RETURNS: entryId, flavorId, path, bytes, format, ms, skipped (true when the same file was already there: files are never overwritten) and resumedFrom (bytes kept from an interrupted save of the same file, which is continued, not started over). Sends progress notifications when the call carries a progressToken; cancelling removes the partial file unless keep_partial is true. With captions (['en'], or ['all']), thumbnail or metadata, those files are saved beside it, named after it ('<stem>.en.srt', '<stem>.jpg', '<stem>.info.json'), and the answer lists every file. EXAMPLE: 'Save the 720p mp4 of 1_abc123', entry_id '1_abc123', max_height 720, format 'mp4'.";
+  "SAVE one entry's media file (video, audio, an image or a document) into the server's download folder (KALTURA_DOWNLOAD_DIR). USE WHEN: The user wants the file on this machine, not a link. Choose the rendition as in get_download_url (flavor_id, or quality/max_height/format). The file is named '<entry name> [<entry id>].<ext>', as save_media_files names it (so a file either tool saved is skipped by the other), unless file_name says otherwise. RETURNS: entryId, flavorId, path, bytes, format, ms, skipped (true when the same file was already there: files are never overwritten) and resumedFrom (bytes kept from an interrupted save of the same file, which is continued, not started over). Sends progress notifications when the call carries a progressToken; cancelling removes the partial file unless keep_partial is true. With captions (['en'], or ['all']), thumbnail or metadata, those files are saved beside it, named after it ('<stem>.en.srt', '<stem>.jpg', '<stem>.info.json'), and the answer lists every file. EXAMPLE: 'Save the 720p mp4 of 1_abc123', entry_id '1_abc123', max_height 720, format 'mp4'.";
 
 const input = z
   .strictObject({
@@ -35,7 +35,7 @@ const input = z
     file_name: fileNameSchema
       .optional()
       .describe(
-        "Optional: the saved file's name (e.g. 'lecture-1.mp4'), without any folder; the file's extension is added when it ends in another. Default: the entry's name and the flavor id",
+        "Optional: the saved file's name (e.g. 'lecture-1.mp4'), without any folder; the file's extension is added when it ends in another. Default: '<entry name> [<entry id>].<ext>', the name save_media_files gives it",
       ),
     ...qualityArguments,
     captions: captionsSchema.optional(),
@@ -117,7 +117,7 @@ export const saveMediaFileTool = defineTool({
     const nameOf = (info: DownloadInfo) =>
       args.file_name
         ? savedName(args.file_name, info.format)
-        : nameFromText(info.entryName, info.flavorId ?? info.entryId, info.format, 'dash');
+        : entryFileName(info.entryName, info.entryId, info.format);
     let mediaName = '';
     if (!args.captions && !args.thumbnail && !args.metadata) {
       const { info, identity } = await findDownloadUrl(
