@@ -522,6 +522,24 @@ describe('images and documents', () => {
     expect(readFileSync(body.path).equals(patternBytes('1_image001@100000', 123_457))).toBe(true);
   });
 
+  it('saves an image with thumbnail true as its own picture alone: no second picture, nothing failed or missing', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    const body = (await saved({ entry_id: '1_image001', thumbnail: true, metadata: true }, s)) as unknown as {
+      files: Array<{ kind: string; path: string }>;
+      missing?: unknown;
+    };
+    expect(body.files.map((f) => [f.kind, f.path.slice(dir.length + 1)])).toEqual([
+      ['media', 'Poster image [1_image001].jpg'],
+      ['metadata', 'Poster image [1_image001].info.json'],
+    ]);
+    expect(body.missing).toBeUndefined();
+    expect(readdirSync(dir).sort()).toEqual(['Poster image [1_image001].info.json', 'Poster image [1_image001].jpg']);
+    expect(
+      readFileSync(join(dir, 'Poster image [1_image001].jpg')).equals(patternBytes('1_image001@100000', 123_457)),
+    ).toBe(true);
+  });
+
   it("saves a document's file, through Kaltura's download redirect", async () => {
     const body = await saved({ entry_id: '1_doc00001' });
     expect(body).toMatchObject({ flavorId: '1_docsrc01', format: 'pdf', bytes: flavorBytes('1_docsrc01') });

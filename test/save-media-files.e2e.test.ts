@@ -252,6 +252,26 @@ describe('names', () => {
   });
 });
 
+describe('images', () => {
+  it('saves each image of a search with thumbnail true as its own picture, the thumbnail neither saved nor missing', async () => {
+    const { server, folder } = await serverWithFolder();
+    const answer = await saveLibrary(server, { media_type: 'image', thumbnail: true });
+    expect(answer).toMatchObject({ entries: 1, saved: 1, failed: 0 });
+    expect(answer.results).toEqual([
+      {
+        entry_id: '1_image001',
+        ok: true,
+        files: [{ kind: 'media', path: join(folder, 'Poster image [1_image001].jpg'), bytes: 123_457 }],
+      },
+    ]);
+    expect(readdirSync(folder).sort()).toEqual(['Poster image [1_image001].jpg', 'kaltura-manifest.json']);
+    expect(await saveLibrary(server, { media_type: 'image', thumbnail: true })).toMatchObject({
+      skipped: 1,
+      failed: 0,
+    });
+  });
+});
+
 describe('interruptions', () => {
   it('continues each file of a run cut half-way, transferring only the rest', async () => {
     const { server, folder } = await serverWithFolder();
