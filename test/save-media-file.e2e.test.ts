@@ -186,6 +186,33 @@ describe('saving', () => {
   });
 });
 
+describe('a name already taken', () => {
+  it('says which folder, that it is another rendition of the entry, and what save_media_file can do about it', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    await saved({ entry_id: '1_demo0001', quality: 'lowest' }, s);
+    const body = await refusal({ entry_id: '1_demo0001', quality: 'highest' }, s);
+    expect(body.errorType).toBe('FILE_EXISTS');
+    expect(body.error).toContain(
+      `"Demo video [1_demo0001].mp4" already exists in KALTURA_DOWNLOAD_DIR with another length (${flavorBytes('1_demof002')} bytes; the file to save has ${flavorBytes('1_demof001')})`,
+    );
+    expect(body.error).toContain('another rendition of entry 1_demo0001');
+    expect(body.error).toContain('to keep both, give this one another file_name; to replace it, remove it');
+    expect(body.error).not.toMatch(/subfolder|\/|\\/);
+  });
+
+  it('says so in plain words when the length of the file to save is unknown', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    await saved({ entry_id: '1_nosize01', file_name: 'unknown.mp4' }, s);
+    const body = await refusal({ entry_id: '1_nosize01', file_name: 'unknown.mp4' }, s);
+    expect(body).toMatchObject({ errorType: 'FILE_EXISTS' });
+    expect(body.error).toMatch(
+      /: "unknown\.mp4" already exists in KALTURA_DOWNLOAD_DIR \(100000 bytes\), and the file's server does not say how long the file to save is, so the two cannot be compared\. Files are never overwritten: to keep both, give this one another file_name; to replace it, remove it and call again$/,
+    );
+  });
+});
+
 describe('a real network', () => {
   it('goes through HTTP_PROXY for the file, and around it for hosts in NO_PROXY', async () => {
     const dir = newFolder();

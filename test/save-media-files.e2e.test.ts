@@ -252,6 +252,35 @@ describe('names', () => {
   });
 });
 
+describe('files already there', () => {
+  it('says which subfolder, which rendition the manifest records there, and what save_media_files can do about it', async () => {
+    const { server } = await serverWithFolder();
+    await saveLibrary(server, { entry_ids: ['1_demo0001'], quality: 'lowest', subfolder: 'Course' });
+    const again = await saveLibrary(server, { entry_ids: ['1_demo0001'], quality: 'highest', subfolder: 'Course' });
+    expect(again).toMatchObject({ failed: 1 });
+    const { error, errorType } = again.results[0]!;
+    expect(errorType).toBe('FILE_EXISTS');
+    expect(error).toContain(
+      '"Demo video [1_demo0001].mp4" already exists in the subfolder "Course" of KALTURA_DOWNLOAD_DIR',
+    );
+    expect(error).toContain('the manifest records it as flavor 1_demof002 of entry 1_demo0001');
+    expect(error).toContain('to keep both, save into another subfolder; to replace it, remove it');
+    expect(error).not.toContain('file_name');
+  });
+
+  it('skips, on every run, a file of unknown length the manifest records as saved with exactly its length', async () => {
+    const { server, folder } = await serverWithFolder();
+    expect(await saveLibrary(server, { entry_ids: ['1_nosize01'] })).toMatchObject({ saved: 1, failed: 0 });
+    for (let run = 0; run < 2; run += 1) {
+      sandbox.clearLog();
+      const again = await saveLibrary(server, { entry_ids: ['1_nosize01'] });
+      expect(again, JSON.stringify(again.results)).toMatchObject({ saved: 0, skipped: 1, failed: 0, bytes: 0 });
+      expect(fileGets()).toEqual([]);
+    }
+    expect(readdirSync(folder).sort()).toEqual(['Unknown size [1_nosize01].mp4', 'kaltura-manifest.json']);
+  });
+});
+
 describe('images', () => {
   it('saves each image of a search with thumbnail true as its own picture, the thumbnail neither saved nor missing', async () => {
     const { server, folder } = await serverWithFolder();

@@ -33,12 +33,13 @@ export interface SavedFile {
   skipped: boolean;
   /** Bytes kept from an interrupted save and continued. */
   resumedFrom: number;
-  /** For a thumbnail: the version its URL names (a later run knows its length while it is the same). */
-  version?: string;
+  /** What Kaltura says a fetched file is (none for the metadata, written here): a later run knows its length while it is the same. */
+  identity?: FileIdentity;
 }
 
 /** A file to fetch into the folder. */
 export interface FileToSave {
+  kind: Exclude<FileKind, 'metadata'>;
   name: string;
   url: string;
   identity: FileIdentity;
@@ -54,8 +55,6 @@ export interface EntryFilesRequest {
   metadata: boolean;
   /** Fetches one file (the caller's saveToFolder, with its signals, slots and progress). */
   save(file: FileToSave): Promise<Saved>;
-  /** The thumbnail an earlier run saved (from the manifest): its length is known while its version is the same. */
-  previousThumbnail?: { name: string; version?: string; bytes: number };
 }
 
 /** What saving an entry's files did: the files, the captions asked for that had none, and the failure that stopped it. */
@@ -193,27 +192,31 @@ export async function saveEntryFiles(request: EntryFilesRequest): Promise<EntryF
       reason,
     })),
   };
-  const fetched = (kind: FileKind, name: string, saved: Saved, version?: string): SavedFile => ({
-    kind,
-    name,
-    path: saved.path,
-    bytes: saved.bytes,
-    skipped: saved.skipped,
-    resumedFrom: saved.resumedFrom,
-    ...(version ? { version } : {}),
-  });
+  const fetch = async (file: FileToSave): Promise<void> => {
+    const saved = await request.save(file);
+    outcome.files.push({
+      kind: file.kind,
+      name: file.name,
+      path: saved.path,
+      bytes: saved.bytes,
+      skipped: saved.skipped,
+      resumedFrom: saved.resumedFrom,
+      identity: file.identity,
+    });
+  };
   try {
-    const media = await request.save({
+    await fetch({
+      kind: 'media',
       name: request.mediaName,
       url: located.info.downloadUrl,
       identity: located.identity,
       estimatedBytes: located.info.fileSize,
     });
-    outcome.files.push(fetched('media', request.mediaName, media));
     for (const [i, { caption, url }] of located.captions.entries()) {
       const name = names.captions[i]!;
       const size = numberOrNull(caption.size);
-      const saved = await request.save({
+      await fetch({
+        kind: 'caption',
         name,
         url,
         identity: {
@@ -226,7 +229,6 @@ export async function saveEntryFiles(request: EntryFilesRequest): Promise<EntryF
         },
         estimatedBytes: size,
       });
-      outcome.files.push(fetched('caption', name, saved));
     }
     // An image's file is its picture: a thumbnail beside it would only be a smaller copy.
     const picture = located.entry.mediaType === MEDIA_TYPES.image || names.thumbnail === undefined;
@@ -235,22 +237,20 @@ export async function saveEntryFiles(request: EntryFilesRequest): Promise<EntryF
       if (!thumbnail) {
         outcome.missing.push({ kind: 'thumbnail', reason: 'the entry has no thumbnail' });
       } else {
-        const name = names.thumbnail!;
-        const previous = request.previousThumbnail;
-        const known = previous?.name === name && previous.version === thumbnail.version ? previous.bytes : null;
-        const saved = await request.save({
-          name,
+        await fetch({
+          kind: 'thumbnail',
+          name: names.thumbnail!,
           url: thumbnail.url,
+          // Kaltura keeps no length for a thumbnail: a run knows it from the manifest, or from a HEAD.
           identity: {
             entryId: located.info.entryId,
             flavorId: 'thumbnail',
             version: thumbnail.version ?? null,
-            sizeInBytes: known,
+            sizeInBytes: null,
             updatedAt: numberOrNull(located.entry.updatedAt),
           },
-          estimatedBytes: known,
+          estimatedBytes: null,
         });
-        outcome.files.push(fetched('thumbnail', name, saved, thumbnail.version));
       }
     }
     if (request.metadata) {

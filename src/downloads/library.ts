@@ -38,7 +38,8 @@ import {
   type Choices,
   type Located,
 } from './locate-many.js';
-import { Manifest, type ManifestEntry } from './manifest.js';
+import { Manifest, type ManifestEntry, type ManifestFile } from './manifest.js';
+import { namedAfterEntry } from './save-wording.js';
 import { saveToFolder, type Saved } from './save.js';
 
 /** What to save: entries by id, a category and everything below it, or a search. */
@@ -55,6 +56,8 @@ export interface LibraryRequest {
   metadata: boolean;
   /** The folder to save into (KALTURA_DOWNLOAD_DIR, or a subfolder of it), existing and checked. */
   folder: string;
+  /** The folder as messages name it (save-wording.ts's placeOf). */
+  place: string;
   /** The client cancelled: downloads stop, parts are removed unless keepPartial. */
   signal?: AbortSignal;
   /** The server is shutting down: downloads stop, parts are kept. */
@@ -164,6 +167,7 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
   const order = new Map<string, number>();
   const counts = { saved: 0, skipped: 0, failed: 0, bytes: 0 };
   const progress = new ProgressReporter(request.onProgress);
+  const wording = { place: request.place, otherName: 'save into another subfolder' };
   if (request.selection.kind === 'entries') progress.expectEntries(request.selection.ids.length);
   const cancelledOrStopping = () => request.signal?.aborted || request.stopping?.aborted;
 
@@ -192,14 +196,12 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
   /** Saves one located entry's files, each download in a save slot, and records the outcome. */
   const saveEntry = async (located: Extract<Located, { ok: true }>) => {
     const { info } = located;
-    const previous = manifest.get(info.entryId)?.files.find((f) => f.kind === 'thumbnail');
     const outcome = await saveEntryFiles({
       located,
       folder: request.folder,
       mediaName: entryFileName(info.entryName, info.entryId, info.format),
       thumbnail: request.thumbnail,
       metadata: request.metadata,
-      previousThumbnail: previous,
       save: (file) => saveOne(file, located),
     });
     for (const file of outcome.files) {
@@ -244,6 +246,9 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
           url,
           identity: file.identity,
           estimatedBytes: file.estimatedBytes,
+          recordedLength: manifest.recordedLength(file.name, file.identity),
+          takenBy: takenBy(manifest, file),
+          wording,
           signal: request.signal,
           stopping: request.stopping,
           keepPartial: request.keepPartial,
@@ -384,12 +389,36 @@ function asSaveFailure(error: unknown): ToolFailure {
   return new ToolFailure('SAVE_FAILED', `the entry's files could not be saved (${message})`);
 }
 
+/**
+ * What the file at a media file's name most likely is when it is not the one to save, for
+ * FILE_EXISTS: what the manifest recorded there, or what the name says.
+ */
+function takenBy(manifest: Manifest, file: FileToSave): string | undefined {
+  if (file.kind !== 'media') return undefined;
+  const { entryId, flavorId } = file.identity;
+  const there = manifest.fileAt(entryId, file.name);
+  if (!there) return namedAfterEntry(entryId, 'quality, max_height or format');
+  const { file: was, entry } = there;
+  const wasFlavor = was.flavorId === undefined ? entry.flavorId : was.flavorId;
+  if (wasFlavor !== flavorId) {
+    const what = wasFlavor ? `flavor ${wasFlavor} of entry ${entryId}` : `entry ${entryId}'s own file (no flavor)`;
+    return `the manifest records it as ${what}, saved ${entry.time}: another rendition, saved with another quality, max_height or format`;
+  }
+  return `the manifest records it as an earlier version of this file of entry ${entryId} (${was.bytes} bytes, saved ${entry.time}): the file has changed since`;
+}
+
 const shown = (file: SavedFile) => ({ kind: file.kind, path: file.path, bytes: file.bytes });
-const recorded = (file: SavedFile) => ({
+const recorded = (file: SavedFile): ManifestFile => ({
   kind: file.kind,
   name: file.name,
   bytes: file.bytes,
-  ...(file.version ? { version: file.version } : {}),
+  ...(file.identity
+    ? {
+        flavorId: file.identity.flavorId,
+        ...(file.identity.version !== null ? { version: file.identity.version } : {}),
+        updatedAt: file.identity.updatedAt,
+      }
+    : {}),
 });
 
 /** Progress over every file, sent at most every 250 ms while it moves and at least every 2 s while work goes on. */

@@ -20,6 +20,7 @@ import { ToolFailure } from '../failure.js';
 import { dieError } from '../kaltura/errors.js';
 import { SERVER_INFO } from '../package-info.js';
 import { fetchFailure, openFile, type FileResponse } from './fetch-file.js';
+import { fileExists, notAPlainFile, type SaveWording } from './save-wording.js';
 import {
   acquireLock,
   partPaths,
@@ -57,6 +58,16 @@ export interface SaveRequest {
   url: string;
   /** What Kaltura says the file is. */
   identity: FileIdentity;
+  /**
+   * The length an earlier save recorded for this very file (the same entry, flavor and version)
+   * at this name, e.g. in save_media_files' manifest: a file of that length there is it, even when
+   * nobody else knows the length.
+   */
+  recordedLength?: number;
+  /** What a file already at the name, not this one, most likely is (e.g. another rendition of the entry): for FILE_EXISTS. */
+  takenBy?: string;
+  /** How messages name the folder and the caller's ways out. */
+  wording: SaveWording;
   /** The size to expect when Kaltura knows only an estimate (`size` × 1024): for the room check. */
   estimatedBytes: number | null;
   /** The client cancelled: the part is removed, unless `keepPartial`. */
@@ -139,15 +150,10 @@ async function existing(path: string): Promise<{ kind: 'none' } | { kind: 'file'
 async function alreadySaved(request: SaveRequest, target: string): Promise<Saved | undefined> {
   const present = await existing(target);
   if (present.kind === 'none') return undefined;
-  if (present.kind === 'other') {
-    throw new ToolFailure(
-      'UNSAFE_FILE_NAME',
-      `${request.name} exists in KALTURA_DOWNLOAD_DIR and is not a plain file (a symlink or a folder): choose another file_name`,
-    );
-  }
-  const length = request.identity.sizeInBytes ?? (await announcedLength(request));
+  if (present.kind === 'other') throw notAPlainFile(request.wording, request.name);
+  const length = request.identity.sizeInBytes ?? request.recordedLength ?? (await announcedLength(request));
   if (length === present.size) return { path: target, bytes: present.size, skipped: true, resumedFrom: 0 };
-  throw fileExists(request.name, present.size, length === undefined);
+  throw fileExists(request.wording, { name: request.name, size: present.size, length, takenBy: request.takenBy });
 }
 
 /** The file's length as its server announces it to a `HEAD`, when it does. */
@@ -161,16 +167,6 @@ async function announcedLength(request: SaveRequest): Promise<number | undefined
   });
   response.body.resume();
   return response.status === 200 ? response.length : undefined;
-}
-
-function fileExists(name: string, size: number, lengthUnknown = false): ToolFailure {
-  const why = lengthUnknown
-    ? 'and its length cannot be compared (the server does not say it)'
-    : 'with a different size';
-  return new ToolFailure(
-    'FILE_EXISTS',
-    `${name} already exists in KALTURA_DOWNLOAD_DIR ${why} (${size} bytes) and is never overwritten: choose another file_name, or remove the file`,
-  );
 }
 
 /** How a download ended early: the failure, and whether its part is worth keeping. */
@@ -282,7 +278,7 @@ const header = (response: FileResponse, name: string): string | undefined => {
 async function download(request: SaveRequest, paths: PartPaths): Promise<Saved> {
   let start = await startOf(request, paths);
   const known = request.identity.sizeInBytes ?? request.estimatedBytes;
-  if (known !== null) await ensureRoom(request.folder, known - start.from);
+  if (known !== null) await ensureRoom(request, known - start.from);
   const idle = new AbortController();
   const signal = AbortSignal.any([idle.signal, request.signal, request.stopping].filter((s): s is AbortSignal => !!s));
   // Bytes in the part so far, and the file's whole length once known: what a failure reports.
@@ -312,7 +308,7 @@ async function download(request: SaveRequest, paths: PartPaths): Promise<Saved> 
         length: plan.total ?? null,
       };
       await writeRecord(paths, record);
-      if (plan.total !== undefined && known === null) await ensureRoom(request.folder, plan.total - plan.from);
+      if (plan.total !== undefined && known === null) await ensureRoom(request, plan.total - plan.from);
       await writeBody(request, paths, response, state, idle);
       if (plan.total !== undefined && state.written !== plan.total) throw cutOff(state.written, plan.total);
     } else {
@@ -320,7 +316,7 @@ async function download(request: SaveRequest, paths: PartPaths): Promise<Saved> 
       state.written = plan.total;
     }
     const bytes = state.written;
-    await putInPlace(paths, request.name, bytes);
+    await putInPlace(paths, request, bytes);
     await unlink(paths.record).catch(() => undefined);
     return { path: paths.target, bytes, skipped: false, resumedFrom: start.from };
   } catch (error) {
@@ -467,7 +463,7 @@ async function failed(
   if (code === 'ENOSPC') {
     return new ToolFailure(
       'INSUFFICIENT_SPACE',
-      `KALTURA_DOWNLOAD_DIR ran out of room after ${state.written} bytes; they are kept: make room and call again to continue`,
+      `${request.wording.place} ran out of room after ${state.written} bytes; they are kept: make room and call again to continue`,
     );
   }
   const what = code || (error instanceof Error ? error.message : 'I/O error');
@@ -478,13 +474,13 @@ async function failed(
   );
 }
 
-async function ensureRoom(folder: string, bytes: number): Promise<void> {
-  const info = await statfs(folder);
+async function ensureRoom(request: SaveRequest, bytes: number): Promise<void> {
+  const info = await statfs(request.folder);
   const free = info.bavail * info.bsize;
   if (free < bytes) {
     throw new ToolFailure(
       'INSUFFICIENT_SPACE',
-      `the file needs ${bytes} more bytes but KALTURA_DOWNLOAD_DIR has ${free} free: make room, or choose a smaller flavor (max_height, quality lowest)`,
+      `the file needs ${bytes} more bytes but ${request.wording.place} has ${free} free: make room, or choose a smaller flavor (max_height, quality lowest)`,
     );
   }
 }
@@ -494,7 +490,7 @@ async function ensureRoom(folder: string, bytes: number): Promise<void> {
  * folder refuses (its permissions changed), the part is kept: the next save puts it in place
  * without downloading it again.
  */
-async function putInPlace(paths: PartPaths, name: string, bytes: number): Promise<void> {
+async function putInPlace(paths: PartPaths, request: SaveRequest, bytes: number): Promise<void> {
   try {
     try {
       await link(paths.part, paths.target);
@@ -511,11 +507,17 @@ async function putInPlace(paths: PartPaths, name: string, bytes: number): Promis
     if (code === 'EEXIST') {
       const present = await existing(paths.target);
       if (present.kind === 'file' && present.size === bytes) return void (await removePart(paths));
-      throw fileExists(name, present.kind === 'file' ? present.size : 0);
+      if (present.kind !== 'file') throw notAPlainFile(request.wording, request.name);
+      throw fileExists(request.wording, {
+        name: request.name,
+        size: present.size,
+        length: bytes,
+        takenBy: request.takenBy,
+      });
     }
     throw new ToolFailure(
       'SAVE_FAILED',
-      `the file was downloaded (${bytes} bytes) but could not be put in place (${code}): make KALTURA_DOWNLOAD_DIR writable and call again; the downloaded bytes are kept and will not be fetched again`,
+      `the file was downloaded (${bytes} bytes) but could not be put in place (${code}): make ${request.wording.place} writable and call again; the downloaded bytes are kept and will not be fetched again`,
     );
   }
 }

@@ -12,6 +12,7 @@ import { findDownloadUrls } from '../downloads/locate-many.js';
 import { findDownloadUrl } from '../downloads/locate.js';
 import { partialTtlMs } from '../downloads/partial.js';
 import { saveToFolder, type Saved } from '../downloads/save.js';
+import { namedAfterEntry } from '../downloads/save-wording.js';
 import {
   captionRequest,
   captionsSchema,
@@ -102,10 +103,17 @@ export const saveMediaFileTool = defineTool({
     const folder = await downloadFolder(context.downloadDir);
     const ttlMs = partialTtlMs(context.partialTtlHours);
     const located = { signal: context.signal, idleTimeoutMs: context.requestTimeoutMs };
+    const wording = { place: 'KALTURA_DOWNLOAD_DIR', otherName: 'give this one another file_name' };
     const saveFile = (file: FileToSave) =>
       saveToFolder({
         folder,
         ...file,
+        wording,
+        // A file at the entry's own name is, most likely, another rendition of it.
+        takenBy:
+          file.kind === 'media' && !args.file_name
+            ? namedAfterEntry(args.entry_id, 'flavor_id, quality, max_height or format')
+            : undefined,
         signal: context.signal,
         // A shutdown stops the save too; its part is kept for the next save to continue.
         stopping: context.stopping,
@@ -126,7 +134,13 @@ export const saveMediaFileTool = defineTool({
         located,
       );
       mediaName = nameOf(info);
-      const saved = await saveFile({ name: mediaName, url: info.downloadUrl, identity, estimatedBytes: info.fileSize });
+      const saved = await saveFile({
+        kind: 'media',
+        name: mediaName,
+        url: info.downloadUrl,
+        identity,
+        estimatedBytes: info.fileSize,
+      });
       return answer(info, saved, started);
     }
     // With captions, a thumbnail or metadata: the entry's listing (flavors and captions), then every URL.

@@ -12,6 +12,7 @@ import { nameProblem } from '../downloads/file-names.js';
 import { downloadFolder } from '../downloads/folder.js';
 import { saveLibrary, type Selection } from '../downloads/library.js';
 import { partialTtlMs } from '../downloads/partial.js';
+import { placeOf } from '../downloads/save-wording.js';
 import { ToolFailure } from '../failure.js';
 import { MEDIA_TYPES } from '../kaltura/types.js';
 import {
@@ -142,10 +143,13 @@ function selectionOf(args: Args, validIds: string[]): Selection {
   };
 }
 
-/** The folder to save into: KALTURA_DOWNLOAD_DIR, or the subfolder in it (created when missing). */
-async function folderOf(configured: string | undefined, subfolder: string | undefined): Promise<string> {
+/** The folder to save into: KALTURA_DOWNLOAD_DIR, or the subfolder in it (created when missing); and the download folder. */
+async function folderOf(
+  configured: string | undefined,
+  subfolder: string | undefined,
+): Promise<{ root: string; folder: string }> {
   const root = await downloadFolder(configured);
-  if (!subfolder) return root;
+  if (!subfolder) return { root, folder: root };
   const problem = nameProblem(subfolder);
   if (problem) {
     throw new ToolFailure(
@@ -159,7 +163,7 @@ async function folderOf(configured: string | undefined, subfolder: string | unde
       throw new ToolFailure('SAVE_FAILED', `the subfolder could not be created (${error.code ?? 'I/O error'})`);
   });
   // Whatever is there now must be a real folder of ours, not a link out.
-  return downloadFolder(folder);
+  return { root, folder: await downloadFolder(folder) };
 }
 
 export const saveMediaFilesTool = defineTool({
@@ -175,7 +179,7 @@ export const saveMediaFilesTool = defineTool({
   localOnly: true,
   taskSupport: 'optional',
   async run(door, args, context) {
-    const folder = await folderOf(context.downloadDir, args.subfolder);
+    const { root, folder } = await folderOf(context.downloadDir, args.subfolder);
     const ttlMs = partialTtlMs(context.partialTtlHours);
     const ids = args.entry_ids ?? [];
     const valid = ids.filter((id) => entryIdSchema.safeParse(id).success);
@@ -186,6 +190,7 @@ export const saveMediaFilesTool = defineTool({
       thumbnail: args.thumbnail ?? false,
       metadata: args.metadata ?? false,
       folder,
+      place: placeOf(root, folder),
       signal: context.signal,
       stopping: context.stopping,
       keepPartial: args.keep_partial,
