@@ -17,12 +17,13 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { flavorSeed, patternBytes } from './sandbox/files.js';
 import { flavorBytes, sizedEntry } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
+import { fullDisk } from './helpers/full-disk.js';
 import { startProxy, type TestProxy } from './helpers/proxy.js';
 import { jsonOf, sandboxEnv, ServerPool, startServer, textOf, type RunningServer } from './helpers/server-process.js';
 import { eventually } from './helpers/wait.js';
@@ -395,16 +396,24 @@ describe('resuming', () => {
     make('.young.mp4.part', 'x'.repeat(100), 0.5);
     make('.young.mp4.part.json', record, 0.5);
     make('.lecture.mp4.4242-0badc0de.part', 'from an earlier version', 3);
+    // Temporary files a full disk left half-written: a part's record, metadata, a manifest.
+    make('.old.mp4.part.json.0badc0de', '', 3);
+    make('.young.mp4.part.json.1badc0de', '', 0.5);
+    make('.old [1_x].info.json.2badc0de.tmp', '', 3);
+    make('.kaltura-manifest.json.3badc0de.tmp', '', 3);
     make('.theirs.part', 'not ours', 3);
+    make('.theirs.json.cafe', 'not ours either', 3);
     make('notes.mp4.part', 'my precious notes', 3);
     const s = await servers.start(
       sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir, KALTURA_PARTIAL_TTL_HOURS: '2' }),
     );
     await saved({ entry_id: '1_noorig01', file_name: 'new.mp4' }, s);
     expect(readdirSync(dir).sort()).toEqual([
+      '.theirs.json.cafe',
       '.theirs.part',
       '.young.mp4.part',
       '.young.mp4.part.json',
+      '.young.mp4.part.json.1badc0de',
       'new.mp4',
       'notes.mp4.part',
     ]);
@@ -605,6 +614,44 @@ describe('a folder that turns read-only mid-download', () => {
       await s.close();
     }
   });
+});
+
+describe('a full disk', () => {
+  /** Room for the lock (its owner, at most a 7-digit pid) and no more: the part's record does not fit. */
+  const LOCK_ONLY = Buffer.byteLength(JSON.stringify({ host: hostname(), pid: 9_999_999, token: '0'.repeat(16) })) + 20;
+
+  it.each([
+    ['for the lock', 0],
+    ['for the record of the part', LOCK_ONLY],
+    ['half-way through the file', 300_000],
+  ])(
+    'answers INSUFFICIENT_SPACE when there is no room %s, with the bytes truly kept, and leaves no lock or temporary file behind',
+    async (_, free) => {
+      const dir = newFolder();
+      const disk = fullDisk(newFolder(), free);
+      const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir, ...disk.env }), disk.nodeArgs);
+      const body = await refusal({ entry_id: '1_noorig01', file_name: 'full.mp4' }, s);
+      expect(body.errorType, body.error).toBe('INSUFFICIENT_SPACE');
+      const part = join(dir, '.full.mp4.part');
+      const kept = existsSync(part) ? statSync(part).size : 0;
+      if (free > LOCK_ONLY) {
+        expect(kept).toBeGreaterThan(0);
+        expect(body.error).toContain(`the ${kept} bytes of "full.mp4" saved so far are kept`);
+        expect(listing(dir)).toEqual(['.full.mp4.part', '.full.mp4.part.json']);
+      } else {
+        expect(body.error).toContain('nothing of "full.mp4" was kept');
+        expect(listing(dir)).toEqual([]);
+      }
+      // Room again: the next save goes on at once from what was kept, with no lock to wait for.
+      disk.setFree(undefined);
+      const started = performance.now();
+      const body2 = await saved({ entry_id: '1_noorig01', file_name: 'full.mp4' }, s);
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(body2.resumedFrom).toBe(kept);
+      expect(readFileSync(body2.path).equals(original('1_noorigf1'))).toBe(true);
+      expect(listing(dir)).toEqual(['full.mp4']);
+    },
+  );
 });
 
 describe('captions, thumbnail and metadata beside the file', () => {

@@ -4,7 +4,7 @@
  * category with a sub-category, SRT, WebVTT and DFXP captions (one not ready), files served
  * with real lengths.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -13,7 +13,8 @@ import { flavorSeed, patternBytes, thumbnailLength } from './sandbox/files.js';
 import { COURSE_ENTRIES, fileLength, manyEntries, sizedEntry } from './sandbox/fixtures.js';
 import { captionText, CAPTION_EXTENSIONS } from './sandbox/library.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { jsonOf, sandboxEnv, ServerPool, textOf, type RunningServer } from './helpers/server-process.js';
+import { fullDisk } from './helpers/full-disk.js';
+import { jsonOf, sandboxEnv, ServerPool, startServer, textOf, type RunningServer } from './helpers/server-process.js';
 import { eventually } from './helpers/wait.js';
 
 const MANY = manyEntries(500, 3);
@@ -49,6 +50,7 @@ async function serverWithFolder(): Promise<{ server: RunningServer; folder: stri
 interface Answer {
   folder: string;
   manifest: string;
+  manifestError?: string;
   entries: number;
   saved: number;
   skipped: number;
@@ -278,6 +280,68 @@ describe('files already there', () => {
       expect(fileGets()).toEqual([]);
     }
     expect(readdirSync(folder).sort()).toEqual(['Unknown size [1_nosize01].mp4', 'kaltura-manifest.json']);
+  });
+});
+
+describe('a full disk, a read-only folder', () => {
+  /** A fresh folder of the test's own (removed at the end). */
+  const newFolder = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-library-'));
+    folders.push(dir);
+    return dir;
+  };
+  const COURSE = COURSE_ENTRIES.slice(0, 3).map((e) => e.id);
+  const mediaNames = COURSE_ENTRIES.slice(0, 2).map((e) => `${stemOf(e)}.mp4`);
+
+  it('answers every entry INSUFFICIENT_SPACE, says why the manifest could not be written, and leaves no lock or temporary file', async () => {
+    const { server, folder } = await serverWithFolder();
+    await saveLibrary(server, { entry_ids: COURSE.slice(0, 2) });
+    const manifestBefore = readFileSync(join(folder, 'kaltura-manifest.json'), 'utf8');
+    const disk = fullDisk(newFolder(), 0);
+    const full = await servers.start(
+      sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: folder, ...disk.env }),
+      disk.nodeArgs,
+    );
+    // The first two are whole already: their metadata does not fit; the third: not even its lock.
+    const answer = await saveLibrary(full, { entry_ids: COURSE, metadata: true });
+    expect(answer.results.map((r) => [r.entry_id, r.ok, r.errorType])).toEqual(
+      COURSE.map((id) => [id, false, 'INSUFFICIENT_SPACE']),
+    );
+    for (const result of answer.results) expect(result.error).not.toContain(folder);
+    expect(answer).toMatchObject({ entries: 3, failed: 3 });
+    expect(answer.manifestError).toBe(
+      'the manifest, kaltura-manifest.json in KALTURA_DOWNLOAD_DIR, could not be written (ENOSPC: no space left on the disk), so it does not list what this call did: make room on the disk, then call again (whole files are skipped) to bring it up to date',
+    );
+    expect(readdirSync(folder).sort()).toEqual([...mediaNames, 'kaltura-manifest.json'].sort());
+    expect(readFileSync(join(folder, 'kaltura-manifest.json'), 'utf8')).toBe(manifestBefore);
+  });
+
+  it('answers every entry when the folder turns read-only mid-run, saying the manifest could not be written and why', async () => {
+    const folder = newFolder();
+    chmodSync(folder, 0o777);
+    // As root, permissions never bite: the server runs as nobody then.
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    const s = await startServer(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: folder }), folder, [], user);
+    try {
+      sandbox.setFileServing({ bytesPerSecond: 128 * 1024 });
+      const call = saveLibrary(s, { entry_ids: COURSE.slice(0, 2) });
+      await eventually(
+        () => readdirSync(folder).filter((n) => n.endsWith('.part')).length === 2,
+        'both downloads began',
+      );
+      chmodSync(folder, 0o555);
+      const answer = await call;
+      expect(answer.results.map((r) => [r.entry_id, r.ok, r.errorType])).toEqual(
+        COURSE.slice(0, 2).map((id) => [id, false, 'SAVE_FAILED']),
+      );
+      expect(answer.results[0]!.error).toContain('make KALTURA_DOWNLOAD_DIR writable and call again');
+      expect(answer.manifestError).toBe(
+        'the manifest, kaltura-manifest.json in KALTURA_DOWNLOAD_DIR, could not be written (EACCES: permission denied), so it does not list what this call did: make the folder writable, then call again (whole files are skipped) to bring it up to date',
+      );
+    } finally {
+      chmodSync(folder, 0o777);
+      await s.close();
+    }
   });
 });
 

@@ -15,6 +15,7 @@ import { flavorSummary } from '../flavors.js';
 import { MEDIA_TYPES, numberOrNull, stringOrNull, type CaptionAsset } from '../kaltura/types.js';
 import { entryDetails } from '../media.js';
 import { stemOf, utf8Length } from './file-names.js';
+import { fileSystemCode, writeFailure } from './save-wording.js';
 import type { LocatedEntry } from './locate-many.js';
 import type { FileIdentity } from './partial.js';
 import type { Saved } from './save.js';
@@ -49,6 +50,8 @@ export interface FileToSave {
 export interface EntryFilesRequest {
   located: LocatedEntry;
   folder: string;
+  /** The folder as messages name it (save-wording.ts's placeOf). */
+  place: string;
   /** The media file's saved name; the other files are named after its stem. */
   mediaName: string;
   thumbnail: boolean;
@@ -160,8 +163,12 @@ export function metadataOf(located: LocatedEntry): string {
   )}\n`;
 }
 
-/** Writes `text` as `name` in `folder` unless it holds exactly that already; atomically (a whole file renamed into place). */
-async function writeIfChanged(folder: string, name: string, text: string): Promise<boolean> {
+/**
+ * Writes `text` as `name` in `folder` unless it holds exactly that already; atomically (a whole
+ * file renamed into place, nothing left when it cannot be written). Throws a {@link ToolFailure}
+ * (INSUFFICIENT_SPACE for a full disk) that names the folder as `place` does.
+ */
+async function writeIfChanged(folder: string, place: string, name: string, text: string): Promise<boolean> {
   const path = join(folder, name);
   const present = await readFile(path, 'utf8').catch(() => undefined);
   if (present === text) return false;
@@ -171,7 +178,8 @@ async function writeIfChanged(folder: string, name: string, text: string): Promi
     await rename(temporary, path);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
-    throw error;
+    const code = fileSystemCode(error);
+    throw code ? writeFailure(place, name, code, 0) : error;
   }
   return true;
 }
@@ -256,7 +264,7 @@ export async function saveEntryFiles(request: EntryFilesRequest): Promise<EntryF
     if (request.metadata) {
       const name = names.metadata;
       const text = metadataOf(located);
-      const written = await writeIfChanged(folder, name, text);
+      const written = await writeIfChanged(folder, request.place, name, text);
       outcome.files.push({
         kind: 'metadata',
         name,

@@ -38,8 +38,8 @@ import {
   type Choices,
   type Located,
 } from './locate-many.js';
-import { Manifest, type ManifestEntry, type ManifestFile } from './manifest.js';
-import { namedAfterEntry } from './save-wording.js';
+import { Manifest, MANIFEST_NAME, type ManifestEntry, type ManifestFile } from './manifest.js';
+import { errnoWords, fileSystemCode, manifestNotWritten, namedAfterEntry } from './save-wording.js';
 import { saveToFolder, type Saved } from './save.js';
 
 /** What to save: entries by id, a category and everything below it, or a search. */
@@ -89,6 +89,8 @@ export interface EntryResult {
 export interface LibraryAnswer {
   folder: string;
   manifest: string;
+  /** Why the manifest could not be written, and what to do; absent when it was. */
+  manifestError?: string;
   entries: number;
   saved: number;
   skipped: number;
@@ -199,6 +201,7 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
     const outcome = await saveEntryFiles({
       located,
       folder: request.folder,
+      place: request.place,
       mediaName: entryFileName(info.entryName, info.entryId, info.format),
       thumbnail: request.thumbnail,
       metadata: request.metadata,
@@ -307,6 +310,7 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
     }
   };
 
+  let manifestFailure: unknown;
   try {
     let previous: { batch: Batch; choices: Choices } | undefined;
     for await (const batch of batchesOf(door, request.selection)) {
@@ -331,7 +335,7 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
   } finally {
     await Promise.allSettled(running);
     await progress.stop();
-    await manifest.flush();
+    manifestFailure = await manifest.flush();
   }
   if (request.signal?.aborted)
     throw new ToolFailure('CANCELLED', 'the save was cancelled; the manifest lists the entries saved before');
@@ -344,6 +348,8 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
   return {
     folder: request.folder,
     manifest: manifest.path,
+    // The entries' results stand: what was saved is saved, whatever became of the manifest.
+    ...(manifestFailure ? { manifestError: manifestNotWritten(request.place, MANIFEST_NAME, manifestFailure) } : {}),
     entries: order.size,
     ...counts,
     ms: Math.round(performance.now() - started),
@@ -383,10 +389,12 @@ async function freshUrl(door: KalturaDoor, file: FileToSave, located: Extract<Lo
   );
 }
 
+/** Whatever saving an entry threw, as its failure: a file system's error in words (never its message, which names paths). */
 function asSaveFailure(error: unknown): ToolFailure {
   if (error instanceof ToolFailure) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ToolFailure('SAVE_FAILED', `the entry's files could not be saved (${message})`);
+  const code = fileSystemCode(error);
+  const why = code ? errnoWords(code) : error instanceof Error ? error.message : String(error);
+  return new ToolFailure('SAVE_FAILED', `the entry's files could not be saved (${why})`);
 }
 
 /**

@@ -119,10 +119,10 @@ export class Manifest {
     });
   }
 
-  /** Resolves once everything recorded is on disk; rejects with the last write's failure. */
-  async flush(): Promise<void> {
+  /** Resolves once everything recorded is written: with undefined, or the last write's failure (a full disk, a folder turned read-only). */
+  async flush(): Promise<unknown> {
     await this.writing;
-    if (this.failure) throw this.failure;
+    return this.failure;
   }
 
   private async write(): Promise<void> {

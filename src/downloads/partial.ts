@@ -82,14 +82,19 @@ export function sameFile(record: FileIdentity, identity: FileIdentity): boolean 
   );
 }
 
-/** Writes the record atomically (a whole new file renamed over the old), so it is never half-written. */
+/**
+ * Writes the record atomically (a whole new file renamed over the old), so it is never
+ * half-written; a new file that could not be written whole (a full disk) is removed.
+ */
 export async function writeRecord(paths: PartPaths, record: Omit<PartRecord, 'kind'>): Promise<void> {
   const temporary = `${paths.record}.${randomBytes(4).toString('hex')}`;
-  await writeFile(temporary, JSON.stringify({ kind: RECORD_KIND, ...record }), { flag: 'wx', mode: 0o644 });
-  await rename(temporary, paths.record).catch(async (error: unknown) => {
+  try {
+    await writeFile(temporary, JSON.stringify({ kind: RECORD_KIND, ...record }), { flag: 'wx', mode: 0o644 });
+    await rename(temporary, paths.record);
+  } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw error;
-  });
+  }
 }
 
 /** Removes the part and its record (whatever of them is there). */
@@ -113,19 +118,30 @@ const heldHere = new Set<string>();
 
 /**
  * Takes the target's lock, waiting while another live process holds it (polling; `signal` ends
- * the wait). Resolves once it is ours.
+ * the wait). Resolves once it is ours; rejects with the file system's error when the lock cannot
+ * be written (a full disk), leaving no lock behind.
  */
 export async function acquireLock(path: string, signal?: AbortSignal): Promise<Lock> {
   const owner: LockOwner = { host: hostname(), pid: process.pid, token: randomBytes(8).toString('hex') };
   for (;;) {
     signal?.throwIfAborted();
+    let handle;
     try {
-      const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-      await handle.writeFile(JSON.stringify(owner));
-      await handle.close();
-      return held(path, owner);
+      handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (handle) {
+      try {
+        await handle.writeFile(JSON.stringify(owner));
+        await handle.close();
+      } catch (error) {
+        // An empty or cut lock would look like one being made, and stall every save for STALE_LOCK_MS.
+        await handle.close().catch(() => undefined);
+        await unlink(path).catch(() => undefined);
+        throw error;
+      }
+      return held(path, owner);
     }
     if (await isStale(path)) {
       await unlink(path).catch(() => undefined);
@@ -180,8 +196,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Temporary files of versions before resuming existed: `.<name>.<pid>-<8 hex>.part`. */
-const OLD_TEMPORARY = /^\..+\.\d+-[0-9a-f]{8}\.part$/;
+/**
+ * Temporary files of this server, removed once older than the TTL: those of versions before
+ * resuming existed (`.<name>.<pid>-<8 hex>.part`), and new records, metadata and manifests that a
+ * crash or a full disk left before they were renamed into place (`.<name>.part.json.<8 hex>`,
+ * `.<name>.<8 hex>.tmp`).
+ */
+const TEMPORARY = [/^\..+\.\d+-[0-9a-f]{8}\.part$/, /^\..+\.part\.json\.[0-9a-f]{8}$/, /^\..+\.[0-9a-f]{8}\.tmp$/];
 
 /** When each folder was last swept, so that a folder is read at most every {@link SWEEP_EVERY_MS}. */
 const swept = new Map<string, number>();
@@ -189,8 +210,8 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 
 /**
  * Removes from `folder` the parts nobody resumed within `ttlMs`: a record of ours whose part and
- * record are both older, with no live lock; and temporary files of earlier versions. Only files
- * this server writes are touched. Best effort: never throws.
+ * record are both older, with no live lock; and this server's temporary files ({@link TEMPORARY}).
+ * Only files this server writes are touched. Best effort: never throws.
  */
 export async function sweepStaleParts(folder: string, ttlMs: number): Promise<string[]> {
   const now = Date.now();
@@ -206,7 +227,7 @@ export async function sweepStaleParts(folder: string, ttlMs: number): Promise<st
   // A file that is not there is as old as can be.
   const older = async (path: string) => now - (await stat(path).catch(() => ({ mtimeMs: 0 }))).mtimeMs > ttlMs;
   for (const file of names) {
-    if (OLD_TEMPORARY.test(file)) {
+    if (TEMPORARY.some((pattern) => pattern.test(file))) {
       if (await older(join(folder, file))) {
         await unlink(join(folder, file)).catch(() => undefined);
         removed.push(file);

@@ -60,3 +60,67 @@ export function notAPlainFile(wording: SaveWording, name: string): ToolFailure {
 export function namedAfterEntry(entryId: string, choices: string): string {
   return `by its name, it is most likely another rendition of entry ${entryId} (saved with another ${choices}) or an earlier version of its file`;
 }
+
+/** What an errno code means, in words, and what fixes it. */
+const ERRNO: Record<string, { words: string; fix: string }> = {
+  ENOSPC: { words: 'no space left on the disk', fix: 'make room on the disk' },
+  EDQUOT: { words: 'the disk quota is used up', fix: 'make room within the disk quota' },
+  EFBIG: { words: 'the file is larger than this system allows', fix: 'choose a smaller flavor' },
+  EROFS: { words: 'the file system is read-only', fix: 'make the folder writable' },
+  EACCES: { words: 'permission denied', fix: 'make the folder writable' },
+  EPERM: { words: 'operation not permitted', fix: 'make the folder writable' },
+  EIO: { words: 'an input/output error of the disk', fix: 'check the disk' },
+  EMFILE: { words: 'too many open files', fix: 'try again shortly' },
+  ENFILE: { words: 'too many open files on this system', fix: 'try again shortly' },
+  ENAMETOOLONG: { words: 'the name is too long for this file system', fix: 'choose a shorter name' },
+  EISDIR: { words: 'a folder is where a file should be', fix: 'remove the folder' },
+  ENOTDIR: { words: 'a file is where a folder should be', fix: 'remove the file' },
+  ELOOP: { words: 'a symlink is in the way', fix: 'remove the symlink' },
+  ENOENT: { words: 'the folder is gone', fix: 'create the folder again' },
+};
+
+/** The errno code of a file system failure this module words, or undefined (a network failure, a bug). */
+export function fileSystemCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code && ERRNO[code] ? code : undefined;
+}
+
+/** An errno code and its meaning, e.g. `ENOSPC: no space left on the disk`. */
+export const errnoWords = (code: string): string => (ERRNO[code] ? `${code}: ${ERRNO[code].words}` : code);
+
+/** What fixes a failure of `code`, e.g. `make room on the disk`. */
+export const errnoFix = (code: string): string => ERRNO[code]?.fix ?? 'check the folder';
+
+/** Whether `code` says the disk (or the user's quota on it) is full. */
+export const isFullDisk = (code: string | undefined): boolean => code === 'ENOSPC' || code === 'EDQUOT';
+
+/** What was kept of `name`, and what to do next. */
+function keptAndNext(name: string, kept: number, fix: string): string {
+  return kept > 0
+    ? `the ${kept} bytes of "${name}" saved so far are kept: ${fix}, then call again to continue`
+    : `nothing of "${name}" was kept: ${fix}, then call again`;
+}
+
+/**
+ * The failure of writing `name` in `place` with the file system's `code`: INSUFFICIENT_SPACE
+ * for a full disk, SAVE_FAILED otherwise; `kept` is how many bytes of it are on disk (those
+ * truly there, for the next save to continue from).
+ */
+export function writeFailure(place: string, name: string, code: string, kept: number): ToolFailure {
+  if (isFullDisk(code)) {
+    return new ToolFailure(
+      'INSUFFICIENT_SPACE',
+      `there is no room left in ${place} (${errnoWords(code)}): ${keptAndNext(name, kept, errnoFix(code))}`,
+    );
+  }
+  return new ToolFailure(
+    'SAVE_FAILED',
+    `"${name}" could not be written in ${place} (${errnoWords(code)}): ${keptAndNext(name, kept, errnoFix(code))}`,
+  );
+}
+
+/** The `manifestError` of save_media_files' answer: the manifest could not be written, why, and what to do. */
+export function manifestNotWritten(place: string, manifestName: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'I/O error';
+  return `the manifest, ${manifestName} in ${place}, could not be written (${errnoWords(code)}), so it does not list what this call did: ${errnoFix(code)}, then call again (whole files are skipped) to bring it up to date`;
+}

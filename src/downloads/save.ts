@@ -20,7 +20,7 @@ import { ToolFailure } from '../failure.js';
 import { dieError } from '../kaltura/errors.js';
 import { SERVER_INFO } from '../package-info.js';
 import { fetchFailure, openFile, type FileResponse } from './fetch-file.js';
-import { fileExists, notAPlainFile, type SaveWording } from './save-wording.js';
+import { fileExists, fileSystemCode, notAPlainFile, writeFailure, type SaveWording } from './save-wording.js';
 import {
   acquireLock,
   partPaths,
@@ -118,18 +118,30 @@ async function untilSettled(work: Promise<unknown>, signal?: AbortSignal): Promi
 }
 
 async function saveLocked(request: SaveRequest, paths: PartPaths): Promise<Saved> {
-  const present = await alreadySaved(request, paths.target);
-  if (present) return present;
-  await sweepStaleParts(request.folder, request.partialTtlMs);
-  const lock = await acquireLock(paths.lock, request.signal).catch((error: unknown) => {
-    throw request.signal?.aborted ? cancelledFailure(false) : error;
-  });
   try {
-    // Another process may have saved it while this one waited for the lock.
-    return (await alreadySaved(request, paths.target)) ?? (await download(request, paths));
-  } finally {
-    await lock.release();
+    const present = await alreadySaved(request, paths.target);
+    if (present) return present;
+    await sweepStaleParts(request.folder, request.partialTtlMs);
+    const lock = await acquireLock(paths.lock, request.signal).catch((error: unknown) => {
+      throw request.signal?.aborted ? cancelledFailure(false) : error;
+    });
+    try {
+      // Another process may have saved it while this one waited for the lock.
+      return (await alreadySaved(request, paths.target)) ?? (await download(request, paths));
+    } finally {
+      await lock.release();
+    }
+  } catch (error) {
+    // The file system's failures (a full disk while taking the lock) in words, never with a path.
+    const code = error instanceof ToolFailure ? undefined : fileSystemCode(error);
+    throw code ? writeFailure(request.wording.place, request.name, code, await partSize(paths)) : error;
   }
+}
+
+/** The bytes of the target's part truly on disk (0 when there is none). */
+async function partSize(paths: PartPaths): Promise<number> {
+  const info = await lstat(paths.part).catch(() => undefined);
+  return info?.isFile() ? info.size : 0;
 }
 
 /** What is at `path` without following a symlink: nothing, a file of some size, or something else. */
@@ -429,11 +441,13 @@ async function failed(
   state: { written: number; total: number | undefined; idle: boolean },
 ): Promise<ToolFailure> {
   const code = (error as NodeJS.ErrnoException).code ?? '';
-  // Nothing written: nothing worth keeping but the record, which goes too.
-  if (state.written === 0) await removePart(paths);
+  // What is on disk, not what arrived (a full disk keeps less): what the next save continues from.
+  const kept = await partSize(paths);
+  // Nothing kept: nothing worth keeping but the record, which goes too.
+  if (kept === 0) await removePart(paths);
   if (request.signal?.aborted) {
     if (!request.keepPartial) await removePart(paths);
-    return cancelledFailure(!!request.keepPartial && state.written > 0);
+    return cancelledFailure(!!request.keepPartial && kept > 0);
   }
   if (request.stopping?.aborted) {
     return new ToolFailure(
@@ -444,7 +458,7 @@ async function failed(
   if (state.idle || code === 'ETIMEDOUT') {
     return new ToolFailure(
       'TIMEOUT',
-      `the download stalled for ${request.idleTimeoutMs} ms after ${state.written} bytes; they are kept: call again to continue, or raise KALTURA_REQUEST_TIMEOUT_MS`,
+      `the download stalled for ${request.idleTimeoutMs} ms ${kept > 0 ? `after ${kept} bytes; they are kept: call again to continue` : 'before a byte was saved: call again'}, or raise KALTURA_REQUEST_TIMEOUT_MS`,
     );
   }
   if (error instanceof ToolFailure) return error;
@@ -454,22 +468,16 @@ async function failed(
     return fetchFailure(`the file's server sent a malformed answer (${code}); nothing was saved: try again later`);
   }
   // Cut once the answer had begun: what arrived is kept.
-  if (
-    (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') &&
-    (state.written > 0 || state.total !== undefined)
-  ) {
-    return cutOff(state.written, state.total);
+  if ((code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') && (kept > 0 || state.total !== undefined)) {
+    return cutOff(kept, state.total);
   }
-  if (code === 'ENOSPC') {
-    return new ToolFailure(
-      'INSUFFICIENT_SPACE',
-      `${request.wording.place} ran out of room after ${state.written} bytes; they are kept: make room and call again to continue`,
-    );
-  }
+  // The disk's failures (full, read-only, gone): said as such, with the bytes truly kept.
+  const fileSystem = fileSystemCode(error);
+  if (fileSystem) return writeFailure(request.wording.place, request.name, fileSystem, kept);
   const what = code || (error instanceof Error ? error.message : 'I/O error');
   return fetchFailure(
-    state.written > 0
-      ? `the download failed (${what}); the ${state.written} bytes saved so far are kept: call again to continue`
+    kept > 0
+      ? `the download failed (${what}); the ${kept} bytes saved so far are kept: call again to continue`
       : `the download failed (${what}); nothing was saved: check the network (and HTTPS_PROXY) and try again`,
   );
 }

@@ -155,6 +155,7 @@ export const saveMediaFileTool = defineTool({
     const outcome = await saveEntryFiles({
       located: one,
       folder,
+      place: wording.place,
       mediaName,
       thumbnail: args.thumbnail ?? false,
       metadata: args.metadata ?? false,

@@ -28,7 +28,7 @@ import { defineTool } from './tool.js';
 const MAX_IDS = 500;
 const MAX_LIMIT = 1000;
 
-const DESCRIPTION = `SAVE many entries at once into the server's download folder (KALTURA_DOWNLOAD_DIR), the way yt-dlp saves a channel. USE WHEN: Backing up or exporting a course, a category or a search result, e.g. 'save every lecture of Biology 101 with English subtitles'. Choose exactly one selection: entry_ids (1 to ${MAX_IDS}), category_id (the category and all its sub-categories), or search_text and/or media_type (as list_media_entries matches); with a category or a search, limit caps the entries taken (default 100, at most ${MAX_LIMIT}). Each entry is saved as '<name> [<entry id>].<ext>' (the rendition chosen by quality, max_height and format, as in get_download_url), with, as asked, its captions ('<stem>.<language code>.srt|vtt|dfxp'), its thumbnail ('<stem>.jpg') and its metadata ('<stem>.info.json'). A manifest, kaltura-manifest.json, records each entry as it finishes. Calling again skips whole files, continues interrupted ones, retries failed entries. RETURNS: folder, manifest, entries, saved, skipped, failed, bytes (downloaded by this call), ms, and results (per entry: ok, files with their kind, path and bytes, or error and errorType); one bad entry never fails the others. Sends progress (bytes over all files, and 'N/M entries') when the call carries a progressToken; a client that supports tasks can run it as a task. EXAMPLE: 'Back up the Biology 101 category with English captions', category_id 202, captions ['en'], metadata true, subfolder 'Biology 101'.`;
+const DESCRIPTION = `SAVE many entries at once into the server's download folder (KALTURA_DOWNLOAD_DIR), the way yt-dlp saves a channel. USE WHEN: Backing up or exporting a course, a category or a search result, e.g. 'save every lecture of Biology 101 with English subtitles'. Choose exactly one selection: entry_ids (1 to ${MAX_IDS}), category_id (the category and all its sub-categories), or search_text and/or media_type (as list_media_entries matches); with a category or a search, limit caps the entries taken (default 100, at most ${MAX_LIMIT}). Each entry is saved as '<name> [<entry id>].<ext>' (the rendition chosen by quality, max_height and format, as in get_download_url), with, as asked, its captions ('<stem>.<language code>.srt|vtt|dfxp'), its thumbnail ('<stem>.jpg') and its metadata ('<stem>.info.json'). A manifest, kaltura-manifest.json, records each entry as it finishes. Calling again skips whole files, continues interrupted ones, retries failed entries. RETURNS: folder, manifest (and manifestError, saying why, when it could not be written), entries, saved, skipped, failed, bytes (downloaded by this call), ms, and results (per entry: ok, files with their kind, path and bytes, or error and errorType); one bad entry never fails the others. Sends progress (bytes over all files, and 'N/M entries') when the call carries a progressToken; a client that supports tasks can run it as a task. EXAMPLE: 'Back up the Biology 101 category with English captions', category_id 202, captions ['en'], metadata true, subfolder 'Biology 101'.`;
 
 const input = z
   .strictObject({
@@ -113,6 +113,12 @@ const output = z.object({
   failed: z.number(),
   bytes: z.number().describe('Bytes downloaded by this call'),
   ms: z.number(),
+  manifestError: z
+    .string()
+    .optional()
+    .describe(
+      'Present when the manifest could not be written (a full disk, a folder turned read-only): why, and what to do; the results still stand',
+    ),
   results: z.array(
     z.object({
       entry_id: z.string(),
