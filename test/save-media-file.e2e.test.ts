@@ -430,6 +430,28 @@ describe('resuming', () => {
   });
 });
 
+describe("a lock that is not this server's", () => {
+  it.each([
+    ['a folder', (lock: string) => mkdirSync(lock)],
+    ['a symlink to a folder', (lock: string) => symlinkSync(newFolder(), lock)],
+  ])('is refused at once when it is %s, naming it and the fix, and left alone', async (what, make) => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    make(join(dir, '.locked.mp4.part.lock'));
+    const started = performance.now();
+    const body = await refusal({ entry_id: '1_noorig01', file_name: 'locked.mp4' }, s);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(body).toMatchObject({
+      errorType: 'UNSAFE_FILE_NAME',
+      error: expect.stringContaining(
+        `".locked.mp4.part.lock" in KALTURA_DOWNLOAD_DIR is ${what}, not a lock file of this server: remove it, then call again`,
+      ),
+    });
+    expect(body.error).not.toContain(dir);
+    expect(readdirSync(dir)).toEqual(['.locked.mp4.part.lock']);
+  });
+});
+
 describe('two saves of one target', () => {
   it('in one server: one downloads, the other waits and answers skipped', async () => {
     const dir = newFolder();

@@ -102,6 +102,28 @@ export async function removePart(paths: PartPaths): Promise<void> {
   await Promise.all([unlink(paths.part).catch(() => undefined), unlink(paths.record).catch(() => undefined)]);
 }
 
+/** The lock's name holds something that is no lock file of ours (a folder, a symlink): never waited for, never removed. */
+export class NotALock extends Error {
+  override readonly name = 'NotALock';
+  constructor(
+    readonly path: string,
+    /** What it is, e.g. `a folder`. */
+    readonly what: string,
+  ) {
+    super(`${path} is ${what}, not a lock file`);
+  }
+}
+
+/** What is at `path` when it is not a plain file, in words; undefined for a plain file or nothing. */
+async function notAFile(path: string): Promise<string | undefined> {
+  const info = await lstat(path).catch(() => undefined);
+  if (!info || info.isFile()) return undefined;
+  if (info.isDirectory()) return 'a folder';
+  if (!info.isSymbolicLink()) return 'not a plain file';
+  const target = await stat(path).catch(() => undefined);
+  return target?.isDirectory() ? 'a symlink to a folder' : 'a symlink';
+}
+
 /** A lock held by this process. */
 export interface Lock {
   release(): Promise<void>;
@@ -119,7 +141,8 @@ const heldHere = new Set<string>();
 /**
  * Takes the target's lock, waiting while another live process holds it (polling; `signal` ends
  * the wait). Resolves once it is ours; rejects with the file system's error when the lock cannot
- * be written (a full disk), leaving no lock behind.
+ * be written (a full disk), leaving no lock behind, and with {@link NotALock} at once when its
+ * name holds a folder, a symlink or anything but a plain file, which no process would ever release.
  */
 export async function acquireLock(path: string, signal?: AbortSignal): Promise<Lock> {
   const owner: LockOwner = { host: hostname(), pid: process.pid, token: randomBytes(8).toString('hex') };
@@ -143,6 +166,8 @@ export async function acquireLock(path: string, signal?: AbortSignal): Promise<L
       }
       return held(path, owner);
     }
+    const what = await notAFile(path);
+    if (what) throw new NotALock(path, what);
     if (await isStale(path)) {
       await unlink(path).catch(() => undefined);
       continue;
@@ -172,7 +197,7 @@ function held(path: string, owner: LockOwner): Lock {
 /** Whether the lock at `path` belongs to nobody any more: a dead process of this host, or untouched too long. */
 async function isStale(path: string): Promise<boolean> {
   try {
-    const [info, text] = await Promise.all([stat(path), readFile(path, 'utf8')]);
+    const [info, text] = await Promise.all([lstat(path), readFile(path, 'utf8')]);
     if (Date.now() - info.mtimeMs > STALE_LOCK_MS) return true;
     const owner = JSON.parse(text || '{}') as Partial<LockOwner>;
     // Written but not yet filled: a process is creating it now.

@@ -14,6 +14,7 @@
  */
 import { constants, type WriteStream } from 'node:fs';
 import { link, lstat, open, rename, statfs, unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ToolFailure } from '../failure.js';
@@ -23,6 +24,7 @@ import { fetchFailure, openFile, type FileResponse } from './fetch-file.js';
 import { fileExists, fileSystemCode, notAPlainFile, writeFailure, type SaveWording } from './save-wording.js';
 import {
   acquireLock,
+  NotALock,
   partPaths,
   readPart,
   removePart,
@@ -132,6 +134,12 @@ async function saveLocked(request: SaveRequest, paths: PartPaths): Promise<Saved
       await lock.release();
     }
   } catch (error) {
+    if (error instanceof NotALock) {
+      throw new ToolFailure(
+        'UNSAFE_FILE_NAME',
+        `"${basename(error.path)}" in ${request.wording.place} is ${error.what}, not a lock file of this server: remove it, then call again (a save of "${request.name}" would otherwise wait for it forever)`,
+      );
+    }
     // The file system's failures (a full disk while taking the lock) in words, never with a path.
     const code = error instanceof ToolFailure ? undefined : fileSystemCode(error);
     throw code ? writeFailure(request.wording.place, request.name, code, await partSize(paths)) : error;
