@@ -4,7 +4,19 @@
  * category with a sub-category, SRT, WebVTT and DFXP captions (one not ready), files served
  * with real lengths.
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -342,6 +354,106 @@ describe('a full disk, a read-only folder', () => {
       chmodSync(folder, 0o777);
       await s.close();
     }
+  });
+});
+
+describe('subfolders', () => {
+  const outsideFolder = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-outside-'));
+    folders.push(dir);
+    return dir;
+  };
+  const refused = async (server: RunningServer, args: Record<string, unknown>) => {
+    const result = await server.call('save_media_files', args);
+    expect(result.isError, textOf(result)).toBe(true);
+    return jsonOf(result) as { error: string; errorType: string };
+  };
+
+  it('refuses a subfolder that is a file, naming the subfolder, not KALTURA_DOWNLOAD_DIR, as what to change', async () => {
+    const { server, folder } = await serverWithFolder();
+    writeFileSync(join(folder, 'notes'), 'my notes');
+    const body = await refused(server, { entry_ids: ['4_bio00001'], subfolder: 'notes' });
+    expect(body).toMatchObject({
+      errorType: 'SAVE_FAILED',
+      error:
+        'Failed to save media files: subfolder "notes" names a file in KALTURA_DOWNLOAD_DIR, not a folder: choose another subfolder, or move the file',
+    });
+    expect(readFileSync(join(folder, 'notes'), 'utf8')).toBe('my notes');
+  });
+
+  it('refuses a read-only subfolder, naming the subfolder and the fix', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'kaltura-mcp-library-'));
+    folders.push(folder);
+    chmodSync(folder, 0o777);
+    mkdirSync(join(folder, 'locked'));
+    chmodSync(join(folder, 'locked'), 0o555);
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    const s = await startServer(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: folder }), folder, [], user);
+    try {
+      const body = await refused(s, { entry_ids: ['4_bio00001'], subfolder: 'locked' });
+      expect(body).toMatchObject({
+        errorType: 'SAVE_FAILED',
+        error:
+          'Failed to save media files: subfolder "locked" of KALTURA_DOWNLOAD_DIR is not writable (EACCES: permission denied): make it writable, or choose another subfolder',
+      });
+    } finally {
+      chmodSync(join(folder, 'locked'), 0o755);
+      await s.close();
+    }
+  });
+
+  it('refuses a subfolder that is a symlink leading out of the download folder, and writes nothing out there', async () => {
+    const { server, folder } = await serverWithFolder();
+    const outside = outsideFolder();
+    symlinkSync(outside, join(folder, 'linkout'));
+    const body = await refused(server, { entry_ids: ['4_bio00001'], subfolder: 'linkout' });
+    expect(body).toMatchObject({
+      errorType: 'UNSAFE_FILE_NAME',
+      error:
+        'Failed to save media files: subfolder "linkout" is a symlink that leads out of KALTURA_DOWNLOAD_DIR, and saves never leave it: choose another subfolder, or replace the link with a folder',
+    });
+    expect(readdirSync(outside)).toEqual([]);
+    // A link to a folder inside the download folder stays inside: it is taken.
+    mkdirSync(join(folder, 'Real'));
+    symlinkSync(join(folder, 'Real'), join(folder, 'alias'));
+    expect(await saveLibrary(server, { entry_ids: ['4_bio00001'], subfolder: 'alias' })).toMatchObject({
+      folder: join(folder, 'Real'),
+      saved: 1,
+    });
+  });
+
+  it('never writes out of the download folder when the subfolder is swapped for a link mid-run', async () => {
+    const { server, folder } = await serverWithFolder();
+    const outside = outsideFolder();
+    sandbox.setFileServing({ bytesPerSecond: 256 * 1024 });
+    const call = saveLibrary(server, {
+      entry_ids: COURSE_ENTRIES.slice(0, 8).map((e) => e.id),
+      metadata: true,
+      subfolder: 'Course',
+    });
+    const course = join(folder, 'Course');
+    await eventually(
+      () => existsSync(course) && readdirSync(course).some((n) => n.endsWith('.part')),
+      'a download began',
+    );
+    renameSync(course, join(folder, 'Moved'));
+    symlinkSync(outside, course);
+    const answer = await call;
+    expect(readdirSync(outside)).toEqual([]);
+    expect(answer.failed).toBeGreaterThan(0);
+    expect(answer.manifestError).toContain('ELOOP');
+  });
+
+  it('refuses a subfolder name longer than 200 bytes of UTF-8, whatever its characters, and creates nothing', async () => {
+    const { server, folder } = await serverWithFolder();
+    const subfolder = '講'.repeat(198);
+    const body = await refused(server, { entry_ids: ['4_bio00001'], subfolder });
+    expect(body).toMatchObject({
+      errorType: 'UNSAFE_FILE_NAME',
+      error:
+        'Failed to save media files: the subfolder name cannot be used: it is 594 bytes long in UTF-8, more than 200; give a shorter folder name such as "Biology 101"',
+    });
+    expect(readdirSync(folder)).toEqual([]);
   });
 });
 

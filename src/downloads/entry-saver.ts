@@ -15,6 +15,7 @@ import { flavorSummary } from '../flavors.js';
 import { MEDIA_TYPES, numberOrNull, stringOrNull, type CaptionAsset } from '../kaltura/types.js';
 import { entryDetails } from '../media.js';
 import { stemOf, utf8Length } from './file-names.js';
+import { stillRealFolder } from './folder.js';
 import { fileSystemCode, writeFailure } from './save-wording.js';
 import type { LocatedEntry } from './locate-many.js';
 import type { FileIdentity } from './partial.js';
@@ -174,6 +175,7 @@ async function writeIfChanged(folder: string, place: string, name: string, text:
   if (present === text) return false;
   const temporary = join(folder, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
   try {
+    await stillRealFolder(folder);
     await writeFile(temporary, text, { flag: 'wx', mode: 0o644 });
     await rename(temporary, path);
   } catch (error) {

@@ -92,6 +92,18 @@ export function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `name` cannot be a subfolder's name, or undefined when it can: what a saved name may not
+ * be, or longer than {@link MAX_NAME_BYTES} bytes of UTF-8 (a folder's name is never cut: it
+ * names a place the user chose).
+ */
+export function folderNameProblem(name: string): string | undefined {
+  const problem = nameProblem(name);
+  if (problem) return problem;
+  const bytes = utf8Length(name);
+  return bytes > MAX_NAME_BYTES ? `it is ${bytes} bytes long in UTF-8, more than ${MAX_NAME_BYTES}` : undefined;
+}
+
 /** Splits `name` into its stem and `.ext` (an extension is what follows the last dot, if the stem is not empty). */
 function splitExtension(name: string): [string, string] {
   const dot = name.lastIndexOf('.');

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { stillRealFolder } from './folder.js';
 import type { FileIdentity } from './partial.js';
 
 export const MANIFEST_NAME = 'kaltura-manifest.json';
@@ -134,6 +135,7 @@ export class Manifest {
     };
     const temporary = join(dirname(this.path), `.${MANIFEST_NAME}.${randomBytes(4).toString('hex')}.tmp`);
     try {
+      await stillRealFolder(dirname(this.path));
       await writeFile(temporary, `${JSON.stringify(shape, null, 2)}\n`, { flag: 'wx', mode: 0o644 });
       await rename(temporary, this.path);
     } catch (error) {

@@ -15,8 +15,9 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ToolFailure } from '../failure.js';
+import { stillRealFolder } from './folder.js';
 
 /** What Kaltura says a file is: a part is continued only while this is unchanged. */
 export interface FileIdentity {
@@ -84,11 +85,13 @@ export function sameFile(record: FileIdentity, identity: FileIdentity): boolean 
 
 /**
  * Writes the record atomically (a whole new file renamed over the old), so it is never
- * half-written; a new file that could not be written whole (a full disk) is removed.
+ * half-written; a new file that could not be written whole (a full disk) is removed. Never
+ * through a folder that a symlink replaced since it was checked (ELOOP).
  */
 export async function writeRecord(paths: PartPaths, record: Omit<PartRecord, 'kind'>): Promise<void> {
   const temporary = `${paths.record}.${randomBytes(4).toString('hex')}`;
   try {
+    await stillRealFolder(dirname(paths.record));
     await writeFile(temporary, JSON.stringify({ kind: RECORD_KIND, ...record }), { flag: 'wx', mode: 0o644 });
     await rename(temporary, paths.record);
   } catch (error) {

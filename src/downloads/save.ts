@@ -21,6 +21,7 @@ import { ToolFailure } from '../failure.js';
 import { dieError } from '../kaltura/errors.js';
 import { SERVER_INFO } from '../package-info.js';
 import { fetchFailure, openFile, type FileResponse } from './fetch-file.js';
+import { stillRealFolder } from './folder.js';
 import { fileExists, fileSystemCode, notAPlainFile, writeFailure, type SaveWording } from './save-wording.js';
 import {
   acquireLock,
@@ -123,6 +124,8 @@ async function saveLocked(request: SaveRequest, paths: PartPaths): Promise<Saved
   try {
     const present = await alreadySaved(request, paths.target);
     if (present) return present;
+    // Nothing is created (nor swept) through a folder that a symlink replaced since it was checked.
+    await stillRealFolder(request.folder);
     await sweepStaleParts(request.folder, request.partialTtlMs);
     const lock = await acquireLock(paths.lock, request.signal).catch((error: unknown) => {
       throw request.signal?.aborted ? cancelledFailure(false) : error;
@@ -336,6 +339,7 @@ async function download(request: SaveRequest, paths: PartPaths): Promise<Saved> 
       state.written = plan.total;
     }
     const bytes = state.written;
+    await stillRealFolder(request.folder);
     await putInPlace(paths, request, bytes);
     await unlink(paths.record).catch(() => undefined);
     return { path: paths.target, bytes, skipped: false, resumedFrom: start.from };
@@ -373,6 +377,7 @@ async function writeBody(
     constants.O_CREAT |
     (constants.O_NOFOLLOW ?? 0) |
     (state.written > 0 ? constants.O_APPEND : constants.O_TRUNC);
+  await stillRealFolder(request.folder);
   const file = await open(paths.part, flags, 0o644);
   let reported = 0;
   let timer: NodeJS.Timeout | undefined;

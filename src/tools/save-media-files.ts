@@ -5,15 +5,11 @@
  * it; a manifest; whole files skipped and interrupted ones continued on the next run. A local
  * tool, like save_media_file, and one a client may run as an MCP task.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { nameProblem } from '../downloads/file-names.js';
-import { downloadFolder } from '../downloads/folder.js';
+import { downloadFolder, subfolderOf } from '../downloads/folder.js';
 import { saveLibrary, type Selection } from '../downloads/library.js';
 import { partialTtlMs } from '../downloads/partial.js';
 import { placeOf } from '../downloads/save-wording.js';
-import { ToolFailure } from '../failure.js';
 import { MEDIA_TYPES } from '../kaltura/types.js';
 import {
   captionRequest,
@@ -72,10 +68,10 @@ const input = z
       .describe("Optional: also write each entry's metadata (as get_media_entry shows it) as '<stem>.info.json'"),
     subfolder: z
       .string()
-      .max(200, 'Invalid subfolder: a visible folder name of 1 to 200 characters, without slashes')
+      .max(200, 'Invalid subfolder: a visible folder name of at most 200 bytes of UTF-8, without slashes')
       .optional()
       .describe(
-        'Optional: a folder inside KALTURA_DOWNLOAD_DIR to save into (created when missing), e.g. "Biology 101"',
+        'Optional: a folder inside KALTURA_DOWNLOAD_DIR to save into (created when missing), e.g. "Biology 101"; one name, at most 200 bytes of UTF-8 (about 66 Chinese or Japanese characters)',
       ),
     keep_partial: z
       .boolean()
@@ -155,21 +151,7 @@ async function folderOf(
   subfolder: string | undefined,
 ): Promise<{ root: string; folder: string }> {
   const root = await downloadFolder(configured);
-  if (!subfolder) return { root, folder: root };
-  const problem = nameProblem(subfolder);
-  if (problem) {
-    throw new ToolFailure(
-      'UNSAFE_FILE_NAME',
-      `the subfolder name cannot be used: ${problem}; give a plain folder name such as "Biology 101"`,
-    );
-  }
-  const folder = join(root, subfolder);
-  await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST')
-      throw new ToolFailure('SAVE_FAILED', `the subfolder could not be created (${error.code ?? 'I/O error'})`);
-  });
-  // Whatever is there now must be a real folder of ours, not a link out.
-  return { root, folder: await downloadFolder(folder) };
+  return { root, folder: subfolder ? await subfolderOf(root, subfolder) : root };
 }
 
 export const saveMediaFilesTool = defineTool({
