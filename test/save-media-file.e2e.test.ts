@@ -163,6 +163,36 @@ describe('saving', () => {
     expect(seen.every((p) => p.total === flavorBytes('1_noorigf1'))).toBe(true);
   });
 
+  it('ends the progress with progress == total, sent before the answer, even when the file came in one burst', async () => {
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: newFolder() }));
+    const seen: Array<{ progress: number; total?: number }> = [];
+    const result = await s.client.callTool(
+      { name: 'save_media_file', arguments: { entry_id: '1_noorig01', file_name: 'burst.mp4' } },
+      undefined,
+      { onprogress: (p) => seen.push({ progress: p.progress, total: p.total }) },
+    );
+    expect(result.isError).toBeFalsy();
+    const bytes = flavorBytes('1_noorigf1');
+    // On the wire: the last notification says the whole file, and it comes before the answer.
+    const lines = s.transport
+      .stdoutText()
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (line) =>
+          JSON.parse(line) as { method?: string; params?: { progress: number; total?: number }; result?: unknown },
+      );
+    const notes = lines.flatMap((line, at) =>
+      line.method === 'notifications/progress' ? [{ at, ...line.params! }] : [],
+    );
+    const answerAt = lines.findIndex(
+      (line) => line.result !== undefined && JSON.stringify(line.result).includes('burst.mp4'),
+    );
+    expect(notes.at(-1)).toMatchObject({ progress: bytes, total: bytes });
+    expect(notes.at(-1)!.at).toBeLessThan(answerAt);
+    for (let i = 1; i < notes.length; i += 1) expect(notes[i]!.progress).toBeGreaterThan(notes[i - 1]!.progress);
+  });
+
   it('runs at most 4 saves at once', async () => {
     sandbox.setFileServing({ bytesPerSecond: 64 * 1024 });
     const dir = newFolder();

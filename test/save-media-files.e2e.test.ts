@@ -566,6 +566,29 @@ describe('progress and tasks', () => {
     expect(counts.at(-1)).toBeGreaterThan(0);
   });
 
+  it('sends no total, and says it is looking entries up, until the total is known', async () => {
+    const { server } = await serverWithFolder();
+    const seen: Array<{ progress: number; total?: number; message?: string }> = [];
+    sandbox.setLatency(2500);
+    try {
+      const result = await server.client.callTool(
+        { name: 'save_media_files', arguments: { category_id: 202 } },
+        undefined,
+        { onprogress: (p) => seen.push(p), timeout: 60_000 },
+      );
+      expect(result.isError).toBeFalsy();
+    } finally {
+      sandbox.setLatency(0);
+    }
+    // The listing took over 2 s: a heartbeat went out while nothing was known.
+    expect(seen[0]).toEqual({ progress: 0, message: 'looking up entries' });
+    for (const p of seen) {
+      expect(p.message).not.toMatch(/^0\/0 entries/);
+      expect(p.total === undefined || p.total >= p.progress).toBe(true);
+      expect(p.total).not.toBe(0);
+    }
+  });
+
   it('runs as an MCP task: created at once, polled with tasks/get, its result from tasks/result', async () => {
     const { server } = await serverWithFolder();
     sandbox.setFileServing({ bytesPerSecond: 2 * 1024 * 1024 });

@@ -69,10 +69,11 @@ export interface LibraryRequest {
   saveSlots: Pick<Slots, 'run'>;
   /**
    * Bytes saved so far over every file (resumed and skipped ones counted), the total known so
-   * far, and a line such as `12/40 entries, 1 failed`. The last report is awaited, so that it
+   * far (undefined until an entry's size is known), and a line such as `12/40 entries, 1 failed`
+   * (`looking up entries` until their number is known). The last report is awaited, so that it
    * goes out before the answer.
    */
-  onProgress?: (done: number, total: number, message: string) => void | Promise<void>;
+  onProgress?: (done: number, total: number | undefined, message: string) => void | Promise<void>;
 }
 
 /** One entry's outcome in the answer. */
@@ -435,13 +436,17 @@ class ProgressReporter {
   private completed = 0;
   private readonly inFlight = new Map<string, number>();
   private entries = 0;
+  /** Whether the number of entries is known (a listing may still be under way). */
+  private counted = false;
   private finished = 0;
   private failed = 0;
   private lastSent = 0;
   private lastDone = -1;
   private readonly heartbeat?: NodeJS.Timeout;
 
-  constructor(private readonly send?: (done: number, total: number, message: string) => void | Promise<void>) {
+  constructor(
+    private readonly send?: (done: number, total: number | undefined, message: string) => void | Promise<void>,
+  ) {
     if (send) {
       this.heartbeat = setInterval(() => this.report(true), HEARTBEAT_MS);
       this.heartbeat.unref();
@@ -450,6 +455,7 @@ class ProgressReporter {
 
   expectEntries(count: number): void {
     this.entries = Math.max(this.entries, count);
+    this.counted = true;
   }
 
   addBytes(...bytes: number[]): void {
@@ -493,6 +499,8 @@ class ProgressReporter {
     this.lastSent = now;
     this.lastDone = done;
     const failed = this.failed ? `, ${this.failed} failed` : '';
-    return this.send(done, Math.max(this.total, done), `${this.finished}/${this.entries} entries${failed}`);
+    const message = this.counted || last ? `${this.finished}/${this.entries} entries${failed}` : 'looking up entries';
+    // No total until one is known: 0 would read as "nothing to do".
+    return this.send(done, this.total > 0 ? Math.max(this.total, done) : undefined, message);
   }
 }

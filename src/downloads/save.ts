@@ -38,7 +38,8 @@ import {
 } from './partial.js';
 
 const USER_AGENT = `${SERVER_INFO.name}/${SERVER_INFO.version}`;
-const PROGRESS_INTERVAL_MS = 250;
+/** Progress reports are at least this far apart, ms. */
+export const PROGRESS_INTERVAL_MS = 250;
 /** The `Last-Modified` Kaltura's origin sends for every file: no validator at all. */
 const KALTURA_CONSTANT_DATE = 'Sun, 19 Nov 2000 08:52:00 GMT';
 
@@ -78,7 +79,10 @@ export interface SaveRequest {
   /** The server is shutting down: the part is kept for the next save. */
   stopping?: AbortSignal;
   keepPartial?: boolean;
-  /** Called with the bytes saved so far (resumed ones included) and the total, at most every 250 ms. */
+  /**
+   * Called with the bytes saved so far (resumed ones included) and the total, at most every
+   * 250 ms while bytes arrive; the caller says the last word once the file is saved.
+   */
   onProgress?: (done: number, total: number | undefined) => void;
   /** Longest wait for the server to answer or send more bytes, milliseconds. */
   idleTimeoutMs: number;
@@ -379,7 +383,7 @@ async function writeBody(
     (state.written > 0 ? constants.O_APPEND : constants.O_TRUNC);
   await stillRealFolder(request.folder);
   const file = await open(paths.part, flags, 0o644);
-  let reported = 0;
+  let reported = -Infinity;
   let timer: NodeJS.Timeout | undefined;
   const stillAlive = () => {
     clearTimeout(timer);
@@ -404,9 +408,6 @@ async function writeBody(
     clearTimeout(timer);
     await file.close().catch(() => undefined);
   }
-  // The last word on progress, when the last report is old enough for another.
-  if (request.onProgress && performance.now() - reported >= PROGRESS_INTERVAL_MS)
-    request.onProgress(state.written, total);
 }
 
 /**

@@ -11,7 +11,7 @@ import { saveEntryFiles, type FileToSave } from '../downloads/entry-saver.js';
 import { findDownloadUrls } from '../downloads/locate-many.js';
 import { findDownloadUrl } from '../downloads/locate.js';
 import { partialTtlMs } from '../downloads/partial.js';
-import { saveToFolder, type Saved } from '../downloads/save.js';
+import { PROGRESS_INTERVAL_MS, saveToFolder, type Saved } from '../downloads/save.js';
 import { namedAfterEntry } from '../downloads/save-wording.js';
 import {
   captionRequest,
@@ -104,8 +104,9 @@ export const saveMediaFileTool = defineTool({
     const ttlMs = partialTtlMs(context.partialTtlHours);
     const located = { signal: context.signal, idleTimeoutMs: context.requestTimeoutMs };
     const wording = { place: 'KALTURA_DOWNLOAD_DIR', otherName: 'give this one another file_name' };
-    const saveFile = (file: FileToSave) =>
-      saveToFolder({
+    const progress = paced(context.progress);
+    const saveFile = async (file: FileToSave): Promise<Saved> => {
+      const saved = await saveToFolder({
         folder,
         ...file,
         wording,
@@ -118,25 +119,26 @@ export const saveMediaFileTool = defineTool({
         // A shutdown stops the save too; its part is kept for the next save to continue.
         stopping: context.stopping,
         keepPartial: args.keep_partial,
-        onProgress: file.name === mediaName ? context.progress : undefined,
+        onProgress: file.kind === 'media' ? progress.report : undefined,
         idleTimeoutMs: context.requestTimeoutMs,
         partialTtlMs: ttlMs,
       });
+      if (file.kind === 'media' && !saved.skipped) await progress.finish(saved.bytes);
+      return saved;
+    };
     const nameOf = (info: DownloadInfo) =>
       args.file_name
         ? savedName(args.file_name, info.format)
         : entryFileName(info.entryName, info.entryId, info.format);
-    let mediaName = '';
     if (!args.captions && !args.thumbnail && !args.metadata) {
       const { info, identity } = await findDownloadUrl(
         door,
         { ...downloadRequest(args), fileName: undefined },
         located,
       );
-      mediaName = nameOf(info);
       const saved = await saveFile({
         kind: 'media',
-        name: mediaName,
+        name: nameOf(info),
         url: info.downloadUrl,
         identity,
         estimatedBytes: info.fileSize,
@@ -151,12 +153,11 @@ export const saveMediaFileTool = defineTool({
       listCaptions: args.metadata,
     });
     if (!one?.ok) throw one?.failure ?? new Error('no answer for the entry');
-    mediaName = nameOf(one.info);
     const outcome = await saveEntryFiles({
       located: one,
       folder,
       place: wording.place,
-      mediaName,
+      mediaName: nameOf(one.info),
       thumbnail: args.thumbnail ?? false,
       metadata: args.metadata ?? false,
       save: saveFile,
@@ -170,6 +171,34 @@ export const saveMediaFileTool = defineTool({
     };
   },
 });
+
+/**
+ * The media file's progress: the save's reports (at most every 250 ms while bytes arrive), then,
+ * once the file is saved, its last word, progress == total, at least 250 ms after the one before
+ * and sent before the answer (a client would otherwise show the save stuck short of its end).
+ */
+function paced(send: ((done: number, total: number | undefined) => void | Promise<void>) | undefined) {
+  let lastAt = -Infinity;
+  let lastDone = -1;
+  let sending: void | Promise<void>;
+  return {
+    report: send
+      ? (done: number, total: number | undefined) => {
+          lastAt = performance.now();
+          lastDone = done;
+          sending = send(done, total);
+        }
+      : undefined,
+    async finish(bytes: number): Promise<void> {
+      if (!send) return;
+      // Progress must grow with each notification: the whole file, said once.
+      if (lastDone >= bytes) return void (await sending);
+      const wait = PROGRESS_INTERVAL_MS - (performance.now() - lastAt);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await send(bytes, bytes);
+    },
+  };
+}
 
 /** The answer's fields for the media file saved. */
 function answer(info: DownloadInfo, saved: Pick<Saved, 'path' | 'bytes' | 'skipped' | 'resumedFrom'>, started: number) {
