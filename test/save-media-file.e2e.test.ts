@@ -17,6 +17,8 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -260,6 +262,44 @@ describe('a real network', () => {
     );
     await saved({ entry_id: '1_noorig01', file_name: 'direct.mp4' }, direct);
     expect(proxy.log).toEqual([]);
+  });
+
+  it('blames a proxy that cannot be reached, not Kaltura, naming it and its variable but never its credentials', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const s = await servers.start(
+      sandboxEnv(sandbox.url, {
+        KALTURA_DOWNLOAD_DIR: newFolder(),
+        HTTP_PROXY: `http://me:s3cret@127.0.0.1:${closed}`,
+      }),
+    );
+    for (const tool of ['get_download_url', 'save_media_file']) {
+      const result = await s.call(tool, { entry_id: '1_noorig01' });
+      expect(result.isError).toBe(true);
+      const body = jsonOf(result) as { error: string; errorType: string };
+      expect(body.errorType).toBe('NETWORK_ERROR');
+      expect(body.error).toContain(
+        `through the proxy 127.0.0.1:${closed} (from HTTP_PROXY) failed (ECONNREFUSED); check that proxy, or fix or unset HTTP_PROXY, then try again`,
+      );
+      expect(body.error).not.toContain('KALTURA_SERVICE_URL');
+    }
+    expect(s.transport.allOutput()).not.toContain('s3cret');
+  });
+
+  it('says a proxy variable that is not a URL is a configuration error, naming the variable', async () => {
+    const s = await servers.start(
+      sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: newFolder(), HTTP_PROXY: 'not a url' }),
+    );
+    const body = jsonOf(await s.call('get_download_url', { entry_id: '1_noorig01' }));
+    expect(body).toMatchObject({
+      errorType: 'CONFIGURATION_ERROR',
+      error:
+        'Failed to get download URL: HTTP_PROXY does not hold a proxy URL (such as http://proxy.example.com:3128): fix it, or unset it to connect directly',
+    });
   });
 
   it('reads past a 103 Early Hints to the answer', async () => {
