@@ -100,10 +100,18 @@ export async function writeRecord(paths: PartPaths, record: Omit<PartRecord, 'ki
   }
 }
 
-/** Removes the part and its record (whatever of them is there). */
+/** Removes the part and its record (whatever of them is there), unless the folder is no longer the one checked. */
 export async function removePart(paths: PartPaths): Promise<void> {
+  // Never through a folder that a symlink replaced since it was checked: what is out there is not ours.
+  if (!(await isStillReal(dirname(paths.part)))) return;
   await Promise.all([unlink(paths.part).catch(() => undefined), unlink(paths.record).catch(() => undefined)]);
 }
+
+const isStillReal = (folder: string) =>
+  stillRealFolder(folder).then(
+    () => true,
+    () => false,
+  );
 
 /** The lock's name holds something that is no lock file of ours (a folder, a symlink): never waited for, never removed. */
 export class NotALock extends Error {
@@ -248,6 +256,7 @@ export async function sweepStaleParts(folder: string, ttlMs: number): Promise<st
   const removed: string[] = [];
   let names: string[];
   try {
+    if (!(await isStillReal(folder))) return removed;
     names = await readdir(folder);
   } catch {
     return removed;

@@ -75,7 +75,7 @@ const ERRNO: Record<string, { words: string; fix: string }> = {
   ENAMETOOLONG: { words: 'the name is too long for this file system', fix: 'choose a shorter name' },
   EISDIR: { words: 'a folder is where a file should be', fix: 'remove the folder' },
   ENOTDIR: { words: 'a file is where a folder should be', fix: 'remove the file' },
-  ELOOP: { words: 'a symlink is in the way', fix: 'remove the symlink' },
+  ELOOP: { words: 'a symlink is in the way', fix: 'remove the symlink, or put back the folder it replaced' },
   ENOENT: { words: 'the folder is gone', fix: 'create the folder again' },
 };
 
@@ -107,6 +107,13 @@ function keptAndNext(name: string, kept: number, fix: string): string {
  * truly there, for the next save to continue from).
  */
 export function writeFailure(place: string, name: string, code: string, kept: number): ToolFailure {
+  if (code === 'ELOOP') {
+    // The folder (or the part) became a symlink: nothing there is touched, nothing claimed about it.
+    return new ToolFailure(
+      'SAVE_FAILED',
+      `"${name}" was not written in ${place} (${errnoWords(code)}): ${errnoFix(code)}, then call again`,
+    );
+  }
   if (isFullDisk(code)) {
     return new ToolFailure(
       'INSUFFICIENT_SPACE',

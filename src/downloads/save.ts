@@ -455,6 +455,8 @@ async function failed(
   state: { written: number; total: number | undefined; idle: boolean },
 ): Promise<ToolFailure> {
   const code = (error as NodeJS.ErrnoException).code ?? '';
+  // A symlink in the way (the folder replaced by one since it was checked): nothing is touched through it.
+  if (code === 'ELOOP') return writeFailure(request.wording.place, request.name, code, 0);
   // What is on disk, not what arrived (a full disk keeps less): what the next save continues from.
   const kept = await partSize(paths);
   // Nothing kept: nothing worth keeping but the record, which goes too.
