@@ -34,7 +34,7 @@ describe('npm run demo', () => {
         expect(output).not.toMatch(/djJ8|\/ks\//);
       }
       expect(folder).toBeDefined();
-      expect(readdirSync(folder!).sort()).toEqual(['Biology 101', 'Demo video-1_demof001.mp4']);
+      expect(readdirSync(folder!).sort()).toEqual(['Biology 101', 'Demo video [1_demo0001].mp4']);
       // The course: each lecture with its English captions and metadata, and the manifest.
       const course = readdirSync(join(folder!, 'Biology 101'));
       expect(course).toHaveLength(12 * 3 + 1);

@@ -162,7 +162,7 @@ describe('the MCP bundle', () => {
     expect((await call('get_download_url', { entry_id: '1_origlast' })).isError).toBeFalsy();
     const saved = await call('save_media_file', { entry_id: '1_noorig01', quality: 'lowest' });
     expect(saved.isError).toBeFalsy();
-    expect(readdirSync(downloads)).toEqual(['No original kept-1_noorigf2.mp4']);
+    expect(readdirSync(downloads)).toEqual(['No original kept [1_noorig01].mp4']);
     await client.close();
 
     // The form filled with an App Token instead of the admin secret.

@@ -17,12 +17,15 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { flavorSeed, patternBytes } from './sandbox/files.js';
 import { flavorBytes, sizedEntry } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
+import { fullDisk } from './helpers/full-disk.js';
 import { startProxy, type TestProxy } from './helpers/proxy.js';
 import { jsonOf, sandboxEnv, ServerPool, startServer, textOf, type RunningServer } from './helpers/server-process.js';
 import { eventually } from './helpers/wait.js';
@@ -117,9 +120,9 @@ describe('saving', () => {
     expect(sandbox.files.map((f) => f.method)).toEqual(['HEAD']);
   });
 
-  it('gives a default name from the entry and the flavor', async () => {
+  it("gives by default the name save_media_files gives: '<entry name> [<entry id>].<ext>'", async () => {
     expect((await saved({ entry_id: '1_origlast', quality: 'lowest' })).path).toBe(
-      join(folder, 'Original listed last-1_olastf01.mp4'),
+      join(folder, 'Original listed last [1_origlast].mp4'),
     );
   });
 
@@ -162,6 +165,36 @@ describe('saving', () => {
     expect(seen.every((p) => p.total === flavorBytes('1_noorigf1'))).toBe(true);
   });
 
+  it('ends the progress with progress == total, sent before the answer, even when the file came in one burst', async () => {
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: newFolder() }));
+    const seen: Array<{ progress: number; total?: number }> = [];
+    const result = await s.client.callTool(
+      { name: 'save_media_file', arguments: { entry_id: '1_noorig01', file_name: 'burst.mp4' } },
+      undefined,
+      { onprogress: (p) => seen.push({ progress: p.progress, total: p.total }) },
+    );
+    expect(result.isError).toBeFalsy();
+    const bytes = flavorBytes('1_noorigf1');
+    // On the wire: the last notification says the whole file, and it comes before the answer.
+    const lines = s.transport
+      .stdoutText()
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (line) =>
+          JSON.parse(line) as { method?: string; params?: { progress: number; total?: number }; result?: unknown },
+      );
+    const notes = lines.flatMap((line, at) =>
+      line.method === 'notifications/progress' ? [{ at, ...line.params! }] : [],
+    );
+    const answerAt = lines.findIndex(
+      (line) => line.result !== undefined && JSON.stringify(line.result).includes('burst.mp4'),
+    );
+    expect(notes.at(-1)).toMatchObject({ progress: bytes, total: bytes });
+    expect(notes.at(-1)!.at).toBeLessThan(answerAt);
+    for (let i = 1; i < notes.length; i += 1) expect(notes[i]!.progress).toBeGreaterThan(notes[i - 1]!.progress);
+  });
+
   it('runs at most 4 saves at once', async () => {
     sandbox.setFileServing({ bytesPerSecond: 64 * 1024 });
     const dir = newFolder();
@@ -186,6 +219,33 @@ describe('saving', () => {
   });
 });
 
+describe('a name already taken', () => {
+  it('says which folder, that it is another rendition of the entry, and what save_media_file can do about it', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    await saved({ entry_id: '1_demo0001', quality: 'lowest' }, s);
+    const body = await refusal({ entry_id: '1_demo0001', quality: 'highest' }, s);
+    expect(body.errorType).toBe('FILE_EXISTS');
+    expect(body.error).toContain(
+      `"Demo video [1_demo0001].mp4" already exists in KALTURA_DOWNLOAD_DIR with another length (${flavorBytes('1_demof002')} bytes; the file to save has ${flavorBytes('1_demof001')})`,
+    );
+    expect(body.error).toContain('another rendition of entry 1_demo0001');
+    expect(body.error).toContain('to keep both, give this one another file_name; to replace it, remove it');
+    expect(body.error).not.toMatch(/subfolder|\/|\\/);
+  });
+
+  it('says so in plain words when the length of the file to save is unknown', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    await saved({ entry_id: '1_nosize01', file_name: 'unknown.mp4' }, s);
+    const body = await refusal({ entry_id: '1_nosize01', file_name: 'unknown.mp4' }, s);
+    expect(body).toMatchObject({ errorType: 'FILE_EXISTS' });
+    expect(body.error).toMatch(
+      /: "unknown\.mp4" already exists in KALTURA_DOWNLOAD_DIR \(100000 bytes\), and the file's server does not say how long the file to save is, so the two cannot be compared\. Files are never overwritten: to keep both, give this one another file_name; to replace it, remove it and call again$/,
+    );
+  });
+});
+
 describe('a real network', () => {
   it('goes through HTTP_PROXY for the file, and around it for hosts in NO_PROXY', async () => {
     const dir = newFolder();
@@ -202,6 +262,44 @@ describe('a real network', () => {
     );
     await saved({ entry_id: '1_noorig01', file_name: 'direct.mp4' }, direct);
     expect(proxy.log).toEqual([]);
+  });
+
+  it('blames a proxy that cannot be reached, not Kaltura, naming it and its variable but never its credentials', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const s = await servers.start(
+      sandboxEnv(sandbox.url, {
+        KALTURA_DOWNLOAD_DIR: newFolder(),
+        HTTP_PROXY: `http://me:s3cret@127.0.0.1:${closed}`,
+      }),
+    );
+    for (const tool of ['get_download_url', 'save_media_file']) {
+      const result = await s.call(tool, { entry_id: '1_noorig01' });
+      expect(result.isError).toBe(true);
+      const body = jsonOf(result) as { error: string; errorType: string };
+      expect(body.errorType).toBe('NETWORK_ERROR');
+      expect(body.error).toContain(
+        `through the proxy 127.0.0.1:${closed} (from HTTP_PROXY) failed (ECONNREFUSED); check that proxy, or fix or unset HTTP_PROXY, then try again`,
+      );
+      expect(body.error).not.toContain('KALTURA_SERVICE_URL');
+    }
+    expect(s.transport.allOutput()).not.toContain('s3cret');
+  });
+
+  it('says a proxy variable that is not a URL is a configuration error, naming the variable', async () => {
+    const s = await servers.start(
+      sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: newFolder(), HTTP_PROXY: 'not a url' }),
+    );
+    const body = jsonOf(await s.call('get_download_url', { entry_id: '1_noorig01' }));
+    expect(body).toMatchObject({
+      errorType: 'CONFIGURATION_ERROR',
+      error:
+        'Failed to get download URL: HTTP_PROXY does not hold a proxy URL (such as http://proxy.example.com:3128): fix it, or unset it to connect directly',
+    });
   });
 
   it('reads past a 103 Early Hints to the answer', async () => {
@@ -350,8 +448,8 @@ describe('resuming', () => {
     expect(await closing.transport.exited).toBe(0);
     await pending;
     expect(readdirSync(dir).sort()).toEqual([
-      '.No original kept-1_noorigf1.mp4.part',
-      '.No original kept-1_noorigf1.mp4.part.json',
+      '.No original kept [1_noorig01].mp4.part',
+      '.No original kept [1_noorig01].mp4.part.json',
     ]);
   });
 
@@ -368,16 +466,24 @@ describe('resuming', () => {
     make('.young.mp4.part', 'x'.repeat(100), 0.5);
     make('.young.mp4.part.json', record, 0.5);
     make('.lecture.mp4.4242-0badc0de.part', 'from an earlier version', 3);
+    // Temporary files a full disk left half-written: a part's record, metadata, a manifest.
+    make('.old.mp4.part.json.0badc0de', '', 3);
+    make('.young.mp4.part.json.1badc0de', '', 0.5);
+    make('.old [1_x].info.json.2badc0de.tmp', '', 3);
+    make('.kaltura-manifest.json.3badc0de.tmp', '', 3);
     make('.theirs.part', 'not ours', 3);
+    make('.theirs.json.cafe', 'not ours either', 3);
     make('notes.mp4.part', 'my precious notes', 3);
     const s = await servers.start(
       sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir, KALTURA_PARTIAL_TTL_HOURS: '2' }),
     );
     await saved({ entry_id: '1_noorig01', file_name: 'new.mp4' }, s);
     expect(readdirSync(dir).sort()).toEqual([
+      '.theirs.json.cafe',
       '.theirs.part',
       '.young.mp4.part',
       '.young.mp4.part.json',
+      '.young.mp4.part.json.1badc0de',
       'new.mp4',
       'notes.mp4.part',
     ]);
@@ -391,6 +497,28 @@ describe('resuming', () => {
       errorType: 'CONFIGURATION_ERROR',
       error: expect.stringContaining('KALTURA_PARTIAL_TTL_HOURS must be a number of hours'),
     });
+  });
+});
+
+describe("a lock that is not this server's", () => {
+  it.each([
+    ['a folder', (lock: string) => mkdirSync(lock)],
+    ['a symlink to a folder', (lock: string) => symlinkSync(newFolder(), lock)],
+  ])('is refused at once when it is %s, naming it and the fix, and left alone', async (what, make) => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    make(join(dir, '.locked.mp4.part.lock'));
+    const started = performance.now();
+    const body = await refusal({ entry_id: '1_noorig01', file_name: 'locked.mp4' }, s);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(body).toMatchObject({
+      errorType: 'UNSAFE_FILE_NAME',
+      error: expect.stringContaining(
+        `".locked.mp4.part.lock" in KALTURA_DOWNLOAD_DIR is ${what}, not a lock file of this server: remove it, then call again`,
+      ),
+    });
+    expect(body.error).not.toContain(dir);
+    expect(readdirSync(dir)).toEqual(['.locked.mp4.part.lock']);
   });
 });
 
@@ -443,14 +571,22 @@ describe('names', () => {
     expect(sandbox.log).toHaveLength(0);
   });
 
-  it.each([['a:b.mp4'], ['what?.mp4'], ['CON.mp4'], ['trailing.']])(
-    'refuses the name %j, which Windows could not hold, and writes nothing',
-    async (file_name) => {
-      const before = listing();
-      expect(await refusal({ entry_id: '1_demo0001', file_name })).toMatchObject({ errorType: 'UNSAFE_FILE_NAME' });
-      expect(listing()).toEqual(before);
-    },
-  );
+  it.each([
+    ['a:b.mp4', 'it has a character Windows does not allow'],
+    ['what?.mp4', 'it has a character Windows does not allow'],
+    ['CON.mp4', 'it is a device name'],
+    ['NUL.txt.mp4', 'it is a device name'],
+    ['trailing.', 'it ends with a dot or a space'],
+    ['trailing.mp4 ', 'it ends with a dot or a space'],
+    [' leading.mp4', 'it starts with a space'],
+  ])('refuses the name %j, which Windows could not hold, saying why, and writes nothing', async (file_name, why) => {
+    const before = listing();
+    expect(await refusal({ entry_id: '1_demo0001', file_name })).toMatchObject({
+      errorType: 'UNSAFE_FILE_NAME',
+      error: expect.stringContaining(`the file name cannot be used: ${why}`),
+    });
+    expect(listing()).toEqual(before);
+  });
 
   it.each([
     ['clip', 'clip.mp4'],
@@ -496,7 +632,7 @@ describe('names', () => {
     mkdirSync(join(home, 'Movies'));
     const tilde = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: '~/Movies', HOME: home }));
     expect((await saved({ entry_id: '1_demo0001', quality: 'lowest' }, tilde)).path).toBe(
-      join(home, 'Movies', 'Demo video-1_demof002.mp4'),
+      join(home, 'Movies', 'Demo video [1_demo0001].mp4'),
     );
     const relative = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: 'downloads' }));
     expect(await refusal({ entry_id: '1_demo0001' }, relative)).toMatchObject({
@@ -510,14 +646,32 @@ describe('images and documents', () => {
   it("saves an image's own file from its raw URL", async () => {
     const body = await saved({ entry_id: '1_image001' });
     expect(body).toMatchObject({ flavorId: null, format: 'jpg', bytes: 123_457 });
-    expect(body.path).toBe(join(folder, 'Poster image-1_image001.jpg'));
+    expect(body.path).toBe(join(folder, 'Poster image [1_image001].jpg'));
     expect(readFileSync(body.path).equals(patternBytes('1_image001@100000', 123_457))).toBe(true);
+  });
+
+  it('saves an image with thumbnail true as its own picture alone: no second picture, nothing failed or missing', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    const body = (await saved({ entry_id: '1_image001', thumbnail: true, metadata: true }, s)) as unknown as {
+      files: Array<{ kind: string; path: string }>;
+      missing?: unknown;
+    };
+    expect(body.files.map((f) => [f.kind, f.path.slice(dir.length + 1)])).toEqual([
+      ['media', 'Poster image [1_image001].jpg'],
+      ['metadata', 'Poster image [1_image001].info.json'],
+    ]);
+    expect(body.missing).toBeUndefined();
+    expect(readdirSync(dir).sort()).toEqual(['Poster image [1_image001].info.json', 'Poster image [1_image001].jpg']);
+    expect(
+      readFileSync(join(dir, 'Poster image [1_image001].jpg')).equals(patternBytes('1_image001@100000', 123_457)),
+    ).toBe(true);
   });
 
   it("saves a document's file, through Kaltura's download redirect", async () => {
     const body = await saved({ entry_id: '1_doc00001' });
     expect(body).toMatchObject({ flavorId: '1_docsrc01', format: 'pdf', bytes: flavorBytes('1_docsrc01') });
-    expect(body.path).toBe(join(folder, 'Course syllabus-1_docsrc01.pdf'));
+    expect(body.path).toBe(join(folder, 'Course syllabus [1_doc00001].pdf'));
     expect(sandbox.files.map((f) => f.status)).toEqual([302, 200]);
     expect(readFileSync(body.path).equals(original('1_docsrc01'))).toBe(true);
   });
@@ -554,6 +708,44 @@ describe('a folder that turns read-only mid-download', () => {
   });
 });
 
+describe('a full disk', () => {
+  /** Room for the lock (its owner, at most a 7-digit pid) and no more: the part's record does not fit. */
+  const LOCK_ONLY = Buffer.byteLength(JSON.stringify({ host: hostname(), pid: 9_999_999, token: '0'.repeat(16) })) + 20;
+
+  it.each([
+    ['for the lock', 0],
+    ['for the record of the part', LOCK_ONLY],
+    ['half-way through the file', 300_000],
+  ])(
+    'answers INSUFFICIENT_SPACE when there is no room %s, with the bytes truly kept, and leaves no lock or temporary file behind',
+    async (_, free) => {
+      const dir = newFolder();
+      const disk = fullDisk(newFolder(), free);
+      const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir, ...disk.env }), disk.nodeArgs);
+      const body = await refusal({ entry_id: '1_noorig01', file_name: 'full.mp4' }, s);
+      expect(body.errorType, body.error).toBe('INSUFFICIENT_SPACE');
+      const part = join(dir, '.full.mp4.part');
+      const kept = existsSync(part) ? statSync(part).size : 0;
+      if (free > LOCK_ONLY) {
+        expect(kept).toBeGreaterThan(0);
+        expect(body.error).toContain(`the ${kept} bytes of "full.mp4" saved so far are kept`);
+        expect(listing(dir)).toEqual(['.full.mp4.part', '.full.mp4.part.json']);
+      } else {
+        expect(body.error).toContain('nothing of "full.mp4" was kept');
+        expect(listing(dir)).toEqual([]);
+      }
+      // Room again: the next save goes on at once from what was kept, with no lock to wait for.
+      disk.setFree(undefined);
+      const started = performance.now();
+      const body2 = await saved({ entry_id: '1_noorig01', file_name: 'full.mp4' }, s);
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(body2.resumedFrom).toBe(kept);
+      expect(readFileSync(body2.path).equals(original('1_noorigf1'))).toBe(true);
+      expect(listing(dir)).toEqual(['full.mp4']);
+    },
+  );
+});
+
 describe('captions, thumbnail and metadata beside the file', () => {
   it('saves them named after the file, and lists every file', async () => {
     const dir = newFolder();
@@ -578,6 +770,33 @@ describe('captions, thumbnail and metadata beside the file', () => {
       'demo.info.json',
       'demo.jpg',
       'demo.mp4',
+    ]);
+  });
+});
+
+describe('save_media_file and save_media_files', () => {
+  it('name a file alike, so that a file one of them saved is skipped by the other, with nothing fetched', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    const one = await saved({ entry_id: '1_demo0001' }, s);
+    expect(one.path).toBe(join(dir, 'Demo video [1_demo0001].mp4'));
+    sandbox.clearLog();
+    const many = jsonOf(await s.call('save_media_files', { entry_ids: ['1_demo0001'] }));
+    expect(many).toMatchObject({ saved: 0, skipped: 1, failed: 0, bytes: 0 });
+    expect(fileGets()).toEqual([]);
+
+    const library = await s.call('save_media_files', { entry_ids: ['1_origlast'] });
+    expect(library.isError, textOf(library)).toBeFalsy();
+    sandbox.clearLog();
+    expect(await saved({ entry_id: '1_origlast' }, s)).toMatchObject({
+      path: join(dir, 'Original listed last [1_origlast].mov'),
+      skipped: true,
+    });
+    expect(fileGets()).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual([
+      'Demo video [1_demo0001].mp4',
+      'Original listed last [1_origlast].mov',
+      'kaltura-manifest.json',
     ]);
   });
 });

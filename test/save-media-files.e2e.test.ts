@@ -4,26 +4,49 @@
  * category with a sub-category, SRT, WebVTT and DFXP captions (one not ready), files served
  * with real lengths.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { flavorSeed, patternBytes, thumbnailLength } from './sandbox/files.js';
-import { COURSE_ENTRIES, fileLength, manyEntries } from './sandbox/fixtures.js';
+import { COURSE_ENTRIES, fileLength, manyEntries, sizedEntry } from './sandbox/fixtures.js';
 import { captionText, CAPTION_EXTENSIONS } from './sandbox/library.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { jsonOf, logLines, sandboxEnv, ServerPool, textOf, type RunningServer } from './helpers/server-process.js';
+import { fullDisk } from './helpers/full-disk.js';
+import {
+  jsonOf,
+  logLines,
+  sandboxEnv,
+  ServerPool,
+  startServer,
+  textOf,
+  type RunningServer,
+} from './helpers/server-process.js';
 import { eventually } from './helpers/wait.js';
 
 const MANY = manyEntries(500, 3);
+/** An entry whose title is a Windows device name before its first dot. */
+const DEVICE_TITLED = { ...sizedEntry('1_nuldev01', 10), name: 'NUL.txt' };
 
 let sandbox: Sandbox;
 const servers = new ServerPool();
 const folders: string[] = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ extraEntries: MANY });
+  sandbox = await startSandbox({ extraEntries: [...MANY, DEVICE_TITLED] });
 });
 
 afterEach(() => {
@@ -47,6 +70,7 @@ async function serverWithFolder(): Promise<{ server: RunningServer; folder: stri
 interface Answer {
   folder: string;
   manifest: string;
+  manifestError?: string;
   entries: number;
   saved: number;
   skipped: number;
@@ -241,6 +265,229 @@ describe('selections', () => {
   });
 });
 
+describe('names', () => {
+  it('never makes a Windows device name of a title: "NUL.txt" is saved as "_NUL.txt [<id>].mp4"', async () => {
+    const { server, folder } = await serverWithFolder();
+    const answer = await saveLibrary(server, { entry_ids: [DEVICE_TITLED.id] });
+    expect(answer.results[0]!.files.map((f) => f.path)).toEqual([join(folder, '_NUL.txt [1_nuldev01].mp4')]);
+    expect(readdirSync(folder).sort()).toEqual(['_NUL.txt [1_nuldev01].mp4', 'kaltura-manifest.json']);
+  });
+});
+
+describe('files already there', () => {
+  it('says which subfolder, which rendition the manifest records there, and what save_media_files can do about it', async () => {
+    const { server } = await serverWithFolder();
+    await saveLibrary(server, { entry_ids: ['1_demo0001'], quality: 'lowest', subfolder: 'Course' });
+    const again = await saveLibrary(server, { entry_ids: ['1_demo0001'], quality: 'highest', subfolder: 'Course' });
+    expect(again).toMatchObject({ failed: 1 });
+    const { error, errorType } = again.results[0]!;
+    expect(errorType).toBe('FILE_EXISTS');
+    expect(error).toContain(
+      '"Demo video [1_demo0001].mp4" already exists in the subfolder "Course" of KALTURA_DOWNLOAD_DIR',
+    );
+    expect(error).toContain('the manifest records it as flavor 1_demof002 of entry 1_demo0001');
+    expect(error).toContain('to keep both, save into another subfolder; to replace it, remove it');
+    expect(error).not.toContain('file_name');
+  });
+
+  it('skips, on every run, a file of unknown length the manifest records as saved with exactly its length', async () => {
+    const { server, folder } = await serverWithFolder();
+    expect(await saveLibrary(server, { entry_ids: ['1_nosize01'] })).toMatchObject({ saved: 1, failed: 0 });
+    for (let run = 0; run < 2; run += 1) {
+      sandbox.clearLog();
+      const again = await saveLibrary(server, { entry_ids: ['1_nosize01'] });
+      expect(again, JSON.stringify(again.results)).toMatchObject({ saved: 0, skipped: 1, failed: 0, bytes: 0 });
+      expect(fileGets()).toEqual([]);
+    }
+    expect(readdirSync(folder).sort()).toEqual(['Unknown size [1_nosize01].mp4', 'kaltura-manifest.json']);
+  });
+});
+
+describe('a full disk, a read-only folder', () => {
+  /** A fresh folder of the test's own (removed at the end). */
+  const newFolder = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-library-'));
+    folders.push(dir);
+    return dir;
+  };
+  const COURSE = COURSE_ENTRIES.slice(0, 3).map((e) => e.id);
+  const mediaNames = COURSE_ENTRIES.slice(0, 2).map((e) => `${stemOf(e)}.mp4`);
+
+  it('answers every entry INSUFFICIENT_SPACE, says why the manifest could not be written, and leaves no lock or temporary file', async () => {
+    const { server, folder } = await serverWithFolder();
+    await saveLibrary(server, { entry_ids: COURSE.slice(0, 2) });
+    const manifestBefore = readFileSync(join(folder, 'kaltura-manifest.json'), 'utf8');
+    const disk = fullDisk(newFolder(), 0);
+    const full = await servers.start(
+      sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: folder, ...disk.env }),
+      disk.nodeArgs,
+    );
+    // The first two are whole already: their metadata does not fit; the third: not even its lock.
+    const answer = await saveLibrary(full, { entry_ids: COURSE, metadata: true });
+    expect(answer.results.map((r) => [r.entry_id, r.ok, r.errorType])).toEqual(
+      COURSE.map((id) => [id, false, 'INSUFFICIENT_SPACE']),
+    );
+    for (const result of answer.results) expect(result.error).not.toContain(folder);
+    expect(answer).toMatchObject({ entries: 3, failed: 3 });
+    expect(answer.manifestError).toBe(
+      'the manifest, kaltura-manifest.json in KALTURA_DOWNLOAD_DIR, could not be written (ENOSPC: no space left on the disk), so it does not list what this call did: make room on the disk, then call again (whole files are skipped) to bring it up to date',
+    );
+    expect(readdirSync(folder).sort()).toEqual([...mediaNames, 'kaltura-manifest.json'].sort());
+    expect(readFileSync(join(folder, 'kaltura-manifest.json'), 'utf8')).toBe(manifestBefore);
+  });
+
+  it('answers every entry when the folder turns read-only mid-run, saying the manifest could not be written and why', async () => {
+    const folder = newFolder();
+    chmodSync(folder, 0o777);
+    // As root, permissions never bite: the server runs as nobody then.
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    const s = await startServer(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: folder }), folder, [], user);
+    try {
+      sandbox.setFileServing({ bytesPerSecond: 128 * 1024 });
+      const call = saveLibrary(s, { entry_ids: COURSE.slice(0, 2) });
+      await eventually(
+        () => readdirSync(folder).filter((n) => n.endsWith('.part')).length === 2,
+        'both downloads began',
+      );
+      chmodSync(folder, 0o555);
+      const answer = await call;
+      expect(answer.results.map((r) => [r.entry_id, r.ok, r.errorType])).toEqual(
+        COURSE.slice(0, 2).map((id) => [id, false, 'SAVE_FAILED']),
+      );
+      expect(answer.results[0]!.error).toContain('make KALTURA_DOWNLOAD_DIR writable and call again');
+      expect(answer.manifestError).toBe(
+        'the manifest, kaltura-manifest.json in KALTURA_DOWNLOAD_DIR, could not be written (EACCES: permission denied), so it does not list what this call did: make the folder writable, then call again (whole files are skipped) to bring it up to date',
+      );
+    } finally {
+      chmodSync(folder, 0o777);
+      await s.close();
+    }
+  });
+});
+
+describe('subfolders', () => {
+  const outsideFolder = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-outside-'));
+    folders.push(dir);
+    return dir;
+  };
+  const refused = async (server: RunningServer, args: Record<string, unknown>) => {
+    const result = await server.call('save_media_files', args);
+    expect(result.isError, textOf(result)).toBe(true);
+    return jsonOf(result) as { error: string; errorType: string };
+  };
+
+  it('refuses a subfolder that is a file, naming the subfolder, not KALTURA_DOWNLOAD_DIR, as what to change', async () => {
+    const { server, folder } = await serverWithFolder();
+    writeFileSync(join(folder, 'notes'), 'my notes');
+    const body = await refused(server, { entry_ids: ['4_bio00001'], subfolder: 'notes' });
+    expect(body).toMatchObject({
+      errorType: 'SAVE_FAILED',
+      error:
+        'Failed to save media files: subfolder "notes" names a file in KALTURA_DOWNLOAD_DIR, not a folder: choose another subfolder, or move the file',
+    });
+    expect(readFileSync(join(folder, 'notes'), 'utf8')).toBe('my notes');
+  });
+
+  it('refuses a read-only subfolder, naming the subfolder and the fix', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'kaltura-mcp-library-'));
+    folders.push(folder);
+    chmodSync(folder, 0o777);
+    mkdirSync(join(folder, 'locked'));
+    chmodSync(join(folder, 'locked'), 0o555);
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    const s = await startServer(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: folder }), folder, [], user);
+    try {
+      const body = await refused(s, { entry_ids: ['4_bio00001'], subfolder: 'locked' });
+      expect(body).toMatchObject({
+        errorType: 'SAVE_FAILED',
+        error:
+          'Failed to save media files: subfolder "locked" of KALTURA_DOWNLOAD_DIR is not writable (EACCES: permission denied): make it writable, or choose another subfolder',
+      });
+    } finally {
+      chmodSync(join(folder, 'locked'), 0o755);
+      await s.close();
+    }
+  });
+
+  it('refuses a subfolder that is a symlink leading out of the download folder, and writes nothing out there', async () => {
+    const { server, folder } = await serverWithFolder();
+    const outside = outsideFolder();
+    symlinkSync(outside, join(folder, 'linkout'));
+    const body = await refused(server, { entry_ids: ['4_bio00001'], subfolder: 'linkout' });
+    expect(body).toMatchObject({
+      errorType: 'UNSAFE_FILE_NAME',
+      error:
+        'Failed to save media files: subfolder "linkout" is a symlink that leads out of KALTURA_DOWNLOAD_DIR, and saves never leave it: choose another subfolder, or replace the link with a folder',
+    });
+    expect(readdirSync(outside)).toEqual([]);
+    // A link to a folder inside the download folder stays inside: it is taken.
+    mkdirSync(join(folder, 'Real'));
+    symlinkSync(join(folder, 'Real'), join(folder, 'alias'));
+    expect(await saveLibrary(server, { entry_ids: ['4_bio00001'], subfolder: 'alias' })).toMatchObject({
+      folder: join(folder, 'Real'),
+      saved: 1,
+    });
+  });
+
+  it('never writes out of the download folder when the subfolder is swapped for a link mid-run', async () => {
+    const { server, folder } = await serverWithFolder();
+    const outside = outsideFolder();
+    // Files out there by the names of this run's parts: never touched through the link.
+    const decoys = COURSE_ENTRIES.slice(0, 8).map((e) => `.${stemOf(e)}.mp4.part`);
+    for (const decoy of decoys) writeFileSync(join(outside, decoy), '');
+    sandbox.setFileServing({ bytesPerSecond: 256 * 1024 });
+    const call = saveLibrary(server, {
+      entry_ids: COURSE_ENTRIES.slice(0, 8).map((e) => e.id),
+      metadata: true,
+      subfolder: 'Course',
+    });
+    const course = join(folder, 'Course');
+    await eventually(
+      () => existsSync(course) && readdirSync(course).some((n) => n.endsWith('.part')),
+      'a download began',
+    );
+    renameSync(course, join(folder, 'Moved'));
+    symlinkSync(outside, course);
+    const answer = await call;
+    expect(readdirSync(outside).sort()).toEqual(decoys.sort());
+    expect(answer.failed).toBeGreaterThan(0);
+    expect(answer.manifestError).toContain('ELOOP');
+  });
+
+  it('refuses a subfolder name longer than 200 bytes of UTF-8, whatever its characters, and creates nothing', async () => {
+    const { server, folder } = await serverWithFolder();
+    const subfolder = '講'.repeat(198);
+    const body = await refused(server, { entry_ids: ['4_bio00001'], subfolder });
+    expect(body).toMatchObject({
+      errorType: 'UNSAFE_FILE_NAME',
+      error:
+        'Failed to save media files: the subfolder name cannot be used: it is 594 bytes long in UTF-8, more than 200; give a shorter folder name such as "Biology 101"',
+    });
+    expect(readdirSync(folder)).toEqual([]);
+  });
+});
+
+describe('images', () => {
+  it('saves each image of a search with thumbnail true as its own picture, the thumbnail neither saved nor missing', async () => {
+    const { server, folder } = await serverWithFolder();
+    const answer = await saveLibrary(server, { media_type: 'image', thumbnail: true });
+    expect(answer).toMatchObject({ entries: 1, saved: 1, failed: 0 });
+    expect(answer.results).toEqual([
+      {
+        entry_id: '1_image001',
+        ok: true,
+        files: [{ kind: 'media', path: join(folder, 'Poster image [1_image001].jpg'), bytes: 123_457 }],
+      },
+    ]);
+    expect(readdirSync(folder).sort()).toEqual(['Poster image [1_image001].jpg', 'kaltura-manifest.json']);
+    expect(await saveLibrary(server, { media_type: 'image', thumbnail: true })).toMatchObject({
+      skipped: 1,
+      failed: 0,
+    });
+  });
+});
+
 describe('interruptions', () => {
   it('continues each file of a run cut half-way, transferring only the rest', async () => {
     const { server, folder } = await serverWithFolder();
@@ -328,6 +575,29 @@ describe('progress and tasks', () => {
     expect(counts.every((n) => n >= 0 && n <= 12)).toBe(true);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
     expect(counts.at(-1)).toBeGreaterThan(0);
+  });
+
+  it('sends no total, and says it is looking entries up, until the total is known', async () => {
+    const { server } = await serverWithFolder();
+    const seen: Array<{ progress: number; total?: number; message?: string }> = [];
+    sandbox.setLatency(2500);
+    try {
+      const result = await server.client.callTool(
+        { name: 'save_media_files', arguments: { category_id: 202 } },
+        undefined,
+        { onprogress: (p) => seen.push(p), timeout: 60_000 },
+      );
+      expect(result.isError).toBeFalsy();
+    } finally {
+      sandbox.setLatency(0);
+    }
+    // The listing took over 2 s: a heartbeat went out while nothing was known.
+    expect(seen[0]).toEqual({ progress: 0, message: 'looking up entries' });
+    for (const p of seen) {
+      expect(p.message).not.toMatch(/^0\/0 entries/);
+      expect(p.total === undefined || p.total >= p.progress).toBe(true);
+      expect(p.total).not.toBe(0);
+    }
   });
 
   it('runs as an MCP task: created at once, polled with tasks/get, its result from tasks/result', async () => {

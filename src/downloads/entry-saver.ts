@@ -1,8 +1,9 @@
 /**
  * Saving one entry's files as yt-dlp lays out a video's: the media file, its captions beside it
  * (`<stem>.<language code>.<ext>`), its thumbnail (`<stem>.jpg`) and its metadata
- * (`<stem>.info.json`), where the stem is the media file's name without its extension. Every
- * download goes through the caller's `save` (saveToFolder: resume, idempotence, slots); the
+ * (`<stem>.info.json`), where the stem is the media file's name without its extension; none of
+ * them ever takes the media file's own name. An image's file is its picture: no thumbnail is
+ * saved beside it (nor counted missing). Every download goes through the caller's `save` (saveToFolder: resume, idempotence, slots); the
  * metadata is written here, atomically, and only when it changed.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,9 +12,11 @@ import { join } from 'node:path';
 import { captionFormat, captionSummary } from '../captions.js';
 import { ToolFailure } from '../failure.js';
 import { flavorSummary } from '../flavors.js';
-import { numberOrNull, stringOrNull, type CaptionAsset } from '../kaltura/types.js';
+import { MEDIA_TYPES, numberOrNull, stringOrNull, type CaptionAsset } from '../kaltura/types.js';
 import { entryDetails } from '../media.js';
-import { utf8Length } from './file-names.js';
+import { stemOf, utf8Length } from './file-names.js';
+import { stillRealFolder } from './folder.js';
+import { fileSystemCode, writeFailure } from './save-wording.js';
 import type { LocatedEntry } from './locate-many.js';
 import type { FileIdentity } from './partial.js';
 import type { Saved } from './save.js';
@@ -32,12 +35,13 @@ export interface SavedFile {
   skipped: boolean;
   /** Bytes kept from an interrupted save and continued. */
   resumedFrom: number;
-  /** For a thumbnail: the version its URL names (a later run knows its length while it is the same). */
-  version?: string;
+  /** What Kaltura says a fetched file is (none for the metadata, written here): a later run knows its length while it is the same. */
+  identity?: FileIdentity;
 }
 
 /** A file to fetch into the folder. */
 export interface FileToSave {
+  kind: Exclude<FileKind, 'metadata'>;
   name: string;
   url: string;
   identity: FileIdentity;
@@ -47,14 +51,14 @@ export interface FileToSave {
 export interface EntryFilesRequest {
   located: LocatedEntry;
   folder: string;
+  /** The folder as messages name it (save-wording.ts's placeOf). */
+  place: string;
   /** The media file's saved name; the other files are named after its stem. */
   mediaName: string;
   thumbnail: boolean;
   metadata: boolean;
   /** Fetches one file (the caller's saveToFolder, with its signals, slots and progress). */
   save(file: FileToSave): Promise<Saved>;
-  /** The thumbnail an earlier run saved (from the manifest): its length is known while its version is the same. */
-  previousThumbnail?: { name: string; version?: string; bytes: number };
 }
 
 /** What saving an entry's files did: the files, the captions asked for that had none, and the failure that stopped it. */
@@ -62,12 +66,6 @@ export interface EntryFilesOutcome {
   files: SavedFile[];
   missing: Array<{ kind: 'caption' | 'thumbnail'; languageCode?: string; reason: string }>;
   failure?: ToolFailure;
-}
-
-/** The name without its extension: what the other files are named after. */
-export function stemOf(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(0, dot) : name;
 }
 
 /** A language code as part of a file name: lower case, letters, digits and `-`; `und` when there is none. */
@@ -81,16 +79,60 @@ function languagePart(code: string | undefined): string {
   );
 }
 
-/** Each caption's file name: `<stem>.<code>.<ext>`, then `<stem>.<code>-2.<ext>`… for a second track of one language. */
+/** A caption's extension as part of a file name: its format's, else its file's, in letters and digits; `txt` when none. */
+function captionExtension(caption: CaptionAsset): string {
+  return (
+    String(captionFormat(caption) ?? '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 10) || 'txt'
+  );
+}
+
+/**
+ * Each caption's file name: `<stem>.<code>.<ext>`, then `<stem>.<code>-2.<ext>`… for a second
+ * track of one language (and for a track that would be named as the metadata, `.info.json`).
+ */
 export function captionNames(stem: string, captions: readonly CaptionAsset[]): string[] {
-  const seen = new Map<string, number>();
+  const seen = new Map<string, number>([['info.json', 1]]);
   return captions.map((caption) => {
     const code = languagePart(caption.languageCode);
-    const ext = captionFormat(caption) ?? 'txt';
+    const ext = captionExtension(caption);
     const n = (seen.get(`${code}.${ext}`) ?? 0) + 1;
     seen.set(`${code}.${ext}`, n);
     return `${stem}.${n === 1 ? code : `${code}-${n}`}.${ext}`;
   });
+}
+
+/** The names of the files beside a media file. */
+export interface CompanionNames {
+  captions: string[];
+  /** Undefined when the media file is itself a JPEG named as its thumbnail would be: it is the picture. */
+  thumbnail: string | undefined;
+  metadata: string;
+}
+
+const sameName = (a: string, b: string) => a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+
+/**
+ * The names of the files beside the media file `mediaName` (saved with the extension of
+ * `format`): each after its stem, the name without that extension. None is ever the media
+ * file's own name, not even in another case (the media file's extension holds no dot, a
+ * companion's suffix always does, but for the thumbnail's `.jpg`, which is then left out), and
+ * no two are the same. Pure.
+ */
+export function companionNames(
+  mediaName: string,
+  format: string | null,
+  captions: readonly CaptionAsset[],
+): CompanionNames {
+  const stem = stemOf(mediaName, format);
+  const thumbnail = `${stem}.jpg`;
+  return {
+    captions: captionNames(stem, captions),
+    thumbnail: sameName(thumbnail, mediaName) ? undefined : thumbnail,
+    metadata: `${stem}.info.json`,
+  };
 }
 
 /**
@@ -122,18 +164,24 @@ export function metadataOf(located: LocatedEntry): string {
   )}\n`;
 }
 
-/** Writes `text` as `name` in `folder` unless it holds exactly that already; atomically (a whole file renamed into place). */
-async function writeIfChanged(folder: string, name: string, text: string): Promise<boolean> {
+/**
+ * Writes `text` as `name` in `folder` unless it holds exactly that already; atomically (a whole
+ * file renamed into place, nothing left when it cannot be written). Throws a {@link ToolFailure}
+ * (INSUFFICIENT_SPACE for a full disk) that names the folder as `place` does.
+ */
+async function writeIfChanged(folder: string, place: string, name: string, text: string): Promise<boolean> {
   const path = join(folder, name);
   const present = await readFile(path, 'utf8').catch(() => undefined);
   if (present === text) return false;
   const temporary = join(folder, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
   try {
+    await stillRealFolder(folder);
     await writeFile(temporary, text, { flag: 'wx', mode: 0o644 });
     await rename(temporary, path);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
-    throw error;
+    const code = fileSystemCode(error);
+    throw code ? writeFailure(place, name, code, 0) : error;
   }
   return true;
 }
@@ -141,7 +189,11 @@ async function writeIfChanged(folder: string, name: string, text: string): Promi
 /** Saves the entry's media file, then its captions, thumbnail and metadata as asked; stops at the first failure. */
 export async function saveEntryFiles(request: EntryFilesRequest): Promise<EntryFilesOutcome> {
   const { located, folder } = request;
-  const stem = stemOf(request.mediaName);
+  const names = companionNames(
+    request.mediaName,
+    located.info.format,
+    located.captions.map((c) => c.caption),
+  );
   const outcome: EntryFilesOutcome = {
     files: [],
     missing: located.captionsMissing.map(({ caption, reason }) => ({
@@ -150,31 +202,31 @@ export async function saveEntryFiles(request: EntryFilesRequest): Promise<EntryF
       reason,
     })),
   };
-  const fetched = (kind: FileKind, name: string, saved: Saved, version?: string): SavedFile => ({
-    kind,
-    name,
-    path: saved.path,
-    bytes: saved.bytes,
-    skipped: saved.skipped,
-    resumedFrom: saved.resumedFrom,
-    ...(version ? { version } : {}),
-  });
+  const fetch = async (file: FileToSave): Promise<void> => {
+    const saved = await request.save(file);
+    outcome.files.push({
+      kind: file.kind,
+      name: file.name,
+      path: saved.path,
+      bytes: saved.bytes,
+      skipped: saved.skipped,
+      resumedFrom: saved.resumedFrom,
+      identity: file.identity,
+    });
+  };
   try {
-    const media = await request.save({
+    await fetch({
+      kind: 'media',
       name: request.mediaName,
       url: located.info.downloadUrl,
       identity: located.identity,
       estimatedBytes: located.info.fileSize,
     });
-    outcome.files.push(fetched('media', request.mediaName, media));
-    const names = captionNames(
-      stem,
-      located.captions.map((c) => c.caption),
-    );
     for (const [i, { caption, url }] of located.captions.entries()) {
-      const name = names[i]!;
+      const name = names.captions[i]!;
       const size = numberOrNull(caption.size);
-      const saved = await request.save({
+      await fetch({
+        kind: 'caption',
         name,
         url,
         identity: {
@@ -187,35 +239,34 @@ export async function saveEntryFiles(request: EntryFilesRequest): Promise<EntryF
         },
         estimatedBytes: size,
       });
-      outcome.files.push(fetched('caption', name, saved));
     }
-    if (request.thumbnail) {
+    // An image's file is its picture: a thumbnail beside it would only be a smaller copy.
+    const picture = located.entry.mediaType === MEDIA_TYPES.image || names.thumbnail === undefined;
+    if (request.thumbnail && !picture) {
       const thumbnail = thumbnailOf(located);
       if (!thumbnail) {
         outcome.missing.push({ kind: 'thumbnail', reason: 'the entry has no thumbnail' });
       } else {
-        const name = `${stem}.jpg`;
-        const previous = request.previousThumbnail;
-        const known = previous?.name === name && previous.version === thumbnail.version ? previous.bytes : null;
-        const saved = await request.save({
-          name,
+        await fetch({
+          kind: 'thumbnail',
+          name: names.thumbnail!,
           url: thumbnail.url,
+          // Kaltura keeps no length for a thumbnail: a run knows it from the manifest, or from a HEAD.
           identity: {
             entryId: located.info.entryId,
             flavorId: 'thumbnail',
             version: thumbnail.version ?? null,
-            sizeInBytes: known,
+            sizeInBytes: null,
             updatedAt: numberOrNull(located.entry.updatedAt),
           },
-          estimatedBytes: known,
+          estimatedBytes: null,
         });
-        outcome.files.push(fetched('thumbnail', name, saved, thumbnail.version));
       }
     }
     if (request.metadata) {
-      const name = `${stem}.info.json`;
+      const name = names.metadata;
       const text = metadataOf(located);
-      const written = await writeIfChanged(folder, name, text);
+      const written = await writeIfChanged(folder, request.place, name, text);
       outcome.files.push({
         kind: 'metadata',
         name,

@@ -152,6 +152,26 @@ describe('openFile', () => {
     ]);
   });
 
+  it('names the proxy (host:port, never its credentials) and its variable when the proxy cannot be reached', async () => {
+    const closed = createHttpServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const answer = await open(`${plainOrigin}/file`, { HTTP_PROXY: `http://me:s3cret@127.0.0.1:${port}` });
+    expect(answer).toBe(
+      `error: the connection to the proxy 127.0.0.1:${port} (from HTTP_PROXY) failed (ECONNREFUSED): check that proxy, or fix or unset HTTP_PROXY, then try again`,
+    );
+    expect(await open(`${secureOrigin}/file`, { https_proxy: `127.0.0.1:${port}` })).toBe(
+      `error: the connection to the proxy 127.0.0.1:${port} (from https_proxy) failed (ECONNREFUSED): check that proxy, or fix or unset https_proxy, then try again`,
+    );
+  });
+
+  it('says which variable holds a proxy that is not a URL, without repeating its value', async () => {
+    expect(await open(`${plainOrigin}/file`, { http_proxy: 'not a url' })).toBe(
+      'error: http_proxy does not hold a proxy URL (such as http://proxy.example.com:3128): fix it, or unset it to connect directly',
+    );
+  });
+
   it('reads the lower-case variables too, and NO_PROXY', async () => {
     proxy.log.length = 0;
     expect(await open(`${plainOrigin}/file`, { http_proxy: proxy.url })).toBe(`200 ${BODY.length} ${SHA}`);

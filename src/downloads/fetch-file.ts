@@ -9,8 +9,8 @@
 import { request as httpRequest, type Agent, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import createHttpsProxyAgent from 'https-proxy-agent';
-import { getProxyForUrl } from 'proxy-from-env';
 import { ToolFailure } from '../failure.js';
+import { notAProxyUrl, proxyAdvice, proxyFor, proxyWords, type Proxy } from '../kaltura/proxy.js';
 
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -84,7 +84,9 @@ function openOnce(url: URL, request: FileRequest): Promise<IncomingMessage> {
   }
   const headers: OutgoingHttpHeaders = { 'User-Agent': request.userAgent, ...request.headers };
   const secure = url.protocol === 'https:';
-  const proxy = proxyFor(url);
+  const setting = proxyFor(url.href);
+  if (setting && !setting.url) return Promise.reject(new ToolFailure('CONFIGURATION_ERROR', notAProxyUrl(setting)));
+  const proxy = setting?.url;
   const options = {
     method: request.method,
     headers,
@@ -110,7 +112,7 @@ function openOnce(url: URL, request: FileRequest): Promise<IncomingMessage> {
     req.setTimeout(request.idleTimeoutMs, () =>
       req.destroy(Object.assign(new Error('no data for too long'), { code: 'ETIMEDOUT' })),
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => reject(setting ? throughProxy(error, setting) : error));
     // A malformed body (a bad chunk) is reported on the request, just before the response ends
     // as merely "aborted": the body carries the parser's error instead, so the reader knows.
     req.on('response', (response) => req.on('error', (error) => response.destroy(error)));
@@ -118,15 +120,15 @@ function openOnce(url: URL, request: FileRequest): Promise<IncomingMessage> {
   });
 }
 
-/** The proxy the environment names for `url` (as axios reads it), or undefined. */
-function proxyFor(url: URL): URL | undefined {
-  const proxy = getProxyForUrl(url.href);
-  if (!proxy) return undefined;
-  try {
-    return new URL(proxy);
-  } catch {
-    throw fetchFailure('the proxy variable (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) does not hold a URL: fix it');
-  }
+/**
+ * A request that failed before its answer, through a proxy: the proxy that could not be reached,
+ * named (never with its credentials), rather than the file's server. A stall (ETIMEDOUT) and a
+ * cancellation are left as they are, for the caller to word.
+ */
+function throughProxy(error: NodeJS.ErrnoException, proxy: Proxy): Error {
+  const code = error.code;
+  if (!code || code === 'ETIMEDOUT' || code === 'ABORT_ERR' || !/^E[A-Z_]+$/.test(code)) return error;
+  return fetchFailure(`the connection to ${proxyWords(proxy)} failed (${code}): ${proxyAdvice(proxy)}, then try again`);
 }
 
 const proxyAuth = (proxy: URL) => `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;

@@ -28,7 +28,7 @@ import { asDownloadUrl, asMediaPage, flavorUrlRequest, mediaListRequest, unwrap 
 import { EntryType, type MediaEntry } from '../kaltura/types.js';
 import type { Slots } from '../slots.js';
 import { saveEntryFiles, type FileToSave, type SavedFile } from './entry-saver.js';
-import { MAX_NAME_BYTES, nameFromText } from './file-names.js';
+import { entryFileName } from './file-names.js';
 import {
   choose,
   listingRequests,
@@ -38,7 +38,8 @@ import {
   type Choices,
   type Located,
 } from './locate-many.js';
-import { Manifest, type ManifestEntry } from './manifest.js';
+import { Manifest, MANIFEST_NAME, type ManifestEntry, type ManifestFile } from './manifest.js';
+import { errnoWords, fileSystemCode, manifestNotWritten, namedAfterEntry } from './save-wording.js';
 import { saveToFolder, type Saved } from './save.js';
 
 /** What to save: entries by id, a category and everything below it, or a search. */
@@ -55,6 +56,8 @@ export interface LibraryRequest {
   metadata: boolean;
   /** The folder to save into (KALTURA_DOWNLOAD_DIR, or a subfolder of it), existing and checked. */
   folder: string;
+  /** The folder as messages name it (save-wording.ts's placeOf). */
+  place: string;
   /** The client cancelled: downloads stop, parts are removed unless keepPartial. */
   signal?: AbortSignal;
   /** The server is shutting down: downloads stop, parts are kept. */
@@ -66,10 +69,11 @@ export interface LibraryRequest {
   saveSlots: Pick<Slots, 'run'>;
   /**
    * Bytes saved so far over every file (resumed and skipped ones counted), the total known so
-   * far, and a line such as `12/40 entries, 1 failed`. The last report is awaited, so that it
+   * far (undefined until an entry's size is known), and a line such as `12/40 entries, 1 failed`
+   * (`looking up entries` until their number is known). The last report is awaited, so that it
    * goes out before the answer.
    */
-  onProgress?: (done: number, total: number, message: string) => void | Promise<void>;
+  onProgress?: (done: number, total: number | undefined, message: string) => void | Promise<void>;
 }
 
 /** One entry's outcome in the answer. */
@@ -86,6 +90,8 @@ export interface EntryResult {
 export interface LibraryAnswer {
   folder: string;
   manifest: string;
+  /** Why the manifest could not be written, and what to do; absent when it was. */
+  manifestError?: string;
   entries: number;
   saved: number;
   skipped: number;
@@ -106,8 +112,6 @@ const LOOK_AHEAD = 2 * BATCH_SIZE;
 /** Progress notifications are this far apart at least, and a heartbeat goes out this often at least, ms. */
 const MIN_PROGRESS_GAP_MS = 250;
 const HEARTBEAT_MS = 2000;
-/** A file's name leaves this many bytes for its longest sibling's suffix (`.info.json`, `.pt-br-2.dfxp`). */
-const SUFFIX_BYTES = 24;
 
 /** The batches of a selection: ids in 50s, or listing pages of 500 cut in 50s (the entries they gave kept). */
 async function* batchesOf(door: KalturaDoor, selection: Selection): AsyncGenerator<Batch> {
@@ -151,11 +155,6 @@ async function* batchesOf(door: KalturaDoor, selection: Selection): AsyncGenerat
   }
 }
 
-/** The media file's name: `<entry name> [<entry id>].<ext>`, leaving room for its siblings' suffixes. */
-function mediaNameOf({ info }: Extract<Located, { ok: true }>): string {
-  return nameFromText(info.entryName, info.entryId, info.format, 'brackets', MAX_NAME_BYTES - SUFFIX_BYTES);
-}
-
 /** Saves the selection's entries into `request.folder`; one bad entry never fails the others. */
 export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): Promise<LibraryAnswer> {
   const started = performance.now();
@@ -171,6 +170,7 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
   const order = new Map<string, number>();
   const counts = { saved: 0, skipped: 0, failed: 0, bytes: 0 };
   const progress = new ProgressReporter(request.onProgress);
+  const wording = { place: request.place, otherName: 'save into another subfolder' };
   if (request.selection.kind === 'entries') progress.expectEntries(request.selection.ids.length);
   const cancelledOrStopping = () => request.signal?.aborted || request.stopping?.aborted;
 
@@ -199,14 +199,13 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
   /** Saves one located entry's files, each download in a save slot, and records the outcome. */
   const saveEntry = async (located: Extract<Located, { ok: true }>) => {
     const { info } = located;
-    const previous = manifest.get(info.entryId)?.files.find((f) => f.kind === 'thumbnail');
     const outcome = await saveEntryFiles({
       located,
       folder: request.folder,
-      mediaName: mediaNameOf(located),
+      place: request.place,
+      mediaName: entryFileName(info.entryName, info.entryId, info.format),
       thumbnail: request.thumbnail,
       metadata: request.metadata,
-      previousThumbnail: previous,
       save: (file) => saveOne(file, located),
     });
     for (const file of outcome.files) {
@@ -251,6 +250,9 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
           url,
           identity: file.identity,
           estimatedBytes: file.estimatedBytes,
+          recordedLength: manifest.recordedLength(file.name, file.identity),
+          takenBy: takenBy(manifest, file),
+          wording,
           signal: request.signal,
           stopping: request.stopping,
           keepPartial: request.keepPartial,
@@ -309,6 +311,7 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
     }
   };
 
+  let manifestFailure: unknown;
   try {
     let previous: { batch: Batch; choices: Choices } | undefined;
     for await (const batch of batchesOf(door, request.selection)) {
@@ -333,7 +336,7 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
   } finally {
     await Promise.allSettled(running);
     await progress.stop();
-    await manifest.flush();
+    manifestFailure = await manifest.flush();
   }
   if (request.signal?.aborted)
     throw new ToolFailure('CANCELLED', 'the save was cancelled; the manifest lists the entries saved before');
@@ -346,6 +349,8 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
   return {
     folder: request.folder,
     manifest: manifest.path,
+    // The entries' results stand: what was saved is saved, whatever became of the manifest.
+    ...(manifestFailure ? { manifestError: manifestNotWritten(request.place, MANIFEST_NAME, manifestFailure) } : {}),
     entries: order.size,
     ...counts,
     ms: Math.round(performance.now() - started),
@@ -385,18 +390,44 @@ async function freshUrl(door: KalturaDoor, file: FileToSave, located: Extract<Lo
   );
 }
 
+/** Whatever saving an entry threw, as its failure: a file system's error in words (never its message, which names paths). */
 function asSaveFailure(error: unknown): ToolFailure {
   if (error instanceof ToolFailure) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ToolFailure('SAVE_FAILED', `the entry's files could not be saved (${message})`);
+  const code = fileSystemCode(error);
+  const why = code ? errnoWords(code) : error instanceof Error ? error.message : String(error);
+  return new ToolFailure('SAVE_FAILED', `the entry's files could not be saved (${why})`);
+}
+
+/**
+ * What the file at a media file's name most likely is when it is not the one to save, for
+ * FILE_EXISTS: what the manifest recorded there, or what the name says.
+ */
+function takenBy(manifest: Manifest, file: FileToSave): string | undefined {
+  if (file.kind !== 'media') return undefined;
+  const { entryId, flavorId } = file.identity;
+  const there = manifest.fileAt(entryId, file.name);
+  if (!there) return namedAfterEntry(entryId, 'quality, max_height or format');
+  const { file: was, entry } = there;
+  const wasFlavor = was.flavorId === undefined ? entry.flavorId : was.flavorId;
+  if (wasFlavor !== flavorId) {
+    const what = wasFlavor ? `flavor ${wasFlavor} of entry ${entryId}` : `entry ${entryId}'s own file (no flavor)`;
+    return `the manifest records it as ${what}, saved ${entry.time}: another rendition, saved with another quality, max_height or format`;
+  }
+  return `the manifest records it as an earlier version of this file of entry ${entryId} (${was.bytes} bytes, saved ${entry.time}): the file has changed since`;
 }
 
 const shown = (file: SavedFile) => ({ kind: file.kind, path: file.path, bytes: file.bytes });
-const recorded = (file: SavedFile) => ({
+const recorded = (file: SavedFile): ManifestFile => ({
   kind: file.kind,
   name: file.name,
   bytes: file.bytes,
-  ...(file.version ? { version: file.version } : {}),
+  ...(file.identity
+    ? {
+        flavorId: file.identity.flavorId,
+        ...(file.identity.version !== null ? { version: file.identity.version } : {}),
+        updatedAt: file.identity.updatedAt,
+      }
+    : {}),
 });
 
 /** Progress over every file, sent at most every 250 ms while it moves and at least every 2 s while work goes on. */
@@ -405,13 +436,17 @@ class ProgressReporter {
   private completed = 0;
   private readonly inFlight = new Map<string, number>();
   private entries = 0;
+  /** Whether the number of entries is known (a listing may still be under way). */
+  private counted = false;
   private finished = 0;
   private failed = 0;
   private lastSent = 0;
   private lastDone = -1;
   private readonly heartbeat?: NodeJS.Timeout;
 
-  constructor(private readonly send?: (done: number, total: number, message: string) => void | Promise<void>) {
+  constructor(
+    private readonly send?: (done: number, total: number | undefined, message: string) => void | Promise<void>,
+  ) {
     if (send) {
       this.heartbeat = setInterval(() => this.report(true), HEARTBEAT_MS);
       this.heartbeat.unref();
@@ -420,6 +455,7 @@ class ProgressReporter {
 
   expectEntries(count: number): void {
     this.entries = Math.max(this.entries, count);
+    this.counted = true;
   }
 
   addBytes(...bytes: number[]): void {
@@ -463,6 +499,8 @@ class ProgressReporter {
     this.lastSent = now;
     this.lastDone = done;
     const failed = this.failed ? `, ${this.failed} failed` : '';
-    return this.send(done, Math.max(this.total, done), `${this.finished}/${this.entries} entries${failed}`);
+    const message = this.counted || last ? `${this.finished}/${this.entries} entries${failed}` : 'looking up entries';
+    // No total until one is known: 0 would read as "nothing to do".
+    return this.send(done, this.total > 0 ? Math.max(this.total, done) : undefined, message);
   }
 }

@@ -7,6 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { stillRealFolder } from './folder.js';
+import type { FileIdentity } from './partial.js';
 
 export const MANIFEST_NAME = 'kaltura-manifest.json';
 const KIND = 'kaltura-mcp manifest';
@@ -17,8 +19,24 @@ export interface ManifestFile {
   /** Its name in the folder. */
   name: string;
   bytes: number;
-  /** A thumbnail's URL version. */
+  /** What Kaltura said the file was: its flavor (or caption asset, or `thumbnail`), absent in manifests before these were kept. */
+  flavorId?: string | null;
+  /** Its version (a thumbnail's: its URL's). */
   version?: string;
+  /** Unix seconds. */
+  updatedAt?: number | null;
+}
+
+/** Whether `file` is the file Kaltura describes as `identity` (a thumbnail of an older manifest: by its version). */
+function isFileOf(file: ManifestFile, identity: FileIdentity): boolean {
+  if (file.flavorId === undefined) {
+    return file.kind === 'thumbnail' && identity.flavorId === 'thumbnail' && file.version === identity.version;
+  }
+  return (
+    file.flavorId === identity.flavorId &&
+    (file.version ?? null) === identity.version &&
+    (file.updatedAt ?? null) === identity.updatedAt
+  );
 }
 
 /** One entry, as the manifest keeps it. */
@@ -73,6 +91,19 @@ export class Manifest {
     return this.entries.get(entryId);
   }
 
+  /** What the manifest records at `name` for the entry, if anything: the file and its entry. */
+  fileAt(entryId: string, name: string): { file: ManifestFile; entry: ManifestEntry } | undefined {
+    const entry = this.entries.get(entryId);
+    const file = entry?.files.find((f) => f.name === name);
+    return entry && file ? { file, entry } : undefined;
+  }
+
+  /** The length recorded for the very file `identity` describes, saved at `name`: bytes; undefined when none is. */
+  recordedLength(name: string, identity: FileIdentity): number | undefined {
+    const file = this.fileAt(identity.entryId, name)?.file;
+    return file && isFileOf(file, identity) && Number.isSafeInteger(file.bytes) ? file.bytes : undefined;
+  }
+
   /** Records an entry and schedules a write; writes that pile up while one runs are done once. */
   record(entry: ManifestEntry): void {
     this.entries.set(entry.entryId, entry);
@@ -89,10 +120,10 @@ export class Manifest {
     });
   }
 
-  /** Resolves once everything recorded is on disk; rejects with the last write's failure. */
-  async flush(): Promise<void> {
+  /** Resolves once everything recorded is written: with undefined, or the last write's failure (a full disk, a folder turned read-only). */
+  async flush(): Promise<unknown> {
     await this.writing;
-    if (this.failure) throw this.failure;
+    return this.failure;
   }
 
   private async write(): Promise<void> {
@@ -104,6 +135,7 @@ export class Manifest {
     };
     const temporary = join(dirname(this.path), `.${MANIFEST_NAME}.${randomBytes(4).toString('hex')}.tmp`);
     try {
+      await stillRealFolder(dirname(this.path));
       await writeFile(temporary, `${JSON.stringify(shape, null, 2)}\n`, { flag: 'wx', mode: 0o644 });
       await rename(temporary, this.path);
     } catch (error) {

@@ -15,8 +15,9 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ToolFailure } from '../failure.js';
+import { stillRealFolder } from './folder.js';
 
 /** What Kaltura says a file is: a part is continued only while this is unchanged. */
 export interface FileIdentity {
@@ -82,19 +83,56 @@ export function sameFile(record: FileIdentity, identity: FileIdentity): boolean 
   );
 }
 
-/** Writes the record atomically (a whole new file renamed over the old), so it is never half-written. */
+/**
+ * Writes the record atomically (a whole new file renamed over the old), so it is never
+ * half-written; a new file that could not be written whole (a full disk) is removed. Never
+ * through a folder that a symlink replaced since it was checked (ELOOP).
+ */
 export async function writeRecord(paths: PartPaths, record: Omit<PartRecord, 'kind'>): Promise<void> {
   const temporary = `${paths.record}.${randomBytes(4).toString('hex')}`;
-  await writeFile(temporary, JSON.stringify({ kind: RECORD_KIND, ...record }), { flag: 'wx', mode: 0o644 });
-  await rename(temporary, paths.record).catch(async (error: unknown) => {
+  try {
+    await stillRealFolder(dirname(paths.record));
+    await writeFile(temporary, JSON.stringify({ kind: RECORD_KIND, ...record }), { flag: 'wx', mode: 0o644 });
+    await rename(temporary, paths.record);
+  } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw error;
-  });
+  }
 }
 
-/** Removes the part and its record (whatever of them is there). */
+/** Removes the part and its record (whatever of them is there), unless the folder is no longer the one checked. */
 export async function removePart(paths: PartPaths): Promise<void> {
+  // Never through a folder that a symlink replaced since it was checked: what is out there is not ours.
+  if (!(await isStillReal(dirname(paths.part)))) return;
   await Promise.all([unlink(paths.part).catch(() => undefined), unlink(paths.record).catch(() => undefined)]);
+}
+
+const isStillReal = (folder: string) =>
+  stillRealFolder(folder).then(
+    () => true,
+    () => false,
+  );
+
+/** The lock's name holds something that is no lock file of ours (a folder, a symlink): never waited for, never removed. */
+export class NotALock extends Error {
+  override readonly name = 'NotALock';
+  constructor(
+    readonly path: string,
+    /** What it is, e.g. `a folder`. */
+    readonly what: string,
+  ) {
+    super(`${path} is ${what}, not a lock file`);
+  }
+}
+
+/** What is at `path` when it is not a plain file, in words; undefined for a plain file or nothing. */
+async function notAFile(path: string): Promise<string | undefined> {
+  const info = await lstat(path).catch(() => undefined);
+  if (!info || info.isFile()) return undefined;
+  if (info.isDirectory()) return 'a folder';
+  if (!info.isSymbolicLink()) return 'not a plain file';
+  const target = await stat(path).catch(() => undefined);
+  return target?.isDirectory() ? 'a symlink to a folder' : 'a symlink';
 }
 
 /** A lock held by this process. */
@@ -113,20 +151,34 @@ const heldHere = new Set<string>();
 
 /**
  * Takes the target's lock, waiting while another live process holds it (polling; `signal` ends
- * the wait). Resolves once it is ours.
+ * the wait). Resolves once it is ours; rejects with the file system's error when the lock cannot
+ * be written (a full disk), leaving no lock behind, and with {@link NotALock} at once when its
+ * name holds a folder, a symlink or anything but a plain file, which no process would ever release.
  */
 export async function acquireLock(path: string, signal?: AbortSignal): Promise<Lock> {
   const owner: LockOwner = { host: hostname(), pid: process.pid, token: randomBytes(8).toString('hex') };
   for (;;) {
     signal?.throwIfAborted();
+    let handle;
     try {
-      const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-      await handle.writeFile(JSON.stringify(owner));
-      await handle.close();
-      return held(path, owner);
+      handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
+    if (handle) {
+      try {
+        await handle.writeFile(JSON.stringify(owner));
+        await handle.close();
+      } catch (error) {
+        // An empty or cut lock would look like one being made, and stall every save for STALE_LOCK_MS.
+        await handle.close().catch(() => undefined);
+        await unlink(path).catch(() => undefined);
+        throw error;
+      }
+      return held(path, owner);
+    }
+    const what = await notAFile(path);
+    if (what) throw new NotALock(path, what);
     if (await isStale(path)) {
       await unlink(path).catch(() => undefined);
       continue;
@@ -156,7 +208,7 @@ function held(path: string, owner: LockOwner): Lock {
 /** Whether the lock at `path` belongs to nobody any more: a dead process of this host, or untouched too long. */
 async function isStale(path: string): Promise<boolean> {
   try {
-    const [info, text] = await Promise.all([stat(path), readFile(path, 'utf8')]);
+    const [info, text] = await Promise.all([lstat(path), readFile(path, 'utf8')]);
     if (Date.now() - info.mtimeMs > STALE_LOCK_MS) return true;
     const owner = JSON.parse(text || '{}') as Partial<LockOwner>;
     // Written but not yet filled: a process is creating it now.
@@ -180,8 +232,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Temporary files of versions before resuming existed: `.<name>.<pid>-<8 hex>.part`. */
-const OLD_TEMPORARY = /^\..+\.\d+-[0-9a-f]{8}\.part$/;
+/**
+ * Temporary files of this server, removed once older than the TTL: those of versions before
+ * resuming existed (`.<name>.<pid>-<8 hex>.part`), and new records, metadata and manifests that a
+ * crash or a full disk left before they were renamed into place (`.<name>.part.json.<8 hex>`,
+ * `.<name>.<8 hex>.tmp`).
+ */
+const TEMPORARY = [/^\..+\.\d+-[0-9a-f]{8}\.part$/, /^\..+\.part\.json\.[0-9a-f]{8}$/, /^\..+\.[0-9a-f]{8}\.tmp$/];
 
 /** When each folder was last swept, so that a folder is read at most every {@link SWEEP_EVERY_MS}. */
 const swept = new Map<string, number>();
@@ -189,8 +246,8 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 
 /**
  * Removes from `folder` the parts nobody resumed within `ttlMs`: a record of ours whose part and
- * record are both older, with no live lock; and temporary files of earlier versions. Only files
- * this server writes are touched. Best effort: never throws.
+ * record are both older, with no live lock; and this server's temporary files ({@link TEMPORARY}).
+ * Only files this server writes are touched. Best effort: never throws.
  */
 export async function sweepStaleParts(folder: string, ttlMs: number): Promise<string[]> {
   const now = Date.now();
@@ -199,6 +256,7 @@ export async function sweepStaleParts(folder: string, ttlMs: number): Promise<st
   const removed: string[] = [];
   let names: string[];
   try {
+    if (!(await isStillReal(folder))) return removed;
     names = await readdir(folder);
   } catch {
     return removed;
@@ -206,7 +264,7 @@ export async function sweepStaleParts(folder: string, ttlMs: number): Promise<st
   // A file that is not there is as old as can be.
   const older = async (path: string) => now - (await stat(path).catch(() => ({ mtimeMs: 0 }))).mtimeMs > ttlMs;
   for (const file of names) {
-    if (OLD_TEMPORARY.test(file)) {
+    if (TEMPORARY.some((pattern) => pattern.test(file))) {
       if (await older(join(folder, file))) {
         await unlink(join(folder, file)).catch(() => undefined);
         removed.push(file);

@@ -14,14 +14,18 @@
  */
 import { constants, type WriteStream } from 'node:fs';
 import { link, lstat, open, rename, statfs, unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ToolFailure } from '../failure.js';
 import { dieError } from '../kaltura/errors.js';
 import { SERVER_INFO } from '../package-info.js';
 import { fetchFailure, openFile, type FileResponse } from './fetch-file.js';
+import { stillRealFolder } from './folder.js';
+import { fileExists, fileSystemCode, notAPlainFile, writeFailure, type SaveWording } from './save-wording.js';
 import {
   acquireLock,
+  NotALock,
   partPaths,
   readPart,
   removePart,
@@ -34,7 +38,8 @@ import {
 } from './partial.js';
 
 const USER_AGENT = `${SERVER_INFO.name}/${SERVER_INFO.version}`;
-const PROGRESS_INTERVAL_MS = 250;
+/** Progress reports are at least this far apart, ms. */
+export const PROGRESS_INTERVAL_MS = 250;
 /** The `Last-Modified` Kaltura's origin sends for every file: no validator at all. */
 const KALTURA_CONSTANT_DATE = 'Sun, 19 Nov 2000 08:52:00 GMT';
 
@@ -57,6 +62,16 @@ export interface SaveRequest {
   url: string;
   /** What Kaltura says the file is. */
   identity: FileIdentity;
+  /**
+   * The length an earlier save recorded for this very file (the same entry, flavor and version)
+   * at this name, e.g. in save_media_files' manifest: a file of that length there is it, even when
+   * nobody else knows the length.
+   */
+  recordedLength?: number;
+  /** What a file already at the name, not this one, most likely is (e.g. another rendition of the entry): for FILE_EXISTS. */
+  takenBy?: string;
+  /** How messages name the folder and the caller's ways out. */
+  wording: SaveWording;
   /** The size to expect when Kaltura knows only an estimate (`size` × 1024): for the room check. */
   estimatedBytes: number | null;
   /** The client cancelled: the part is removed, unless `keepPartial`. */
@@ -64,7 +79,10 @@ export interface SaveRequest {
   /** The server is shutting down: the part is kept for the next save. */
   stopping?: AbortSignal;
   keepPartial?: boolean;
-  /** Called with the bytes saved so far (resumed ones included) and the total, at most every 250 ms. */
+  /**
+   * Called with the bytes saved so far (resumed ones included) and the total, at most every
+   * 250 ms while bytes arrive; the caller says the last word once the file is saved.
+   */
   onProgress?: (done: number, total: number | undefined) => void;
   /** Longest wait for the server to answer or send more bytes, milliseconds. */
   idleTimeoutMs: number;
@@ -107,18 +125,38 @@ async function untilSettled(work: Promise<unknown>, signal?: AbortSignal): Promi
 }
 
 async function saveLocked(request: SaveRequest, paths: PartPaths): Promise<Saved> {
-  const present = await alreadySaved(request, paths.target);
-  if (present) return present;
-  await sweepStaleParts(request.folder, request.partialTtlMs);
-  const lock = await acquireLock(paths.lock, request.signal).catch((error: unknown) => {
-    throw request.signal?.aborted ? cancelledFailure(false) : error;
-  });
   try {
-    // Another process may have saved it while this one waited for the lock.
-    return (await alreadySaved(request, paths.target)) ?? (await download(request, paths));
-  } finally {
-    await lock.release();
+    const present = await alreadySaved(request, paths.target);
+    if (present) return present;
+    // Nothing is created (nor swept) through a folder that a symlink replaced since it was checked.
+    await stillRealFolder(request.folder);
+    await sweepStaleParts(request.folder, request.partialTtlMs);
+    const lock = await acquireLock(paths.lock, request.signal).catch((error: unknown) => {
+      throw request.signal?.aborted ? cancelledFailure(false) : error;
+    });
+    try {
+      // Another process may have saved it while this one waited for the lock.
+      return (await alreadySaved(request, paths.target)) ?? (await download(request, paths));
+    } finally {
+      await lock.release();
+    }
+  } catch (error) {
+    if (error instanceof NotALock) {
+      throw new ToolFailure(
+        'UNSAFE_FILE_NAME',
+        `"${basename(error.path)}" in ${request.wording.place} is ${error.what}, not a lock file of this server: remove it, then call again (a save of "${request.name}" would otherwise wait for it forever)`,
+      );
+    }
+    // The file system's failures (a full disk while taking the lock) in words, never with a path.
+    const code = error instanceof ToolFailure ? undefined : fileSystemCode(error);
+    throw code ? writeFailure(request.wording.place, request.name, code, await partSize(paths)) : error;
   }
+}
+
+/** The bytes of the target's part truly on disk (0 when there is none). */
+async function partSize(paths: PartPaths): Promise<number> {
+  const info = await lstat(paths.part).catch(() => undefined);
+  return info?.isFile() ? info.size : 0;
 }
 
 /** What is at `path` without following a symlink: nothing, a file of some size, or something else. */
@@ -139,15 +177,10 @@ async function existing(path: string): Promise<{ kind: 'none' } | { kind: 'file'
 async function alreadySaved(request: SaveRequest, target: string): Promise<Saved | undefined> {
   const present = await existing(target);
   if (present.kind === 'none') return undefined;
-  if (present.kind === 'other') {
-    throw new ToolFailure(
-      'UNSAFE_FILE_NAME',
-      `${request.name} exists in KALTURA_DOWNLOAD_DIR and is not a plain file (a symlink or a folder): choose another file_name`,
-    );
-  }
-  const length = request.identity.sizeInBytes ?? (await announcedLength(request));
+  if (present.kind === 'other') throw notAPlainFile(request.wording, request.name);
+  const length = request.identity.sizeInBytes ?? request.recordedLength ?? (await announcedLength(request));
   if (length === present.size) return { path: target, bytes: present.size, skipped: true, resumedFrom: 0 };
-  throw fileExists(request.name, present.size, length === undefined);
+  throw fileExists(request.wording, { name: request.name, size: present.size, length, takenBy: request.takenBy });
 }
 
 /** The file's length as its server announces it to a `HEAD`, when it does. */
@@ -161,16 +194,6 @@ async function announcedLength(request: SaveRequest): Promise<number | undefined
   });
   response.body.resume();
   return response.status === 200 ? response.length : undefined;
-}
-
-function fileExists(name: string, size: number, lengthUnknown = false): ToolFailure {
-  const why = lengthUnknown
-    ? 'and its length cannot be compared (the server does not say it)'
-    : 'with a different size';
-  return new ToolFailure(
-    'FILE_EXISTS',
-    `${name} already exists in KALTURA_DOWNLOAD_DIR ${why} (${size} bytes) and is never overwritten: choose another file_name, or remove the file`,
-  );
 }
 
 /** How a download ended early: the failure, and whether its part is worth keeping. */
@@ -282,7 +305,7 @@ const header = (response: FileResponse, name: string): string | undefined => {
 async function download(request: SaveRequest, paths: PartPaths): Promise<Saved> {
   let start = await startOf(request, paths);
   const known = request.identity.sizeInBytes ?? request.estimatedBytes;
-  if (known !== null) await ensureRoom(request.folder, known - start.from);
+  if (known !== null) await ensureRoom(request, known - start.from);
   const idle = new AbortController();
   const signal = AbortSignal.any([idle.signal, request.signal, request.stopping].filter((s): s is AbortSignal => !!s));
   // Bytes in the part so far, and the file's whole length once known: what a failure reports.
@@ -312,7 +335,7 @@ async function download(request: SaveRequest, paths: PartPaths): Promise<Saved> 
         length: plan.total ?? null,
       };
       await writeRecord(paths, record);
-      if (plan.total !== undefined && known === null) await ensureRoom(request.folder, plan.total - plan.from);
+      if (plan.total !== undefined && known === null) await ensureRoom(request, plan.total - plan.from);
       await writeBody(request, paths, response, state, idle);
       if (plan.total !== undefined && state.written !== plan.total) throw cutOff(state.written, plan.total);
     } else {
@@ -320,7 +343,8 @@ async function download(request: SaveRequest, paths: PartPaths): Promise<Saved> 
       state.written = plan.total;
     }
     const bytes = state.written;
-    await putInPlace(paths, request.name, bytes);
+    await stillRealFolder(request.folder);
+    await putInPlace(paths, request, bytes);
     await unlink(paths.record).catch(() => undefined);
     return { path: paths.target, bytes, skipped: false, resumedFrom: start.from };
   } catch (error) {
@@ -357,8 +381,9 @@ async function writeBody(
     constants.O_CREAT |
     (constants.O_NOFOLLOW ?? 0) |
     (state.written > 0 ? constants.O_APPEND : constants.O_TRUNC);
+  await stillRealFolder(request.folder);
   const file = await open(paths.part, flags, 0o644);
-  let reported = 0;
+  let reported = -Infinity;
   let timer: NodeJS.Timeout | undefined;
   const stillAlive = () => {
     clearTimeout(timer);
@@ -383,9 +408,6 @@ async function writeBody(
     clearTimeout(timer);
     await file.close().catch(() => undefined);
   }
-  // The last word on progress, when the last report is old enough for another.
-  if (request.onProgress && performance.now() - reported >= PROGRESS_INTERVAL_MS)
-    request.onProgress(state.written, total);
 }
 
 /**
@@ -433,11 +455,15 @@ async function failed(
   state: { written: number; total: number | undefined; idle: boolean },
 ): Promise<ToolFailure> {
   const code = (error as NodeJS.ErrnoException).code ?? '';
-  // Nothing written: nothing worth keeping but the record, which goes too.
-  if (state.written === 0) await removePart(paths);
+  // A symlink in the way (the folder replaced by one since it was checked): nothing is touched through it.
+  if (code === 'ELOOP') return writeFailure(request.wording.place, request.name, code, 0);
+  // What is on disk, not what arrived (a full disk keeps less): what the next save continues from.
+  const kept = await partSize(paths);
+  // Nothing kept: nothing worth keeping but the record, which goes too.
+  if (kept === 0) await removePart(paths);
   if (request.signal?.aborted) {
     if (!request.keepPartial) await removePart(paths);
-    return cancelledFailure(!!request.keepPartial && state.written > 0);
+    return cancelledFailure(!!request.keepPartial && kept > 0);
   }
   if (request.stopping?.aborted) {
     return new ToolFailure(
@@ -448,7 +474,7 @@ async function failed(
   if (state.idle || code === 'ETIMEDOUT') {
     return new ToolFailure(
       'TIMEOUT',
-      `the download stalled for ${request.idleTimeoutMs} ms after ${state.written} bytes; they are kept: call again to continue, or raise KALTURA_REQUEST_TIMEOUT_MS`,
+      `the download stalled for ${request.idleTimeoutMs} ms ${kept > 0 ? `after ${kept} bytes; they are kept: call again to continue` : 'before a byte was saved: call again'}, or raise KALTURA_REQUEST_TIMEOUT_MS`,
     );
   }
   if (error instanceof ToolFailure) return error;
@@ -458,33 +484,27 @@ async function failed(
     return fetchFailure(`the file's server sent a malformed answer (${code}); nothing was saved: try again later`);
   }
   // Cut once the answer had begun: what arrived is kept.
-  if (
-    (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') &&
-    (state.written > 0 || state.total !== undefined)
-  ) {
-    return cutOff(state.written, state.total);
+  if ((code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') && (kept > 0 || state.total !== undefined)) {
+    return cutOff(kept, state.total);
   }
-  if (code === 'ENOSPC') {
-    return new ToolFailure(
-      'INSUFFICIENT_SPACE',
-      `KALTURA_DOWNLOAD_DIR ran out of room after ${state.written} bytes; they are kept: make room and call again to continue`,
-    );
-  }
+  // The disk's failures (full, read-only, gone): said as such, with the bytes truly kept.
+  const fileSystem = fileSystemCode(error);
+  if (fileSystem) return writeFailure(request.wording.place, request.name, fileSystem, kept);
   const what = code || (error instanceof Error ? error.message : 'I/O error');
   return fetchFailure(
-    state.written > 0
-      ? `the download failed (${what}); the ${state.written} bytes saved so far are kept: call again to continue`
+    kept > 0
+      ? `the download failed (${what}); the ${kept} bytes saved so far are kept: call again to continue`
       : `the download failed (${what}); nothing was saved: check the network (and HTTPS_PROXY) and try again`,
   );
 }
 
-async function ensureRoom(folder: string, bytes: number): Promise<void> {
-  const info = await statfs(folder);
+async function ensureRoom(request: SaveRequest, bytes: number): Promise<void> {
+  const info = await statfs(request.folder);
   const free = info.bavail * info.bsize;
   if (free < bytes) {
     throw new ToolFailure(
       'INSUFFICIENT_SPACE',
-      `the file needs ${bytes} more bytes but KALTURA_DOWNLOAD_DIR has ${free} free: make room, or choose a smaller flavor (max_height, quality lowest)`,
+      `the file needs ${bytes} more bytes but ${request.wording.place} has ${free} free: make room, or choose a smaller flavor (max_height, quality lowest)`,
     );
   }
 }
@@ -494,7 +514,7 @@ async function ensureRoom(folder: string, bytes: number): Promise<void> {
  * folder refuses (its permissions changed), the part is kept: the next save puts it in place
  * without downloading it again.
  */
-async function putInPlace(paths: PartPaths, name: string, bytes: number): Promise<void> {
+async function putInPlace(paths: PartPaths, request: SaveRequest, bytes: number): Promise<void> {
   try {
     try {
       await link(paths.part, paths.target);
@@ -511,11 +531,17 @@ async function putInPlace(paths: PartPaths, name: string, bytes: number): Promis
     if (code === 'EEXIST') {
       const present = await existing(paths.target);
       if (present.kind === 'file' && present.size === bytes) return void (await removePart(paths));
-      throw fileExists(name, present.kind === 'file' ? present.size : 0);
+      if (present.kind !== 'file') throw notAPlainFile(request.wording, request.name);
+      throw fileExists(request.wording, {
+        name: request.name,
+        size: present.size,
+        length: bytes,
+        takenBy: request.takenBy,
+      });
     }
     throw new ToolFailure(
       'SAVE_FAILED',
-      `the file was downloaded (${bytes} bytes) but could not be put in place (${code}): make KALTURA_DOWNLOAD_DIR writable and call again; the downloaded bytes are kept and will not be fetched again`,
+      `the file was downloaded (${bytes} bytes) but could not be put in place (${code}): make ${request.wording.place} writable and call again; the downloaded bytes are kept and will not be fetched again`,
     );
   }
 }

@@ -7,7 +7,17 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ClientBase, RequestBuilder } from 'kaltura-client/KalturaClientBase.js';
 import type { ConnectionConfig } from './config.js';
 import { alsoMasking, type KalturaLog, type SecretMasker } from './deps.js';
-import { asKalturaError, cancelled, dieError, invalidResponse, KalturaDied, transportError } from './errors.js';
+import {
+  asKalturaError,
+  cancelled,
+  dieError,
+  FailureCode,
+  invalidResponse,
+  KalturaDied,
+  KalturaError,
+  transportError,
+} from './errors.js';
+import { notAProxyUrl, proxyFor } from './proxy.js';
 
 type Services = typeof import('kaltura-client/KalturaServices.js');
 
@@ -113,12 +123,15 @@ export async function openConnection(
   }
 
   const host = new URL(config.serviceUrl).host;
+  // The proxy axios takes from the environment for Kaltura, if any: its failures name it.
+  const proxy = proxyFor(config.serviceUrl);
   return {
     lib: { services },
     multiRequest: (requests) => new MultiRequest(requests),
     clockOffset: () => offset,
     async send(request, ks, label, signal) {
       if (signal?.aborted) throw cancelled();
+      if (proxy && !proxy.url) throw new KalturaError(FailureCode.CONFIGURATION_ERROR, notAProxyUrl(proxy));
       if (ks) request.setKs(ks);
       const deadline = AbortSignal.timeout(config.requestTimeoutMs);
       const exchange: Exchange = { signal: signal ? AbortSignal.any([deadline, signal]) : deadline };
@@ -127,7 +140,7 @@ export async function openConnection(
       try {
         raw = await exchanges.run(exchange, () => request.execute(client));
       } catch (error) {
-        const failure = signal?.aborted ? cancelled() : transportError(error, host, config.requestTimeoutMs);
+        const failure = signal?.aborted ? cancelled() : transportError(error, host, config.requestTimeoutMs, proxy);
         log.debug('kaltura request failed', { request: label, code: failure.code });
         throw failure;
       }

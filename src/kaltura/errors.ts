@@ -3,6 +3,7 @@
  * wording of the failures that are not Kaltura API exceptions.
  */
 import type { SecretMasker } from './deps.js';
+import { proxyAdvice, proxyWords, type Proxy } from './proxy.js';
 
 /** Codes this server gives failures that are not Kaltura API exceptions; Kaltura's own codes pass through. */
 export const FailureCode = {
@@ -141,26 +142,43 @@ export function isSessionError(error: unknown): boolean {
   return error instanceof KalturaError && error.code === 'INVALID_KS';
 }
 
-/** Words a transport failure from axios without ever including its config (which holds the body). */
-export function transportError(error: unknown, host: string, timeoutMs: number): KalturaError {
+/**
+ * Words a transport failure from axios without ever including its config (which holds the body).
+ * With a proxy in the way, the failure names it (host and port, and the variable it came from):
+ * a proxy that cannot be reached is no fault of Kaltura's or of KALTURA_SERVICE_URL.
+ */
+export function transportError(error: unknown, host: string, timeoutMs: number, proxy?: Proxy): KalturaError {
   const e = (error ?? {}) as { code?: string; response?: { status?: number } };
+  const through = proxy?.address ? ` through ${proxyWords(proxy)}` : '';
   if (e.code === 'ERR_CANCELED' || e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT') {
     return new KalturaError(
       FailureCode.TIMEOUT,
-      `Kaltura at ${host} timed out after ${timeoutMs} ms; try again, or raise KALTURA_REQUEST_TIMEOUT_MS if it is just slow`,
+      `Kaltura at ${host}${through} timed out after ${timeoutMs} ms; try again, or raise KALTURA_REQUEST_TIMEOUT_MS if it is just slow${proxy ? `, or ${proxyAdvice(proxy)}` : ''}`,
     );
   }
   const status = e.response?.status;
   if (status !== undefined) {
+    if (proxy && status === 407) {
+      return new KalturaError(
+        FailureCode.HTTP_ERROR,
+        `${proxyWords(proxy)} asks for credentials (HTTP 407): put them in ${proxy.variable} (http://user:password@host:port), or unset it`,
+      );
+    }
     // A 4xx to every API request means the URL is not Kaltura's API (a wrong host or path); a
     // 5xx, that Kaltura (or a proxy in front of it) is failing for now.
     const why =
       status >= 500 && status !== 501 && status !== 505
-        ? 'the service is failing for now; try again shortly'
+        ? `the service is failing for now${proxy ? ` (or ${proxyAdvice(proxy)})` : ''}; try again shortly`
         : 'this URL does not serve the Kaltura API: check KALTURA_SERVICE_URL (its host only, e.g. https://www.kaltura.com, without /api_v3)';
-    return new KalturaError(FailureCode.HTTP_ERROR, `Kaltura at ${host} answered HTTP ${status}; ${why}`);
+    return new KalturaError(FailureCode.HTTP_ERROR, `Kaltura at ${host}${through} answered HTTP ${status}; ${why}`);
   }
   const code = typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) ? ` (${e.code})` : '';
+  if (proxy) {
+    return new KalturaError(
+      FailureCode.NETWORK_ERROR,
+      `The connection to Kaltura at ${host}${through} failed${code}; ${proxyAdvice(proxy)}, then try again`,
+    );
+  }
   return new KalturaError(
     FailureCode.NETWORK_ERROR,
     `The connection to Kaltura at ${host} failed${code}; check KALTURA_SERVICE_URL and the network, then try again`,

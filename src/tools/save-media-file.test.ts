@@ -56,18 +56,18 @@ describe('save_media_file', () => {
     expect(result.structuredContent).toMatchObject({
       entryId: '1_lecture1',
       flavorId: '1_lec720',
-      path: join(folder, 'Lecture 1_ intro-1_lec720.mp4'),
+      path: join(folder, 'Lecture 1_ intro [1_lecture1].mp4'),
       bytes: BYTES.length,
       format: 'mp4',
       skipped: false,
       resumedFrom: 0,
     });
-    expect(readFileSync(join(folder, 'Lecture 1_ intro-1_lec720.mp4')).equals(BYTES)).toBe(true);
+    expect(readFileSync(join(folder, 'Lecture 1_ intro [1_lecture1].mp4')).equals(BYTES)).toBe(true);
     // Progress as it goes (at most every 250 ms), never past the file's length.
     expect(progress.length).toBeGreaterThan(0);
     expect(Math.max(...progress)).toBeLessThanOrEqual(BYTES.length);
     // Nothing else is left in the folder: no part, no record.
-    expect(readdirSync(folder)).toEqual(['Lecture 1_ intro-1_lec720.mp4']);
+    expect(readdirSync(folder)).toEqual(['Lecture 1_ intro [1_lecture1].mp4']);
   });
 
   it('skips a file that is already there, whole, and never overwrites one', async () => {

@@ -4,14 +4,15 @@
  * offered in remote (HTTP) mode.
  */
 import { z } from 'zod';
-import { nameFromText, savedName } from '../downloads/file-names.js';
+import { entryFileName, savedName } from '../downloads/file-names.js';
 import { downloadFolder } from '../downloads/folder.js';
 import type { DownloadInfo } from '../downloads/entry-files.js';
 import { saveEntryFiles, type FileToSave } from '../downloads/entry-saver.js';
 import { findDownloadUrls } from '../downloads/locate-many.js';
 import { findDownloadUrl } from '../downloads/locate.js';
 import { partialTtlMs } from '../downloads/partial.js';
-import { saveToFolder, type Saved } from '../downloads/save.js';
+import { PROGRESS_INTERVAL_MS, saveToFolder, type Saved } from '../downloads/save.js';
+import { namedAfterEntry } from '../downloads/save-wording.js';
 import {
   captionRequest,
   captionsSchema,
@@ -26,7 +27,7 @@ import {
 import { defineTool } from './tool.js';
 
 const DESCRIPTION =
-  "SAVE one entry's media file (video, audio, an image or a document) into the server's download folder (KALTURA_DOWNLOAD_DIR). USE WHEN: The user wants the file on this machine, not a link. Choose the rendition as in get_download_url (flavor_id, or quality/max_height/format). RETURNS: entryId, flavorId, path, bytes, format, ms, skipped (true when the same file was already there: files are never overwritten) and resumedFrom (bytes kept from an interrupted save of the same file, which is continued, not started over). Sends progress notifications when the call carries a progressToken; cancelling removes the partial file unless keep_partial is true. With captions (['en'], or ['all']), thumbnail or metadata, those files are saved beside it, named after it ('<stem>.en.srt', '<stem>.jpg', '<stem>.info.json'), and the answer lists every file. EXAMPLE: 'Save the 720p mp4 of 1_abc123', entry_id '1_abc123', max_height 720, format 'mp4'.";
+  "SAVE one entry's media file (video, audio, an image or a document) into the server's download folder (KALTURA_DOWNLOAD_DIR). USE WHEN: The user wants the file on this machine, not a link. Choose the rendition as in get_download_url (flavor_id, or quality/max_height/format). The file is named '<entry name> [<entry id>].<ext>', as save_media_files names it (so a file either tool saved is skipped by the other), unless file_name says otherwise. RETURNS: entryId, flavorId, path, bytes, format, ms, skipped (true when the same file was already there: files are never overwritten) and resumedFrom (bytes kept from an interrupted save of the same file, which is continued, not started over). Sends progress notifications when the call carries a progressToken; cancelling removes the partial file unless keep_partial is true. With captions (['en'], or ['all']), thumbnail or metadata, those files are saved beside it, named after it ('<stem>.en.srt', '<stem>.jpg', '<stem>.info.json'), and the answer lists every file. EXAMPLE: 'Save the 720p mp4 of 1_abc123', entry_id '1_abc123', max_height 720, format 'mp4'.";
 
 const input = z
   .strictObject({
@@ -35,7 +36,7 @@ const input = z
     file_name: fileNameSchema
       .optional()
       .describe(
-        "Optional: the saved file's name (e.g. 'lecture-1.mp4'), without any folder; the file's extension is added when it ends in another. Default: the entry's name and the flavor id",
+        "Optional: the saved file's name (e.g. 'lecture-1.mp4'), without any folder; the file's extension is added when it ends in another. Default: '<entry name> [<entry id>].<ext>', the name save_media_files gives it",
       ),
     ...qualityArguments,
     captions: captionsSchema.optional(),
@@ -102,31 +103,46 @@ export const saveMediaFileTool = defineTool({
     const folder = await downloadFolder(context.downloadDir);
     const ttlMs = partialTtlMs(context.partialTtlHours);
     const located = { signal: context.signal, idleTimeoutMs: context.requestTimeoutMs };
-    const saveFile = (file: FileToSave) =>
-      saveToFolder({
+    const wording = { place: 'KALTURA_DOWNLOAD_DIR', otherName: 'give this one another file_name' };
+    const progress = paced(context.progress);
+    const saveFile = async (file: FileToSave): Promise<Saved> => {
+      const saved = await saveToFolder({
         folder,
         ...file,
+        wording,
+        // A file at the entry's own name is, most likely, another rendition of it.
+        takenBy:
+          file.kind === 'media' && !args.file_name
+            ? namedAfterEntry(args.entry_id, 'flavor_id, quality, max_height or format')
+            : undefined,
         signal: context.signal,
         // A shutdown stops the save too; its part is kept for the next save to continue.
         stopping: context.stopping,
         keepPartial: args.keep_partial,
-        onProgress: file.name === mediaName ? context.progress : undefined,
+        onProgress: file.kind === 'media' ? progress.report : undefined,
         idleTimeoutMs: context.requestTimeoutMs,
         partialTtlMs: ttlMs,
       });
+      if (file.kind === 'media' && !saved.skipped) await progress.finish(saved.bytes);
+      return saved;
+    };
     const nameOf = (info: DownloadInfo) =>
       args.file_name
         ? savedName(args.file_name, info.format)
-        : nameFromText(info.entryName, info.flavorId ?? info.entryId, info.format, 'dash');
-    let mediaName = '';
+        : entryFileName(info.entryName, info.entryId, info.format);
     if (!args.captions && !args.thumbnail && !args.metadata) {
       const { info, identity } = await findDownloadUrl(
         door,
         { ...downloadRequest(args), fileName: undefined },
         located,
       );
-      mediaName = nameOf(info);
-      const saved = await saveFile({ name: mediaName, url: info.downloadUrl, identity, estimatedBytes: info.fileSize });
+      const saved = await saveFile({
+        kind: 'media',
+        name: nameOf(info),
+        url: info.downloadUrl,
+        identity,
+        estimatedBytes: info.fileSize,
+      });
       return answer(info, saved, started);
     }
     // With captions, a thumbnail or metadata: the entry's listing (flavors and captions), then every URL.
@@ -137,11 +153,11 @@ export const saveMediaFileTool = defineTool({
       listCaptions: args.metadata,
     });
     if (!one?.ok) throw one?.failure ?? new Error('no answer for the entry');
-    mediaName = nameOf(one.info);
     const outcome = await saveEntryFiles({
       located: one,
       folder,
-      mediaName,
+      place: wording.place,
+      mediaName: nameOf(one.info),
       thumbnail: args.thumbnail ?? false,
       metadata: args.metadata ?? false,
       save: saveFile,
@@ -155,6 +171,34 @@ export const saveMediaFileTool = defineTool({
     };
   },
 });
+
+/**
+ * The media file's progress: the save's reports (at most every 250 ms while bytes arrive), then,
+ * once the file is saved, its last word, progress == total, at least 250 ms after the one before
+ * and sent before the answer (a client would otherwise show the save stuck short of its end).
+ */
+function paced(send: ((done: number, total: number | undefined) => void | Promise<void>) | undefined) {
+  let lastAt = -Infinity;
+  let lastDone = -1;
+  let sending: void | Promise<void>;
+  return {
+    report: send
+      ? (done: number, total: number | undefined) => {
+          lastAt = performance.now();
+          lastDone = done;
+          sending = send(done, total);
+        }
+      : undefined,
+    async finish(bytes: number): Promise<void> {
+      if (!send) return;
+      // Progress must grow with each notification: the whole file, said once.
+      if (lastDone >= bytes) return void (await sending);
+      const wait = PROGRESS_INTERVAL_MS - (performance.now() - lastAt);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await send(bytes, bytes);
+    },
+  };
+}
 
 /** The answer's fields for the media file saved. */
 function answer(info: DownloadInfo, saved: Pick<Saved, 'path' | 'bytes' | 'skipped' | 'resumedFrom'>, started: number) {

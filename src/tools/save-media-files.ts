@@ -5,14 +5,11 @@
  * it; a manifest; whole files skipped and interrupted ones continued on the next run. A local
  * tool, like save_media_file, and one a client may run as an MCP task.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { nameProblem } from '../downloads/file-names.js';
-import { downloadFolder } from '../downloads/folder.js';
+import { downloadFolder, subfolderOf } from '../downloads/folder.js';
 import { saveLibrary, type Selection } from '../downloads/library.js';
 import { partialTtlMs } from '../downloads/partial.js';
-import { ToolFailure } from '../failure.js';
+import { placeOf } from '../downloads/save-wording.js';
 import { MEDIA_TYPES } from '../kaltura/types.js';
 import {
   captionRequest,
@@ -27,7 +24,7 @@ import { defineTool } from './tool.js';
 const MAX_IDS = 500;
 const MAX_LIMIT = 1000;
 
-const DESCRIPTION = `SAVE many entries at once into the server's download folder (KALTURA_DOWNLOAD_DIR), the way yt-dlp saves a channel. USE WHEN: Backing up or exporting a course, a category or a search result, e.g. 'save every lecture of Biology 101 with English subtitles'. Choose exactly one selection: entry_ids (1 to ${MAX_IDS}), category_id (the category and all its sub-categories), or search_text and/or media_type (as list_media_entries matches); with a category or a search, limit caps the entries taken (default 100, at most ${MAX_LIMIT}). Each entry is saved as '<name> [<entry id>].<ext>' (the rendition chosen by quality, max_height and format, as in get_download_url), with, as asked, its captions ('<stem>.<language code>.srt|vtt|dfxp'), its thumbnail ('<stem>.jpg') and its metadata ('<stem>.info.json'). A manifest, kaltura-manifest.json, records each entry as it finishes. Calling again skips whole files, continues interrupted ones, retries failed entries. RETURNS: folder, manifest, entries, saved, skipped, failed, bytes (downloaded by this call), ms, and results (per entry: ok, files with their kind, path and bytes, or error and errorType); one bad entry never fails the others. Sends progress (bytes over all files, and 'N/M entries') when the call carries a progressToken; a client that supports tasks can run it as a task. EXAMPLE: 'Back up the Biology 101 category with English captions', category_id 202, captions ['en'], metadata true, subfolder 'Biology 101'.`;
+const DESCRIPTION = `SAVE many entries at once into the server's download folder (KALTURA_DOWNLOAD_DIR), the way yt-dlp saves a channel. USE WHEN: Backing up or exporting a course, a category or a search result, e.g. 'save every lecture of Biology 101 with English subtitles'. Choose exactly one selection: entry_ids (1 to ${MAX_IDS}), category_id (the category and all its sub-categories), or search_text and/or media_type (as list_media_entries matches); with a category or a search, limit caps the entries taken (default 100, at most ${MAX_LIMIT}). Each entry is saved as '<name> [<entry id>].<ext>' (the rendition chosen by quality, max_height and format, as in get_download_url), with, as asked, its captions ('<stem>.<language code>.srt|vtt|dfxp'), its thumbnail ('<stem>.jpg') and its metadata ('<stem>.info.json'). A manifest, kaltura-manifest.json, records each entry as it finishes. Calling again skips whole files, continues interrupted ones, retries failed entries. RETURNS: folder, manifest (and manifestError, saying why, when it could not be written), entries, saved, skipped, failed, bytes (downloaded by this call), ms, and results (per entry: ok, files with their kind, path and bytes, or error and errorType); one bad entry never fails the others. Sends progress (bytes over all files, and 'N/M entries') when the call carries a progressToken; a client that supports tasks can run it as a task. EXAMPLE: 'Back up the Biology 101 category with English captions', category_id 202, captions ['en'], metadata true, subfolder 'Biology 101'.`;
 
 const input = z
   .strictObject({
@@ -71,10 +68,10 @@ const input = z
       .describe("Optional: also write each entry's metadata (as get_media_entry shows it) as '<stem>.info.json'"),
     subfolder: z
       .string()
-      .max(200, 'Invalid subfolder: a visible folder name of 1 to 200 characters, without slashes')
+      .max(200, 'Invalid subfolder: a visible folder name of at most 200 bytes of UTF-8, without slashes')
       .optional()
       .describe(
-        'Optional: a folder inside KALTURA_DOWNLOAD_DIR to save into (created when missing), e.g. "Biology 101"',
+        'Optional: a folder inside KALTURA_DOWNLOAD_DIR to save into (created when missing), e.g. "Biology 101"; one name, at most 200 bytes of UTF-8 (about 66 Chinese or Japanese characters)',
       ),
     keep_partial: z
       .boolean()
@@ -112,6 +109,12 @@ const output = z.object({
   failed: z.number(),
   bytes: z.number().describe('Bytes downloaded by this call'),
   ms: z.number(),
+  manifestError: z
+    .string()
+    .optional()
+    .describe(
+      'Present when the manifest could not be written (a full disk, a folder turned read-only): why, and what to do; the results still stand',
+    ),
   results: z.array(
     z.object({
       entry_id: z.string(),
@@ -142,24 +145,13 @@ function selectionOf(args: Args, validIds: string[]): Selection {
   };
 }
 
-/** The folder to save into: KALTURA_DOWNLOAD_DIR, or the subfolder in it (created when missing). */
-async function folderOf(configured: string | undefined, subfolder: string | undefined): Promise<string> {
+/** The folder to save into: KALTURA_DOWNLOAD_DIR, or the subfolder in it (created when missing); and the download folder. */
+async function folderOf(
+  configured: string | undefined,
+  subfolder: string | undefined,
+): Promise<{ root: string; folder: string }> {
   const root = await downloadFolder(configured);
-  if (!subfolder) return root;
-  const problem = nameProblem(subfolder);
-  if (problem) {
-    throw new ToolFailure(
-      'UNSAFE_FILE_NAME',
-      `the subfolder name cannot be used: ${problem}; give a plain folder name such as "Biology 101"`,
-    );
-  }
-  const folder = join(root, subfolder);
-  await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST')
-      throw new ToolFailure('SAVE_FAILED', `the subfolder could not be created (${error.code ?? 'I/O error'})`);
-  });
-  // Whatever is there now must be a real folder of ours, not a link out.
-  return downloadFolder(folder);
+  return { root, folder: subfolder ? await subfolderOf(root, subfolder) : root };
 }
 
 export const saveMediaFilesTool = defineTool({
@@ -176,7 +168,7 @@ export const saveMediaFilesTool = defineTool({
   slots: 'libraries',
   taskSupport: 'optional',
   async run(door, args, context) {
-    const folder = await folderOf(context.downloadDir, args.subfolder);
+    const { root, folder } = await folderOf(context.downloadDir, args.subfolder);
     const ttlMs = partialTtlMs(context.partialTtlHours);
     const ids = args.entry_ids ?? [];
     const valid = ids.filter((id) => entryIdSchema.safeParse(id).success);
@@ -187,6 +179,7 @@ export const saveMediaFilesTool = defineTool({
       thumbnail: args.thumbnail ?? false,
       metadata: args.metadata ?? false,
       folder,
+      place: placeOf(root, folder),
       signal: context.signal,
       stopping: context.stopping,
       keepPartial: args.keep_partial,
