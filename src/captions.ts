@@ -55,18 +55,17 @@ export type CaptionRequest = { all: true } | { all: false; languages: string[] }
 export function chooseCaptions(
   captions: readonly CaptionAsset[],
   request: CaptionRequest,
-): { ready: CaptionAsset[]; notReady: CaptionAsset[] } {
-  const wanted = (c: CaptionAsset) =>
-    request.all ||
-    request.languages.includes(
-      String(c.languageCode ?? '')
-        .toLowerCase()
-        .replace(/_/g, '-'),
-    );
-  const asked = captions.filter(wanted);
+): { ready: CaptionAsset[]; notReady: CaptionAsset[]; absent: string[] } {
+  const codeOf = (c: CaptionAsset) =>
+    String(c.languageCode ?? '')
+      .toLowerCase()
+      .replace(/_/g, '-');
+  const asked = captions.filter((c) => request.all || request.languages.includes(codeOf(c)));
+  const present = new Set(captions.map(codeOf));
   return {
     ready: asked.filter((c) => c.status === CAPTION_READY),
     notReady: asked.filter((c) => c.status !== CAPTION_READY),
+    absent: request.all ? [] : request.languages.filter((code) => !present.has(code)),
   };
 }
 

@@ -690,4 +690,13 @@ describe('progress and tasks', () => {
     const answer = await saveLibrary(server, { entry_ids: ['4_bio00003'], captions: ['es'] });
     expect(answer.results[0]!.files.map((f) => f.kind)).toEqual(['media', 'caption']);
   });
+
+  it('names a language asked for that the entry has no caption in as missing', async () => {
+    const { server } = await serverWithFolder();
+    const answer = await saveLibrary(server, { entry_ids: ['4_bio00003'], captions: ['ja', 'es'] });
+    expect(answer.results[0]!.files.map((f) => f.kind)).toEqual(['media', 'caption']);
+    expect(answer.results[0]!.missing).toEqual([
+      { kind: 'caption', languageCode: 'ja', reason: 'the entry has no caption in this language' },
+    ]);
+  });
 });

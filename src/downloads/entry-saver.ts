@@ -196,9 +196,9 @@ export async function saveEntryFiles(request: EntryFilesRequest): Promise<EntryF
   );
   const outcome: EntryFilesOutcome = {
     files: [],
-    missing: located.captionsMissing.map(({ caption, reason }) => ({
+    missing: located.captionsMissing.map(({ caption, languageCode, reason }) => ({
       kind: 'caption' as const,
-      languageCode: stringOrNull(caption.languageCode) ?? undefined,
+      languageCode: (caption ? stringOrNull(caption.languageCode) : languageCode) ?? undefined,
       reason,
     })),
   };

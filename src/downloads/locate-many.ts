@@ -50,8 +50,11 @@ export interface LocatedEntry extends LocatedFile {
   /** Every caption of the entry, ready or not (empty when captions were not listed). */
   allCaptions: CaptionAsset[];
   captions: LocatedCaption[];
-  /** Captions asked for that have no file to fetch (not ready yet), or whose URL Kaltura refused, and why. */
-  captionsMissing: Array<{ caption: CaptionAsset; reason: string }>;
+  /**
+   * Captions asked for that have no file to fetch (not ready yet), whose URL Kaltura refused, or
+   * in a language the entry has no caption in (then only its code), and why.
+   */
+  captionsMissing: Array<{ caption?: CaptionAsset; languageCode?: string; reason: string }>;
 }
 
 /** One entry's outcome: where its files are, or why there are none (a failure of this entry alone). */
@@ -101,6 +104,8 @@ interface Plan {
   flavor?: { flavor: FlavorAsset; slot: number };
   captions: Array<{ caption: CaptionAsset; slot: number }>;
   notReady: CaptionAsset[];
+  /** Language codes asked for that the entry has no caption in. */
+  absent: string[];
 }
 
 /**
@@ -132,7 +137,7 @@ export async function choose(
       const entry = batch.entries?.get(entryId) ?? asMediaEntry(unwrap(answers[index]));
       const listed = flavors.get(entryId) ?? [];
       const allCaptions = captions.get(entryId) ?? [];
-      const plan: Plan = { at: index, entry, flavors: listed, allCaptions, captions: [], notReady: [] };
+      const plan: Plan = { at: index, entry, flavors: listed, allCaptions, captions: [], notReady: [], absent: [] };
       if (listed.length > 0 || !servesOwnFile(entry)) {
         const choice = selectFlavor(listed, options.criteria);
         if (choice.kind !== 'chosen') throw noChoice(entryId, choice, options.criteria);
@@ -142,12 +147,13 @@ export async function choose(
         };
       }
       if (options.captions) {
-        const { ready, notReady } = chooseCaptions(allCaptions, options.captions);
+        const { ready, notReady, absent } = chooseCaptions(allCaptions, options.captions);
         plan.captions = ready.map((caption) => ({
           caption,
           slot: urlRequests.push(captionUrlRequest(caption.id)) - 1,
         }));
         plan.notReady = notReady;
+        plan.absent = absent;
       }
       plans.push(plan);
     } catch (error) {
@@ -195,7 +201,10 @@ function captionsOf(
   urlAnswers: MultiResult[],
 ): Pick<LocatedEntry, 'entry' | 'flavors' | 'allCaptions' | 'captions' | 'captionsMissing'> {
   const captions: LocatedCaption[] = [];
-  const captionsMissing = plan.notReady.map((caption) => ({ caption, reason: 'not ready yet' }));
+  const captionsMissing: LocatedEntry['captionsMissing'] = [
+    ...plan.absent.map((languageCode) => ({ languageCode, reason: 'the entry has no caption in this language' })),
+    ...plan.notReady.map((caption) => ({ caption, reason: 'not ready yet' })),
+  ];
   for (const { caption, slot } of plan.captions) {
     try {
       captions.push({ caption, url: asCaptionUrl(unwrap(urlAnswers[slot])) });
