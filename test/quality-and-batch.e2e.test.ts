@@ -90,6 +90,11 @@ describe('get_download_url by quality', () => {
     expect(sandbox.log).toHaveLength(0);
   });
 
+  it('lists an audio flavor by its format alone, without a height', async () => {
+    const body = jsonOf(await download({ entry_id: '1_audio001', format: 'webm' }));
+    expect(String(body.error)).toContain('the READY flavors are 1_audiof01 (mp3, 128 kbps)');
+  });
+
   it('lists the READY flavors when nothing matches, so the agent can choose', async () => {
     const result = await download({ entry_id: '1_demo0001', format: 'webm' });
     expect(result.isError).toBe(true);

@@ -126,7 +126,8 @@ export function noChoice(
         bitrate: numberOrNull(f.bitrate),
       }));
       const listed = ready.map(
-        (f) => `${f.flavorId} (${f.height ?? '?'}p ${f.format ?? '?'}, ${f.bitrate ?? '?'} kbps)`,
+        // An audio flavor has no height (Kaltura says 0): its format alone.
+        (f) => `${f.flavorId} (${f.height ? `${f.height}p ` : ''}${f.format ?? '?'}, ${f.bitrate ?? '?'} kbps)`,
       );
       return bare(
         'NO_MATCHING_FLAVOR',
