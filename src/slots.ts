@@ -2,6 +2,10 @@
  * A counting semaphore: at most `size` tasks run at once; the others wait, in arrival order. A
  * task whose signal aborts leaves at once: taken out of the queue if it was waiting, its slot
  * given to the next task if it was running (its own work is expected to stop on the signal).
+ *
+ * A finishing task hands its slot straight to the first waiter: the count of running tasks does
+ * not drop in between, so a task arriving before the woken waiter resumes (a microtask later)
+ * finds no free slot and queues behind it. Arrival order holds, and never more than `size` run.
  */
 
 /** A task given up on: its signal aborted while it waited or ran. */
@@ -15,7 +19,9 @@ export class SlotsFull extends Error {
 }
 
 export class Slots {
+  /** Slots held: by running tasks, and by woken waiters that have not resumed yet. */
   private active = 0;
+  /** Each waiter's wake function, in arrival order; waking one hands it a slot. */
   private readonly waiting: Array<() => void> = [];
   private readonly idleWaiters: Array<() => void> = [];
 
@@ -44,25 +50,25 @@ export class Slots {
 
   /**
    * Runs `task` when a slot is free; the slot is released however the task ends, or as soon as
-   * `signal` aborts (then the promise rejects with {@link Abandoned}).
+   * `signal` aborts (then the promise rejects with {@link Abandoned}). Throws {@link SlotsFull}
+   * when `maxWaiting` tasks wait already.
    */
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new Abandoned('abandoned before it started');
-    if (this.active >= this.size) {
-      if (this.waiting.length >= this.maxWaiting)
-        throw new SlotsFull(`${this.waiting.length} tasks are waiting already`);
-      await this.waitForSlot(signal);
-    }
-    this.active += 1;
+    if (this.active < this.size && this.waiting.length === 0) this.active += 1;
+    else if (this.waiting.length >= this.maxWaiting) {
+      throw new SlotsFull(`${this.waiting.length} tasks are waiting already`);
+    } else await this.waitForSlot(signal);
+    // A slot is held from here on.
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      this.active -= 1;
-      this.waiting.shift()?.();
-      this.wakeIdleWaiters();
+      this.handOver();
     };
     try {
+      // Woken, then aborted before resuming: the slot goes on to the next waiter.
+      if (signal?.aborted) throw new Abandoned('abandoned before it started');
       if (!signal) return await task();
       return await new Promise<T>((resolve, reject) => {
         const onAbort = () => {
@@ -79,11 +85,20 @@ export class Slots {
     }
   }
 
+  /** A released slot: to the first waiter if there is one, else free. */
+  private handOver(): void {
+    const next = this.waiting.shift();
+    if (next) return next();
+    this.active -= 1;
+    this.wakeIdleWaiters();
+  }
+
   /** Resolves every {@link idle} promise once nothing runs or waits. */
   private wakeIdleWaiters(): void {
     if (this.pending === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
+  /** Resolves holding a slot (handed over by {@link handOver}); rejects if `signal` aborts first. */
   private waitForSlot(signal: AbortSignal | undefined): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
@@ -99,5 +114,29 @@ export class Slots {
       this.waiting.push(wake);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+}
+
+/**
+ * Slots per key (a KS's hash, a caller's address): one key cannot take every slot. A key's
+ * slots are forgotten once no task of it runs or waits.
+ */
+export class KeyedSlots {
+  private readonly byKey = new Map<string, Slots>();
+
+  /** Per key: `size` tasks at once, `maxWaiting` waiting. */
+  constructor(
+    private readonly size: number,
+    private readonly maxWaiting: number,
+  ) {}
+
+  async run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    let slots = this.byKey.get(key);
+    if (!slots) this.byKey.set(key, (slots = new Slots(this.size, this.maxWaiting)));
+    try {
+      return await slots.run(task, signal);
+    } finally {
+      if (slots.pending === 0) this.byKey.delete(key);
+    }
   }
 }
