@@ -45,38 +45,91 @@ export function isDebug(env: Record<string, string | undefined>): boolean {
   return env.KALTURA_DEBUG?.trim().toLowerCase() === 'true';
 }
 
-/** Creates the logger. `write` is injectable for tests; it defaults to stderr. */
+/** Log text stderr may hold unwritten before lines are dropped (a host that never reads it). */
+const MAX_STDERR_BACKLOG = 1024 * 1024;
+
+/**
+ * Writes to stderr unless a megabyte is already waiting there (stderr is an asynchronous pipe: a
+ * host that never reads it would otherwise grow this process without bound). Dropped lines are
+ * counted in the next line that gets through.
+ */
+function stderrWriter(): (line: string) => void {
+  let dropped = 0;
+  return (line) => {
+    if (process.stderr.writableLength > MAX_STDERR_BACKLOG) {
+      dropped += 1;
+      return;
+    }
+    if (dropped > 0) {
+      process.stderr.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level: 'warn', message: 'log lines dropped: stderr was not being read', dropped })}\n`,
+      );
+      dropped = 0;
+    }
+    process.stderr.write(line);
+  };
+}
+
+/**
+ * Creates the logger. `write` is injectable for tests; it defaults to stderr. Each record is
+ * redacted value by value, then serialized, so every line is valid JSON whatever the message
+ * and fields hold (quotes, backslashes, URLs, cycles, BigInt); logging never throws.
+ */
 export function createLogger(
   redactor: Redactor,
   options: { debug: () => boolean; write?: (line: string) => void },
 ): SinkLogger {
-  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const write = options.write ?? stderrWriter();
   const sinks = new Set<LogSink>();
   const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     const mcpLevel = MCP_LEVELS[level];
     const toStderr = level !== 'debug' || options.debug();
     const toSinks = [...sinks].filter((sink) => sink.wants(mcpLevel));
     if (!toStderr && toSinks.length === 0) return;
+    const time = new Date().toISOString();
+    let record: Record<string, unknown>;
     let line: string;
     try {
-      line = JSON.stringify({ time: new Date().toISOString(), level, message, ...fields });
-    } catch {
-      line = JSON.stringify({ time: new Date().toISOString(), level, message });
+      record = redactor.redactValueForLog({ time, level, message, ...fields }) as Record<string, unknown>;
+      line = JSON.stringify(record);
+    } catch (error) {
+      // Fields that cannot even be read (a getter that throws): the line says so, without them.
+      record = { time, level, message: redactor.redactForLog(String(message)), fieldsUnreadable: errorName(error) };
+      line = JSON.stringify(record);
     }
-    const redacted = redactor.redactForLog(line);
-    if (toStderr) write(`${redacted}\n`);
-    for (const sink of toSinks) sink.send(mcpLevel, JSON.parse(redacted) as Record<string, unknown>);
+    if (toStderr) write(`${line}\n`);
+    for (const sink of toSinks) {
+      try {
+        sink.send(mcpLevel, record);
+      } catch {
+        // The client's notification is dropped; the other sinks still get the line.
+      }
+    }
   };
+  // Whatever goes wrong above (a message whose toString throws), the code that logs goes on.
+  const safely =
+    (level: LogLevel) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      try {
+        emit(level, message, fields);
+      } catch {
+        // Nothing to log it with.
+      }
+    };
   return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
+    debug: safely('debug'),
+    info: safely('info'),
+    warn: safely('warn'),
+    error: safely('error'),
     addSink: (sink) => {
       sinks.add(sink);
       return () => sinks.delete(sink);
     },
   };
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
 }
 
 /** logging/setLevel as the transport delivers it; its params are checked here, to answer with -32602. */
