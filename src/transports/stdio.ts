@@ -1,11 +1,15 @@
 /**
  * Serving over stdio: stdout carries JSON-RPC only. Stdin closing, SIGTERM or SIGINT end the
- * process within a second, answering the calls in flight first when they finish in time.
+ * process within a second, answering the calls in flight first when they finish in time. A line
+ * over the read limit is answered with a JSON-RPC error and skipped; the server goes on. If the
+ * transport itself fails, the process says why on stderr and exits 1, never silently.
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { Logger } from '../logging.js';
+import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { errorDetail, type Logger } from '../logging.js';
 import type { Slots } from '../slots.js';
+import { MAX_LINE_BYTES, SDK_BUFFER_BYTES, StdinLines } from './stdin-lines.js';
 
 /** How long shutdown waits for calls in flight to be answered before leaving anyway. */
 const SHUTDOWN_GRACE_MS = 750;
@@ -40,7 +44,40 @@ export async function serveStdio(
   process.stdin.on('end', () => shutdown('stdin closed'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  await server.connect(new StdioServerTransport());
+
+  const fail = (why: string, detail?: string) => {
+    if (closing) return;
+    closing = true;
+    logger.error(`the stdio transport failed: ${why}; exiting`, detail === undefined ? {} : { detail });
+    process.exitCode = 1;
+    // stderr gets a moment to take the line, then the process leaves whatever still runs.
+    setTimeout(() => process.exit(1), 100).unref();
+  };
+  const reader = new StdinLines(process.stdin, {
+    output: process.stdout,
+    onTooLong: (bytes) =>
+      void transport.send(lineTooLong(bytes)).catch((error: unknown) => fail('stdout failed', errorDetail(error))),
+  });
+  const transport = new StdioServerTransport(reader.lines, process.stdout, { maxBufferSize: SDK_BUFFER_BYTES });
+  // Set before connect: the server chains its own handlers after these.
+  let lastError: string | undefined;
+  transport.onerror = (error) => (lastError = errorDetail(error));
+  transport.onclose = () => fail('it closed', lastError);
+  process.stdin.on('error', (error) => fail('stdin failed', errorDetail(error)));
+  process.stdout.on('error', (error) => fail('stdout failed', errorDetail(error)));
+  await server.connect(transport);
+}
+
+/** The answer to a line over the read limit: JSON-RPC's Invalid Request, for no id (the line was not read). */
+function lineTooLong(bytes: number): JSONRPCMessage {
+  return {
+    jsonrpc: '2.0',
+    id: null,
+    error: {
+      code: ErrorCode.InvalidRequest,
+      message: `Invalid Request: a line of ${bytes} bytes is over the read limit of ${MAX_LINE_BYTES} bytes (10 MiB); it was skipped. Send each JSON-RPC message on one line within the limit.`,
+    },
+  } as unknown as JSONRPCMessage;
 }
 
 /** Resolves once stdout has handed everything written to it to the OS (the exit timer bounds the wait). */
