@@ -6,13 +6,14 @@ import { APP_TOKEN_USAGE, parseCommand, UsageError, USAGE } from './cli.js';
 
 describe('parseCommand', () => {
   it('serves stdio by default, and HTTP on 127.0.0.1:8080 with --http', () => {
-    expect(parseCommand([], {})).toEqual({ kind: 'stdio' });
+    expect(parseCommand([], {})).toEqual({ kind: 'stdio', limits: { calls: 32, waiting: 256 } });
     expect(parseCommand(['--http'], {})).toEqual({
       kind: 'http',
       host: '127.0.0.1',
       port: 8080,
       allowedHosts: [],
-      limits: { calls: 32, callsPerKs: 8, waiting: 256 },
+      trustProxy: 0,
+      limits: { calls: 32, callsPerKs: 8, waiting: 256, callsPerAddress: 16, connections: 256 },
       behindTlsProxy: false,
     });
   });
@@ -40,6 +41,28 @@ describe('parseCommand', () => {
       parseCommand(['--http'], { MCP_MAX_CALLS: '4', MCP_MAX_CALLS_PER_KS: '2', MCP_MAX_WAITING_CALLS: '10' }),
     ).toMatchObject({ limits: { calls: 4, callsPerKs: 2, waiting: 10 } });
     expect(() => parseCommand(['--http'], { MCP_MAX_CALLS: '0' })).toThrow(/MCP_MAX_CALLS must be a whole number/);
+  });
+
+  it('reads the per-address and connection limits, and how many proxies to trust', () => {
+    expect(
+      parseCommand(['--http', '--trust-proxy', '2'], { MCP_MAX_CALLS_PER_ADDRESS: '3', MCP_MAX_CONNECTIONS: '40' }),
+    ).toMatchObject({ trustProxy: 2, limits: { callsPerAddress: 3, connections: 40 } });
+    expect(parseCommand(['--http'], { MCP_TRUST_PROXY: '1' })).toMatchObject({ trustProxy: 1 });
+    expect(parseCommand(['--http', '--trust-proxy=0'], { MCP_TRUST_PROXY: '1' })).toMatchObject({ trustProxy: 0 });
+    expect(() => parseCommand(['--http', '--trust-proxy', 'yes'], {})).toThrow(
+      /--trust-proxy \(MCP_TRUST_PROXY\) is the number of proxies in front of the server, from 0 to 99, not "yes"/,
+    );
+    expect(() => parseCommand(['--trust-proxy', '1'], {})).toThrow('--trust-proxy only applies with --http');
+    expect(() => parseCommand(['--http'], { MCP_MAX_CONNECTIONS: 'many' })).toThrow(
+      /MCP_MAX_CONNECTIONS must be a whole number/,
+    );
+  });
+
+  it('bounds stdio’s calls and waiting calls from the same variables', () => {
+    expect(parseCommand([], { MCP_MAX_CALLS: '4', MCP_MAX_WAITING_CALLS: '9' })).toEqual({
+      kind: 'stdio',
+      limits: { calls: 4, waiting: 9 },
+    });
   });
 
   it('refuses what it cannot honour, saying why', () => {

@@ -9,12 +9,14 @@ import { isLoopbackHost } from './kaltura/config.js';
 
 /** How to serve, or the one-time App Token command to run instead. */
 export type Command =
-  | { kind: 'stdio' }
+  | { kind: 'stdio'; limits: Pick<CallLimits, 'calls' | 'waiting'> }
   | {
       kind: 'http';
       host: string;
       port: number;
       allowedHosts: string[];
+      /** Proxies in front whose X-Forwarded-For entries are believed (0: none; the peer is the caller). */
+      trustProxy: number;
       limits: CallLimits;
       /** Serve HTTPS with these PEM files (read by the caller); absent: plain HTTP. */
       tls?: TlsFiles;
@@ -74,7 +76,7 @@ KALTURA_ADMIN_SECRET from the environment or the .env file, read as the server r
   --help   this text`;
 
 export const USAGE = `Usage: kaltura-mcp [--http [--port N] [--host H] [--allowed-hosts a,b]
-                    [--tls-cert FILE --tls-key FILE | --behind-tls-proxy]]
+                    [--tls-cert FILE --tls-key FILE | --behind-tls-proxy] [--trust-proxy N]]
        kaltura-mcp app-token create|list|revoke <id>   (see kaltura-mcp app-token --help)
 
 Without options the server speaks MCP over stdio (what desktop hosts run).
@@ -89,7 +91,11 @@ Without options the server speaks MCP over stdio (what desktop hosts run).
   --behind-tls-proxy     a proxy in front terminates TLS (env MCP_BEHIND_TLS_PROXY=true); a
                          non-loopback --host needs TLS or this: a KS is a bearer credential and
                          must never travel in clear text
-  (env MCP_MAX_CALLS, MCP_MAX_CALLS_PER_KS, MCP_MAX_WAITING_CALLS: 32, 8 and 256 by default)
+  --trust-proxy N        N proxies in front append to X-Forwarded-For: count callers by the
+                         address the N-th saw (env MCP_TRUST_PROXY; default 0: the peer)
+  (env MCP_MAX_CALLS, MCP_MAX_CALLS_PER_KS, MCP_MAX_WAITING_CALLS: 32, 8 and 256 by default;
+   MCP_MAX_CALLS_PER_ADDRESS, MCP_MAX_CONNECTIONS: 16 and 256; stdio reads MCP_MAX_CALLS and
+   MCP_MAX_WAITING_CALLS too)
   --help, --version
 Settings come from the environment and a .env file: kaltura-mcp --help lists every one.`;
 
@@ -99,7 +105,7 @@ export interface TlsFiles {
   keyFile: string;
 }
 
-/** How many tool calls remote mode runs and keeps waiting. */
+/** How many tool calls the server runs and keeps waiting, and what remote mode allows one caller. */
 export interface CallLimits {
   /** Calls at work at once, over every caller (MCP_MAX_CALLS, default 32). */
   calls: number;
@@ -107,14 +113,23 @@ export interface CallLimits {
   callsPerKs: number;
   /** Calls waiting for a slot before more are answered BUSY (MCP_MAX_WAITING_CALLS, default 256). */
   waiting: number;
+  /** Requests of one caller address in flight before more get 429 (MCP_MAX_CALLS_PER_ADDRESS, default 16). */
+  callsPerAddress: number;
+  /** Open connections; at the cap the oldest idle one is closed for a new one (MCP_MAX_CONNECTIONS, default 256). */
+  connections: number;
 }
 
 /**
- * The limits unless the environment says otherwise (stdio uses `calls` as is). Bursts then cost
- * Kaltura, and this process's memory, a bounded amount: 32 calls at work keep RSS under 90 MB
- * through 200 concurrent calls.
+ * The limits unless the environment says otherwise (stdio uses `calls` and `waiting`). Bursts
+ * then cost Kaltura, and this process's memory, a bounded amount.
  */
-export const DEFAULT_LIMITS: CallLimits = { calls: 32, callsPerKs: 8, waiting: 256 };
+export const DEFAULT_LIMITS: CallLimits = {
+  calls: 32,
+  callsPerKs: 8,
+  waiting: 256,
+  callsPerAddress: 16,
+  connections: 256,
+};
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '127.0.0.1';
@@ -128,12 +143,13 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'behind-tls-proxy': { type: 'boolean' },
+  'trust-proxy': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
 
 /** The options that only mean something with `--http`. */
-const HTTP_ONLY = ['port', 'host', 'allowed-hosts', 'tls-cert', 'tls-key', 'behind-tls-proxy'] as const;
+const HTTP_ONLY = ['port', 'host', 'allowed-hosts', 'tls-cert', 'tls-key', 'behind-tls-proxy', 'trust-proxy'] as const;
 
 /**
  * What the command line (and PORT, HOST, MCP_ALLOWED_HOSTS, MCP_TLS_CERT, MCP_TLS_KEY,
@@ -155,7 +171,13 @@ function parseServerCommand(argv: readonly string[], env: Record<string, string 
   if (!values.http) {
     const misplaced = HTTP_ONLY.find((name) => values[name] !== undefined);
     if (misplaced) throw new Error(`--${misplaced} only applies with --http`);
-    return { kind: 'stdio' };
+    return {
+      kind: 'stdio',
+      limits: {
+        calls: limit(env, 'MCP_MAX_CALLS', DEFAULT_LIMITS.calls),
+        waiting: limit(env, 'MCP_MAX_WAITING_CALLS', DEFAULT_LIMITS.waiting),
+      },
+    };
   }
   const portText = (values.port ?? env.PORT ?? String(DEFAULT_PORT)).trim();
   const port = Number(portText);
@@ -179,12 +201,21 @@ function parseServerCommand(argv: readonly string[], env: Record<string, string 
       `binding to ${host} without TLS would carry every caller's KS, a bearer credential, in clear text: serve HTTPS with --tls-cert and --tls-key (or MCP_TLS_CERT and MCP_TLS_KEY), or, when a proxy or ingress in front terminates TLS, say so with --behind-tls-proxy (or MCP_BEHIND_TLS_PROXY=true)`,
     );
   }
+  const trustText = (values['trust-proxy'] ?? env.MCP_TRUST_PROXY ?? '0').trim();
+  if (!/^[0-9]{1,2}$/.test(trustText)) {
+    throw new Error(
+      `--trust-proxy (MCP_TRUST_PROXY) is the number of proxies in front of the server, from 0 to 99, not "${trustText}"`,
+    );
+  }
   const limits = {
     calls: limit(env, 'MCP_MAX_CALLS', DEFAULT_LIMITS.calls),
     callsPerKs: limit(env, 'MCP_MAX_CALLS_PER_KS', DEFAULT_LIMITS.callsPerKs),
     waiting: limit(env, 'MCP_MAX_WAITING_CALLS', DEFAULT_LIMITS.waiting),
+    callsPerAddress: limit(env, 'MCP_MAX_CALLS_PER_ADDRESS', DEFAULT_LIMITS.callsPerAddress),
+    connections: limit(env, 'MCP_MAX_CONNECTIONS', DEFAULT_LIMITS.connections),
   };
-  return { kind: 'http', host, port, allowedHosts, limits, ...(tls ? { tls } : {}), behindTlsProxy };
+  const trustProxy = Number(trustText);
+  return { kind: 'http', host, port, allowedHosts, trustProxy, limits, ...(tls ? { tls } : {}), behindTlsProxy };
 }
 
 /** Both TLS files or neither. */

@@ -5,7 +5,7 @@
  * in stdio mode; diagnostics go to stderr.
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_LIMITS, parseCommand, USAGE, UsageError, type Command, type TlsFiles } from './cli.js';
+import { parseCommand, USAGE, UsageError, type Command, type TlsFiles } from './cli.js';
 import { dropUnfilledPlaceholders, loadEnvFile, serverDirectory } from './env-file.js';
 import { KalturaClientManager } from './kaltura/client-manager.js';
 import {
@@ -121,11 +121,13 @@ async function main(): Promise<void> {
     const overall = new Slots(command.limits.calls, command.limits.waiting);
     return serveRemote(command, logger, manager, overall, settings, envFile.file);
   }
-  // Over stdio one client calls: tool calls at work are capped, the rest wait their turn.
+  // Over stdio one client calls: tool calls at work are capped, a bounded number wait their
+  // turn, and more are answered BUSY (memory stays bounded whatever the host writes).
+  const { calls, waiting } = command.limits;
   const slots = {
-    calls: new Slots(DEFAULT_LIMITS.calls),
-    saves: new Slots(MAX_CONCURRENT_SAVES),
-    libraries: new Slots(MAX_CONCURRENT_LIBRARIES),
+    calls: new Slots(calls, waiting),
+    saves: new Slots(MAX_CONCURRENT_SAVES, waiting),
+    libraries: new Slots(MAX_CONCURRENT_LIBRARIES, waiting),
   };
   // One client: its tasks (save_media_files run as an MCP task) are kept in memory, bounded.
   const server = createServer(
@@ -177,9 +179,12 @@ async function serveRemote(
     port: command.port,
     allowedHosts: command.allowedHosts,
     ...(tls ? { tls } : {}),
+    trustProxy: command.trustProxy,
     logger,
     overall,
     perKs: { calls: command.limits.callsPerKs, waiting: command.limits.waiting },
+    perAddress: command.limits.callsPerAddress,
+    maxConnections: command.limits.connections,
     serverFor: (ks, slots, report) =>
       createServer(
         REMOTE_TOOLS,

@@ -223,6 +223,76 @@ describe('the HTTP edges', () => {
     expect(response.status).toBe(413);
   });
 
+  describe('every Accept header', () => {
+    /** POST /mcp through node:http, which (unlike fetch) sends no Accept header unless told to. */
+    const rawPost = (headers: Record<string, string>) =>
+      new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+        const origin = new URL(server.origin);
+        const req = request(
+          {
+            host: origin.hostname,
+            port: origin.port,
+            path: '/mcp',
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${callerKs()}`, ...headers },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), text }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify(CALL));
+      });
+    const CALL = {
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name: 'get_download_url', arguments: { entry_id: '1_origlast' } },
+    };
+    const flavorOf = (message: { id: number; result: { structuredContent: { flavorId: string } } }) => {
+      expect(message.id).toBe(7);
+      return message.result.structuredContent.flavorId;
+    };
+
+    it.each([
+      ['application/json alone', { Accept: 'application/json' }],
+      ['*/*', { Accept: '*/*' }],
+      ['application/*', { Accept: 'application/*' }],
+      ['no Accept header', {}],
+      ['both, as the SDK sends them', { Accept: 'application/json, text/event-stream' }],
+    ])('answers %s with the JSON answer', async (_, headers) => {
+      const answer = await rawPost(headers);
+      expect(answer.status).toBe(200);
+      expect(answer.type).toMatch(/^application\/json/);
+      expect(flavorOf(JSON.parse(answer.text))).toBe('1_olastsrc');
+    });
+
+    it('answers text/event-stream alone with the same answer as one SSE message event', async () => {
+      const answer = await rawPost({ Accept: 'text/event-stream' });
+      expect(answer.status).toBe(200);
+      expect(answer.type).toMatch(/^text\/event-stream/);
+      const events = answer.text.split('\n\n').filter((block) => block.trim() !== '');
+      expect(events).toHaveLength(1);
+      const lines = events[0]!.split('\n');
+      expect(lines[0]).toBe('event: message');
+      const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6));
+      expect(flavorOf(JSON.parse(data.join('\n')))).toBe('1_olastsrc');
+    });
+
+    it('answers 406 only when the header allows neither', async () => {
+      for (const accept of ['text/html', 'application/json;q=0', 'image/png, text/plain']) {
+        const answer = await rawPost({ Accept: accept });
+        expect(answer.status, accept).toBe(406);
+        expect(JSON.parse(answer.text)).toMatchObject({ error: 'not_acceptable' });
+      }
+      expect(sandbox.log).toHaveLength(0);
+    });
+  });
+
   it('refuses a Host or an Origin that is not allowed with 403 (DNS rebinding)', async () => {
     const port = new URL(server.origin).port;
     const status = (headers: Record<string, string>) =>

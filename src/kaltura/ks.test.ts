@@ -100,4 +100,17 @@ describe('ksPartnerId', () => {
       expect(ksPartnerId(text), text).toBeUndefined();
     }
   });
+
+  it('reads nothing from a v2 key no secret can make valid: a ciphertext short of three AES blocks, or not whole blocks', () => {
+    const v2 = (partnerId: number, bytes: number) =>
+      Buffer.concat([Buffer.from(`v2|${partnerId}|`), Buffer.alloc(bytes, 7)])
+        .toString('base64')
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_');
+    expect(ksPartnerId(v2(976543, 48))).toBe(976543);
+    expect(ksPartnerId(v2(976543, 64))).toBe(976543);
+    expect(ksPartnerId(v2(976543, 32))).toBeUndefined();
+    expect(ksPartnerId(v2(976543, 50))).toBeUndefined();
+    expect(ksPartnerId(`${v2(976543, 48).slice(0, 8)}=${v2(976543, 48).slice(8)}`)).toBeUndefined();
+  });
 });

@@ -77,14 +77,27 @@ function zeroPad(data: Buffer): Buffer {
 }
 
 /**
+ * The shortest v2 ciphertext Kaltura can accept: its plaintext, once the zero padding is cut,
+ * holds a 20-byte SHA-1 and the 16 random bytes at least, so it spans three AES blocks or more.
+ */
+const MIN_V2_CIPHERTEXT = 3 * BLOCK;
+
+/**
  * The partner id a KS names, read without any secret: a v2 key starts `v2|<partner id>|`, a v1
- * key's fields (after `<signature>|`) start with it. Undefined when `ks` is neither. Says
- * nothing of whether Kaltura will accept the key.
+ * key's fields (after `<signature>|`) start with it. Undefined when `ks` is neither, or cannot
+ * be a key Kaltura accepts whatever the secret: base64 padding inside the text, or a v2
+ * ciphertext that is not whole AES blocks, at least three. Says nothing of whether Kaltura will
+ * accept the key.
  */
 export function ksPartnerId(ks: string): number | undefined {
-  if (!looksLikeKs(ks)) return undefined;
-  const decoded = Buffer.from(ks.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
+  if (!looksLikeKs(ks) || /=[^=]/.test(ks)) return undefined;
+  const bytes = Buffer.from(ks.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  const decoded = bytes.toString('latin1');
   const match = decoded.startsWith('v2|') ? /^v2\|([0-9]+)\|/.exec(decoded) : /^[0-9a-f]{40}\|([0-9]+);/.exec(decoded);
+  if (match && decoded.startsWith('v2|')) {
+    const ciphertext = bytes.length - match[0].length;
+    if (ciphertext < MIN_V2_CIPHERTEXT || ciphertext % BLOCK !== 0) return undefined;
+  }
   const id = match ? Number(match[1]) : Number.NaN;
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }

@@ -3,8 +3,15 @@
  * answers any request), each request carrying the caller's own KS; HTTPS when given a
  * certificate (a KS is a bearer credential). Safe by default: loopback
  * unless told otherwise, Host and Origin checked against the allowed host names (DNS
- * rebinding), bodies capped at 1 MB, tool calls capped per KS as well as overall. SIGTERM stops
- * accepting, answers the calls in flight, and exits 0.
+ * rebinding), bodies capped at 1 MB, tool calls capped per KS as well as overall, requests per
+ * caller address capped and its refused keys counted against it (caller-limits.ts), connections
+ * capped (connections.ts), malformed structures refused before anything recurses into them.
+ * Answers JSON, or one SSE event to a client that accepts only `text/event-stream`. SIGTERM
+ * stops accepting, answers the calls in flight, and exits 0.
+ *
+ * The order of the checks is the order of their cost: address limits and the KS's shape before
+ * the body is read; the body's structure before the SDK parses it; the address's record of
+ * refused keys before a call with an unproven key may reach Kaltura.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -15,13 +22,19 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isLoopbackHost } from '../kaltura/config.js';
 import { ksPartnerId } from '../kaltura/ks.js';
 import { errorDetail, type Logger } from '../logging.js';
-import { Slots } from '../slots.js';
+import { Abandoned, KeyedSlots, SlotsFull, type Slots } from '../slots.js';
 import type { CallRecord } from '../tools/tool-call.js';
+import { answerType, type AnswerType } from './answer-type.js';
+import { callerAddress, callerKey } from './caller-address.js';
+import { CallerLimits, type Verdict } from './caller-limits.js';
+import { capConnections, CONNECTION_TIMEOUTS, TLS_TIMEOUTS } from './connections.js';
+import { structureProblem } from './message-shape.js';
 
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -35,11 +48,17 @@ export interface HttpOptions {
   allowedHosts: string[];
   /** PEM certificate chain and private key: serve HTTPS (node:https) instead of plain HTTP. */
   tls?: { cert: Buffer; key: Buffer };
+  /** Proxies in front whose X-Forwarded-For entries are believed (0: the TCP peer is the caller). */
+  trustProxy: number;
   logger: Logger;
   /** Tool calls at work at once, over every caller (with its bounded queue). */
   overall: Slots;
   /** Tool calls of one KS at work at once, and waiting. */
   perKs: { calls: number; waiting: number };
+  /** Requests of one caller address in flight at once. */
+  perAddress: number;
+  /** Open connections at most. */
+  maxConnections: number;
   /**
    * The MCP server for one request: its tools call Kaltura with `ks` through `slots` (which
    * bound the caller and everyone), and report each call's record.
@@ -65,6 +84,7 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
   const allowed = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
   if (isLoopbackHost(options.host)) for (const name of ['localhost', '127.0.0.1', '::1']) allowed.add(name);
   const perKs = new KeyedSlots(options.perKs.calls, options.perKs.waiting);
+  const callers = new CallerLimits(options.perAddress);
   /**
    * The calls in flight in this process, by their caller's key and JSON-RPC id: a client cancels
    * a call with a notification in a request of its own, which only this registry can connect to
@@ -92,10 +112,12 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       else res.destroy();
     });
   };
-  const http = options.tls ? httpsServer(options.tls, onRequest) : createHttpServer(onRequest);
-  // Requests whose client has gone quiet are not kept forever.
-  http.requestTimeout = 5 * 60_000;
-  http.headersTimeout = 30_000;
+  // Connections that idle or dawdle are not kept (CONNECTION_TIMEOUTS), and no more than
+  // maxConnections are open: with TLS they are counted once their handshake is done.
+  const http = options.tls
+    ? httpsServer(options.tls, onRequest)
+    : createHttpServer({ ...CONNECTION_TIMEOUTS }, onRequest);
+  capConnections(http, options.maxConnections, options.tls ? 'secureConnection' : 'connection');
 
   async function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
     if (record.path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -121,6 +143,21 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
         message: 'this server is stateless: send every MCP message as POST /mcp (no GET stream, no session to DELETE)',
       });
     }
+    const answer = answerType(req.headers.accept);
+    if (!answer) {
+      return sendJson(res, 406, {
+        error: 'not_acceptable',
+        message:
+          'this server answers in application/json (or, to a client that accepts only text/event-stream, as one SSE event); the Accept header allows neither',
+      });
+    }
+    const address = callerKey(
+      callerAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustProxy),
+    );
+    const entered = callers.enter(address);
+    if ('refused' in entered) return tooManyRequests(res, entered.refused);
+    res.once('close', entered.leave);
+
     const ks = bearerKs(req.headers.authorization);
     const partnerId = ks === undefined ? undefined : ksPartnerId(ks);
     if (ks === undefined || partnerId === undefined) {
@@ -135,6 +172,12 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
     }
     record.partnerId = partnerId;
     const key = keyOf(ks);
+    // A key Kaltura has accepted passes; any other is judged by its address's refused keys.
+    const accepted = callers.isAccepted(key);
+    if (!accepted) {
+      const verdict = callers.verdict(address);
+      if (!verdict.go) return tooManyRequests(res, verdict);
+    }
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === 'too large') {
       return sendJson(res, 413, {
@@ -152,6 +195,14 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
         error: { code: -32700, message: 'Parse error: the body is not JSON' },
       });
     }
+    const problem = structureProblem(message);
+    if (problem) {
+      return sendJson(res, 400, {
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32600, message: `Invalid Request: ${problem}` },
+      });
+    }
     const { method, id, params } = (message ?? {}) as { method?: unknown; id?: unknown; params?: unknown };
     if (typeof method === 'string') record.rpc = method;
     const callKey = (requestId: unknown) => `${key}:${JSON.stringify(requestId)}`;
@@ -159,6 +210,53 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       cancellable.get(callKey((params as { requestId?: unknown } | null)?.requestId))?.();
     }
 
+    const closed = new Promise<void>((resolve) => res.once('close', resolve));
+    const respond = async () => {
+      // The request is over when its answer is sent or its client has gone, whichever is first.
+      const answered = answerWithSdk(req, res, record, { ks, key, message, method, id, answer });
+      // A failure after the client has gone has no one to answer (before, it is a 500).
+      answered.catch(() => undefined);
+      await Promise.race([answered, closed]);
+      callers.settle(address, key, record.outcome);
+    };
+    if (method !== 'tools/call' || accepted) return respond();
+    // A call with a key Kaltura has not accepted yet: a few at a time per address, each judged
+    // by the address's refused keys when its turn comes (earlier ones may have been refused).
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    try {
+      await callers.runUnproven(
+        address,
+        async () => {
+          const verdict = callers.verdict(address);
+          if (!verdict.go) return tooManyRequests(res, verdict);
+          if (verdict.delayMs > 0) await sleep(verdict.delayMs, undefined, { signal: gone.signal });
+          await respond();
+        },
+        gone.signal,
+      );
+    } catch (error) {
+      // The client left while it waited: nothing to answer.
+      if (error instanceof Abandoned || gone.signal.aborted) return;
+      if (error instanceof SlotsFull) {
+        return tooManyRequests(res, {
+          go: false,
+          retryAfterSeconds: 1,
+          why: 'this address has too many calls waiting already',
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Hands the request to an MCP server of its own, over the SDK's stateless transport. */
+  async function answerWithSdk(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RequestRecord,
+    request: { ks: string; key: string; message: unknown; method: unknown; id: unknown; answer: AnswerType },
+  ): Promise<void> {
+    const { ks, key, message, method, id } = request;
     const slots = {
       run: <T>(task: () => Promise<T>, signal?: AbortSignal) =>
         perKs.run(key, () => options.overall.run(task, signal), signal),
@@ -169,7 +267,11 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       record.kalturaRequests = call.kalturaRequests;
       if (call.ignoredArguments) record.ignoredArguments = call.ignoredArguments;
     });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    // JSON, or the same answer as SSE events for a client that accepts only text/event-stream.
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: request.answer === 'json',
+    });
     // A client that goes away, or cancels, ends its call: closing the server aborts its handler
     // (the Kaltura request, the slot), and a cancelled call gets no answer.
     res.on('close', () => {
@@ -177,7 +279,7 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       void server.close();
     });
     if (method === 'tools/call' && id !== undefined) {
-      const call = callKey(id);
+      const call = `${key}:${JSON.stringify(id)}`;
       const cancel = () => {
         record.outcome = 'cancelled';
         res.destroy();
@@ -187,6 +289,7 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
         if (cancellable.get(call) === cancel) cancellable.delete(call);
       });
     }
+    acceptBothForSdk(req);
     await server.connect(transport);
     await transport.handleRequest(req, res, message);
   }
@@ -220,7 +323,7 @@ function httpsServer(
   onRequest: (req: IncomingMessage, res: ServerResponse) => void,
 ): HttpsServer {
   try {
-    return createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest);
+    return createHttpsServer({ cert: tls.cert, key: tls.key, ...CONNECTION_TIMEOUTS, ...TLS_TIMEOUTS }, onRequest);
   } catch (error) {
     throw new Error(
       `the TLS certificate and key cannot be used (${(error as Error).message}): give a PEM certificate chain and its matching PEM private key`,
@@ -249,6 +352,28 @@ function safeUrlHost(url: string): string | undefined {
   }
 }
 
+/**
+ * The SDK's transport answers 406 unless Accept names both JSON and SSE; which of the two this
+ * request is answered in has been decided already (answer-type.ts), and the transport is built
+ * for it. The SDK reads the raw headers, so both copies are set.
+ */
+function acceptBothForSdk(req: IncomingMessage): void {
+  const both = 'application/json, text/event-stream';
+  req.headers.accept = both;
+  const raw = req.rawHeaders;
+  for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i]!.toLowerCase() === 'accept') raw.splice(i, 2);
+  raw.push('Accept', both);
+}
+
+/** 429 with Retry-After: the caller's address is over a limit (caller-limits.ts). */
+function tooManyRequests(res: ServerResponse, verdict: Verdict & { go: false }): void {
+  res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+  sendJson(res, 429, {
+    error: 'too_many_requests',
+    message: `${verdict.why}; try again in ${verdict.retryAfterSeconds} s`,
+  });
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
@@ -271,27 +396,4 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | '
 /** A KS as a key: its hash, so that no key is kept in memory longer than its request. */
 function keyOf(ks: string): string {
   return createHash('sha256').update(ks).digest('hex');
-}
-
-/**
- * Slots per key (a KS's hash, from {@link keyOf}): one caller cannot take every slot. A key's
- * slots are forgotten once no call of it runs or waits.
- */
-class KeyedSlots {
-  private readonly byKey = new Map<string, Slots>();
-
-  constructor(
-    private readonly size: number,
-    private readonly maxWaiting: number,
-  ) {}
-
-  async run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    let slots = this.byKey.get(key);
-    if (!slots) this.byKey.set(key, (slots = new Slots(this.size, this.maxWaiting)));
-    try {
-      return await slots.run(task, signal);
-    } finally {
-      if (slots.pending === 0) this.byKey.delete(key);
-    }
-  }
 }
