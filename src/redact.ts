@@ -7,6 +7,7 @@ import { maskSecretIn } from './kaltura/deps.js';
 import { KS_CHARACTERS } from './kaltura/ks.js';
 
 /** KS v2 tokens start with base64 of `v2|`. */
+const KS_V2_PREFIX = 'djJ8';
 const KS_V2_PATTERN = new RegExp(`djJ8[${KS_CHARACTERS}]{8,}`, 'g');
 /** A URL's path and query can carry a KS or a CDN token; its origin cannot. */
 const URL_PATTERN = /\b(https?:\/\/[^/\s"']+)\/[^\s"']*/g;
@@ -27,12 +28,14 @@ export class Redactor {
   redact(text: string): string {
     let out = text;
     for (const secret of this.secrets) out = maskSecretIn(out, secret);
-    return out.replace(KS_V2_PATTERN, '[KS redacted]');
+    // The patterns only run where they can match (log lines are many, and mostly short).
+    return out.includes(KS_V2_PREFIX) ? out.replace(KS_V2_PATTERN, '[KS redacted]') : out;
   }
 
   /** For logs: also cuts URLs down to their origin, since download URLs are credentials. */
   redactForLog(text: string): string {
-    return this.redact(text).replace(URL_PATTERN, '$1/…');
+    const out = this.redact(text);
+    return out.includes('://') ? out.replace(URL_PATTERN, '$1/…') : out;
   }
 
   /**

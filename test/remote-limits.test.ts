@@ -100,7 +100,7 @@ describe('CallerLimits', () => {
   });
 
   it('runs calls with unproven keys a few at a time once the address has strikes, at once before', async () => {
-    const limits = new CallerLimits(16);
+    const limits = new CallerLimits(16, clock().now);
     let running = 0;
     let peak = 0;
     const releases: Array<() => void> = [];

@@ -27,6 +27,15 @@ const BY_OFFER = new Map(OFFERS);
  */
 export function answerType(accept: string | undefined): AnswerType | undefined {
   if (accept === undefined || accept.trim() === '') return 'json';
-  const chosen = new Negotiator({ headers: { accept } }).mediaType(OFFERS.map(([offer]) => offer));
-  return chosen === undefined ? undefined : BY_OFFER.get(chosen);
+  // A client sends the same header with every request: remember the last few answers.
+  if (ANSWERS.has(accept)) return ANSWERS.get(accept);
+  const chosen = new Negotiator({ headers: { accept } }).mediaType(OFFER_TYPES);
+  const answer = chosen === undefined ? undefined : BY_OFFER.get(chosen);
+  if (ANSWERS.size >= MAX_REMEMBERED) ANSWERS.clear();
+  ANSWERS.set(accept, answer);
+  return answer;
 }
+
+const OFFER_TYPES = OFFERS.map(([offer]) => offer);
+const MAX_REMEMBERED = 64;
+const ANSWERS = new Map<string, AnswerType | undefined>();
