@@ -17,7 +17,8 @@ mkdirSync(dist);
 
 const result = await build({
   ...BUNDLE_OPTIONS,
-  entryPoints: [join(root, 'src/index.ts')],
+  // dist/index.js is the launcher: it tunes the heap, then imports the server (src/index.ts).
+  entryPoints: { index: join(root, 'src/launch.ts') },
   metafile: true,
   outdir: dist,
   splitting: true,

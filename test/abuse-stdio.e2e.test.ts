@@ -154,6 +154,22 @@ describe('30,000 requests written without reading a single answer first', () => 
   }, 180_000);
 });
 
+describe('sustained calls', () => {
+  it('keep the young generation within its cap however the server is started (the heap is sized from inside)', async () => {
+    // A probe beside the server reports V8's heap spaces on a signal; the server is started as
+    // users start it, with no flag.
+    const probe = `data:text/javascript,import v8 from 'node:v8'; process.on('SIGUSR2', () => process.stderr.write(JSON.stringify({ probe: Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size])) }) + '\\n'))`;
+    const s = await servers.start(sandboxEnv(sandbox.url), ['--import', probe]);
+    for (let i = 0; i < 3000; i += 1)
+      await s.call('get_download_url', { entry_id: i % 2 ? '1_demo0001' : '1_origlast' });
+    s.transport.child!.kill('SIGUSR2');
+    const report = () => logLines(s.transport).find((l) => 'probe' in l)?.probe as Record<string, number> | undefined;
+    for (let i = 0; i < 100 && !report(); i += 1) await new Promise((r) => setTimeout(r, 20));
+    // Two semi-spaces of 4 MiB at most (V8's own default lets them grow to 16 MiB each).
+    expect(report()!.new_space).toBeLessThanOrEqual(2 * 4 * 1024 * 1024 + 64 * 1024);
+  }, 60_000);
+});
+
 describe('a transport that fails', () => {
   it('says why on stderr and exits non-zero, never silently', async () => {
     // stdin fails (as a broken pipe or a read error would) on a signal the test sends.
