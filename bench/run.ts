@@ -17,6 +17,7 @@ import { createLogger } from '../src/logging.js';
 import { Redactor } from '../src/redact.js';
 import { findDownloadUrl, type DownloadRequest } from '../src/downloads/locate.js';
 import { answerWith, type DownloadStrategy } from '../test/helpers/download-strategies.js';
+import { buildBaseline } from './baseline.js';
 import {
   bigSaves,
   courseThroughput,
@@ -25,6 +26,7 @@ import {
   librarySaves,
   resumedSave,
 } from './downloads.js';
+import { HTTP_CLIENTS, SOAK_CALLS, soaks } from './soak.js';
 import { callerKs, httpClient, startHttpServer } from '../test/helpers/http-server.js';
 import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
 import { manyEntries, SANDBOX_PARTNER_ID } from '../test/sandbox/fixtures.js';
@@ -276,7 +278,12 @@ async function batch(sandbox: Sandbox) {
  * concurrent calls. Latency percentiles in Kaltura round trips (`rtt`), and the server's RSS.
  */
 async function httpLoad(sandbox: Sandbox, rtt: number) {
-  const server = await startHttpServer({ PATH: process.env.PATH ?? '', KALTURA_SERVICE_URL: sandbox.url });
+  // One host plays twenty callers: the per-address cap would otherwise answer most with 429.
+  const server = await startHttpServer({
+    PATH: process.env.PATH ?? '',
+    KALTURA_SERVICE_URL: sandbox.url,
+    MCP_MAX_CALLS_PER_ADDRESS: '1000',
+  });
   try {
     const pid = server.child.pid!;
     const clients = await Promise.all(
@@ -364,6 +371,31 @@ try {
     `HTTP mode, 20 clients x 10 concurrent calls: ${h.calls} answered, ${h.wrong} wrong; ` +
       `p50 ${fmt(h.p50)} and p99 ${fmt(h.p99)} round trips; RSS ${fmt(h.rssIdle, 1)} MB warm, ${fmt(h.rssAfter, 1)} MB after`,
   );
+  const baseline = buildBaseline();
+  try {
+    const soak = await soaks(sandbox, SERVER_ENTRY, baseline.entry);
+    console.log(
+      `\nSoak: ${SOAK_CALLS.toLocaleString('en')} get_download_url calls per server and mode, this build against ` +
+        `${baseline.commit} (BENCH_BASELINE, default main) built the same way, taking turns:`,
+    );
+    console.log(
+      '| mode                  | RSS after, this build | RSS after, baseline | time per call, ratio | server CPU, ratio |',
+    );
+    console.log(
+      '|-----------------------|-----------------------|---------------------|----------------------|-------------------|',
+    );
+    for (const [mode, r] of [
+      ['stdio, 1 client', soak.stdio],
+      [`HTTP, ${HTTP_CLIENTS} clients`, soak.http],
+    ] as const) {
+      console.log(
+        `| ${mode.padEnd(21)} | ${`${fmt(r.rss.today, 1)} MB`.padStart(21)} | ${`${fmt(r.rss.baseline, 1)} MB`.padStart(19)} | ` +
+          `${fmt(r.latencyRatio).padStart(20)} | ${fmt(r.cpuRatio).padStart(17)} |${r.wrong ? ` ${r.wrong} wrong answers` : ''}`,
+      );
+    }
+  } finally {
+    baseline.remove();
+  }
   const l = await load(sandbox);
   console.log(`200 concurrent calls: wall time ${fmt(l.concurrentRatio)}x one call; wrong answers: ${l.wrong}`);
   console.log(

@@ -21,9 +21,13 @@ export interface HttpServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/index.js --http --port 0 …args` and waits for it to listen. */
-export async function startHttpServer(env: Record<string, string>, args: string[] = []): Promise<HttpServerProcess> {
-  const child = spawn(process.execPath, [SERVER_ENTRY, '--http', '--port', '0', ...args], { env, stdio: 'pipe' });
+/** Starts `node dist/index.js --http --port 0 …args` (or another build's `entry`) and waits for it to listen. */
+export async function startHttpServer(
+  env: Record<string, string>,
+  args: string[] = [],
+  entry = SERVER_ENTRY,
+): Promise<HttpServerProcess> {
+  const child = spawn(process.execPath, [entry, '--http', '--port', '0', ...args], { env, stdio: 'pipe' });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const origin = await new Promise<string>((resolve, reject) => {
