@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { StdinLines } from '../src/transports/stdin-lines.js';
+import { StdinLines } from './stdin-lines.js';
 
 /** Feeds `chunks` through a StdinLines and collects what it passes on and what it skips. */
 async function feed(chunks: Array<string | Buffer>, maxLineBytes = 10) {
