@@ -34,4 +34,8 @@ else the one in the server's package folder; never the working directory's). Eve
   PORT, HOST, MCP_ALLOWED_HOSTS                   --port, --host and --allowed-hosts, for --http
   MCP_TLS_CERT, MCP_TLS_KEY                       --tls-cert and --tls-key: serve HTTPS with these PEM files
   MCP_BEHIND_TLS_PROXY                            --behind-tls-proxy: true when a proxy in front terminates TLS
-  MCP_MAX_CALLS, MCP_MAX_CALLS_PER_KS, MCP_MAX_WAITING_CALLS   remote mode's limits (32, 8, 256)`;
+  MCP_MAX_CALLS, MCP_MAX_WAITING_CALLS            calls at work and waiting, in both modes (32, 256)
+  MCP_MAX_CALLS_PER_KS                            remote mode: calls of one KS at work (8)
+  MCP_MAX_CALLS_PER_ADDRESS                       remote mode: requests in flight per caller address (16)
+  MCP_MAX_CONNECTIONS                             remote mode: open connections (256)
+  MCP_TRUST_PROXY                                 --trust-proxy: proxies in front whose X-Forwarded-For is believed (0)`;
