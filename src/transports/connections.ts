@@ -3,8 +3,9 @@
  * `max` at once; a new connection beyond that closes the oldest idle one (no request in
  * progress), or, when every connection is busy, is closed itself. An idle flood thus never locks
  * out a new caller. Idle connections also end on their own: a keep-alive connection after
- * {@link CONNECTION_TIMEOUTS}.keepAliveTimeout, one that sends no complete request headers after
- * headersTimeout (Node checks every connectionsCheckingInterval).
+ * {@link CONNECTION_TIMEOUTS}.keepAliveTimeout, one that sends incomplete request headers after
+ * headersTimeout (Node checks every connectionsCheckingInterval), and one that sends nothing at
+ * all (which Node never times out) after headersTimeout as well, closed here.
  */
 import type { Server as HttpServer, ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
@@ -29,25 +30,29 @@ export const CONNECTION_TIMEOUTS = {
 export const TLS_TIMEOUTS = { handshakeTimeout: 10_000 } satisfies TlsOptions;
 
 /**
- * Keeps `server`'s open connections at `max` at most, as described above. `event` is the one
- * whose socket requests then arrive on: `connection` for HTTP, `secureConnection` for HTTPS
- * (whose requests come on the TLS socket). Returns how many connections were closed to make room.
+ * Keeps `server`'s open connections at `max` at most, as described above, and closes a
+ * connection that has sent no request within `silentMs`. `event` is the one whose socket
+ * requests then arrive on: `connection` for HTTP, `secureConnection` for HTTPS (whose requests
+ * come on the TLS socket).
  */
 export function capConnections(
   server: HttpServer,
   max: number,
   event: 'connection' | 'secureConnection' = 'connection',
-): { evicted: () => number } {
-  /** Open connections in the order they opened, with their requests in progress. */
-  const open = new Map<Socket, { busy: number }>();
-  let evicted = 0;
+  silentMs: number = CONNECTION_TIMEOUTS.headersTimeout,
+): void {
+  /** Open connections in the order they opened: requests in progress, and the silence timer. */
+  const open = new Map<Socket, { busy: number; silent: NodeJS.Timeout }>();
   server.on(event, (socket: Socket) => {
-    open.set(socket, { busy: 0 });
-    socket.once('close', () => open.delete(socket));
+    const state = { busy: 0, silent: setTimeout(() => socket.destroy(), silentMs).unref() };
+    open.set(socket, state);
+    socket.once('close', () => {
+      clearTimeout(state.silent);
+      open.delete(socket);
+    });
     if (open.size <= max) return;
-    for (const [other, state] of open) {
-      if (other !== socket && state.busy === 0) {
-        evicted += 1;
+    for (const [other, { busy }] of open) {
+      if (other !== socket && busy === 0) {
         open.delete(other);
         other.destroy();
         return;
@@ -59,8 +64,8 @@ export function capConnections(
   server.on('request', (req, res) => {
     const state = open.get(req.socket);
     if (!state) return;
+    clearTimeout(state.silent);
     state.busy += 1;
     res.once('close', () => (state.busy -= 1));
   });
-  return { evicted: () => evicted };
 }
