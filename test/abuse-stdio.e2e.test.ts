@@ -94,10 +94,9 @@ describe('a line over the read limit', () => {
       await s.write(`${huge}\n`);
       await s.write(call(2));
       await s.until(() => s.answerTo(2) !== undefined, 'the answer to the request after the long line');
-      const refusal = s.answers.find((a) => a.id === null);
+      const refusal = s.answers.find((a) => !('id' in a));
       expect(refusal).toEqual({
         jsonrpc: '2.0',
-        id: null,
         error: {
           code: -32600,
           message: expect.stringMatching(
@@ -212,5 +211,54 @@ describe('log lines whose text fights JSON', () => {
     const result = await s.call('get_download_url', { entry_id: '1_demo0001' });
     expect(jsonOf(result).entryId).toBe('1_demo0001');
     expect(s.transport.stderrText()).not.toMatch(/serveFlavor|djJ8/);
+  });
+});
+
+describe('requests the SDK would drop unanswered', () => {
+  it('answers each, to its id when it has one, and goes on serving: a bad progress token, bad params, a line that is not JSON', async () => {
+    const s = rawServer(sandboxEnv(sandbox.url));
+    try {
+      await s.write(`${JSON.stringify(INITIALIZE)}\n`);
+      await s.until(() => s.answerTo(0) !== undefined, 'the initialize answer');
+      const tokens: unknown[] = [null, true, 1.5, { token: 1 }];
+      for (const [i, token] of tokens.entries()) {
+        await s.write(
+          `${JSON.stringify({
+            jsonrpc: '2.0',
+            id: 10 + i,
+            method: 'tools/call',
+            params: {
+              name: 'get_download_url',
+              arguments: { entry_id: '1_demo0001' },
+              _meta: { progressToken: token },
+            },
+          })}\n`,
+        );
+      }
+      await s.write(`${JSON.stringify({ jsonrpc: '2.0', id: 20, method: 'tools/list', params: 'all' })}\n`);
+      await s.write('this is not JSON\n');
+      await s.write(call(21));
+      await s.until(() => s.answerTo(21) !== undefined, 'the answer to the call after them');
+      for (const [i] of tokens.entries()) {
+        expect(s.answerTo(10 + i)).toMatchObject({
+          error: { code: -32602, message: expect.stringMatching(/^Invalid params: _meta\.progressToken must be/) },
+        });
+      }
+      expect(s.answerTo(20)).toEqual({
+        jsonrpc: '2.0',
+        id: 20,
+        error: { code: -32602, message: 'Invalid params: params must be an object' },
+      });
+      expect(s.answers).toContainEqual({
+        jsonrpc: '2.0',
+        error: {
+          code: -32700,
+          message: 'Parse error: the line is not JSON; send each JSON-RPC message as one line of JSON',
+        },
+      });
+      expect((s.answerTo(21) as { result: { isError?: boolean } }).result.isError).toBeFalsy();
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -218,6 +218,39 @@ describe('the HTTP edges', () => {
     expect(response.headers.get('mcp-session-id')).toBeNull();
   });
 
+  it.each([[null], [true], [1.5], [{ token: 1 }]])(
+    'answers a _meta.progressToken of %j with -32602 naming it, to the request id, and keeps serving',
+    async (token) => {
+      const response = await post(server, {
+        jsonrpc: '2.0',
+        id: 42,
+        method: 'tools/call',
+        params: { name: 'get_download_url', arguments: { entry_id: '1_demo0001' }, _meta: { progressToken: token } },
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { id: number; error: { code: number; message: string } };
+      expect(body.id).toBe(42);
+      expect(body.error.code).toBe(-32602);
+      expect(body.error.message).toMatch(/^Invalid params: _meta\.progressToken must be a string or an integer/);
+      const next = await post(server, {
+        jsonrpc: '2.0',
+        id: 43,
+        method: 'tools/call',
+        params: { name: 'get_download_url', arguments: { entry_id: '1_demo0001' }, _meta: { progressToken: 'p' } },
+      });
+      expect(((await next.json()) as { result: { isError?: boolean } }).result.isError).toBeFalsy();
+    },
+  );
+
+  it('names what is wrong with a request the SDK would refuse without saying which', async () => {
+    const response = await post(server, { jsonrpc: '2.0', id: 'q', method: 'tools/list', params: [1] });
+    expect(await response.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 'q',
+      error: { code: -32602, message: 'Invalid params: params must be an object' },
+    });
+  });
+
   it('answers a body over 1 MB with 413', async () => {
     const response = await post(server, { ...INITIALIZE, padding: 'x'.repeat(1024 * 1024) });
     expect(response.status).toBe(413);

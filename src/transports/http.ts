@@ -25,6 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { isLoopbackHost } from '../kaltura/config.js';
 import { ksPartnerId } from '../kaltura/ks.js';
 import { errorDetail, type Logger } from '../logging.js';
@@ -34,6 +35,7 @@ import { answerType, type AnswerType } from './answer-type.js';
 import { callerAddress, callerKey } from './caller-address.js';
 import { CallerLimits, type Verdict } from './caller-limits.js';
 import { capConnections, CONNECTION_TIMEOUTS, TLS_TIMEOUTS } from './connections.js';
+import { invalidRequest } from './invalid-request.js';
 import { structureProblem } from './message-shape.js';
 
 /** Largest request body accepted. */
@@ -205,6 +207,17 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
     }
     const { method, id, params } = (message ?? {}) as { method?: unknown; id?: unknown; params?: unknown };
     if (typeof method === 'string') record.rpc = method;
+    // A message the SDK would refuse with a parse error naming nothing: said what is wrong, to
+    // the request's own id when it has one (a batch is left to the SDK).
+    const refusal = Array.isArray(message) ? undefined : invalidRequest(message);
+    if (refusal) {
+      record.outcome = 'invalid request';
+      const reply = refusal.answer ?? {
+        jsonrpc: '2.0',
+        error: { code: ErrorCode.InvalidRequest, message: `Invalid Request: ${refusal.reason}` },
+      };
+      return 'id' in reply ? sendMessage(res, answer, reply) : sendJson(res, 400, reply);
+    }
     const callKey = (requestId: unknown) => `${key}:${JSON.stringify(requestId)}`;
     if (method === 'notifications/cancelled') {
       cancellable.get(callKey((params as { requestId?: unknown } | null)?.requestId))?.();
@@ -372,6 +385,13 @@ function tooManyRequests(res: ServerResponse, verdict: Verdict & { go: false }):
     error: 'too_many_requests',
     message: `${verdict.why}; try again in ${verdict.retryAfterSeconds} s`,
   });
+}
+
+/** A JSON-RPC answer, as the request's Accept asked: JSON, or one SSE `message` event. */
+function sendMessage(res: ServerResponse, type: AnswerType, message: unknown): void {
+  if (type === 'json') return sendJson(res, 200, message);
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+  res.end(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invalidRequest } from './invalid-request.js';
+import { invalidRequest, lineVerdict } from './invalid-request.js';
 
 const call = (meta: unknown, extra: Record<string, unknown> = {}) => ({
   jsonrpc: '2.0',
@@ -62,5 +62,29 @@ describe('invalidRequest', () => {
     expect(invalidRequest({ jsonrpc: '2.0', id: 1, result: 'not an object' })).toEqual({
       reason: 'a response the schema refuses',
     });
+  });
+});
+
+describe('lineVerdict', () => {
+  const line = (text: string) => Buffer.from(text, 'utf8');
+
+  it('hands on a blank line and a well-formed message', () => {
+    expect(lineVerdict(line('   '))).toBeUndefined();
+    expect(lineVerdict(line(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' })))).toBeUndefined();
+  });
+
+  it('answers a line that is not JSON with -32700 and no id', () => {
+    expect(lineVerdict(line('{"jsonrpc": "2.0", "id": 1,'))?.answer).toEqual({
+      jsonrpc: '2.0',
+      error: {
+        code: -32700,
+        message: 'Parse error: the line is not JSON; send each JSON-RPC message as one line of JSON',
+      },
+    });
+  });
+
+  it('refuses a message nested too deep before anything walks it, to its id', () => {
+    const deep = `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    expect(lineVerdict(line(deep))?.answer).toMatchObject({ id: 5, error: { code: -32600 } });
   });
 });

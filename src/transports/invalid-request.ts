@@ -13,6 +13,7 @@
  * leave out `id` when the request's own id cannot be read.
  */
 import { ErrorCode, JSONRPCMessageSchema, type JSONRPCErrorResponse } from '@modelcontextprotocol/sdk/types.js';
+import { structureProblem } from './message-shape.js';
 
 /** Why a message was refused, and the answer to send (none for a notification or a response). */
 export interface Refusal {
@@ -84,4 +85,40 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value !== null && typeof value === 'object') return 'an object';
   return String(value);
+}
+
+/**
+ * The refusal for one stdio line the SDK would drop, or undefined to hand it on as it is. A
+ * blank line is handed on (the SDK skips it). Checks, in order: JSON (else -32700 with no id),
+ * the structure (message-shape.ts: no deeper walk runs on a message nested too deep), then
+ * {@link invalidRequest}. Pure; `line` without its newline.
+ */
+export function lineVerdict(line: Buffer): Refusal | undefined {
+  const text = line.toString('utf8');
+  if (text.trim() === '') return undefined;
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return {
+      reason: 'a line that is not JSON',
+      answer: {
+        jsonrpc: '2.0',
+        error: {
+          code: ErrorCode.ParseError,
+          message: 'Parse error: the line is not JSON; send each JSON-RPC message as one line of JSON',
+        },
+      },
+    };
+  }
+  const problem = structureProblem(message);
+  if (problem) {
+    const id = (message as { id?: unknown } | null)?.id;
+    return refuse(
+      typeof id === 'string' || Number.isSafeInteger(id) ? (id as string | number) : undefined,
+      ErrorCode.InvalidRequest,
+      problem,
+    );
+  }
+  return invalidRequest(message);
 }

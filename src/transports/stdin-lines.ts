@@ -28,6 +28,8 @@ export interface StdinLinesOptions {
   maxLineBytes?: number;
   /** Called once for each line skipped, with its length in bytes. */
   onTooLong(bytes: number): void;
+  /** Whether to hand a line (without its newline) on; unset, every line is. */
+  accept?(line: Buffer): boolean;
   /** Where the answers go: reading pauses while it has more queued than its high-water mark. */
   output?: Writable;
 }
@@ -78,7 +80,7 @@ export class StdinLines {
       const lineBytes = this.partialBytes + piece.length - 1;
       if (this.skipped !== undefined) this.options.onTooLong(this.skipped + piece.length - 1);
       else if (lineBytes > this.maxLineBytes) this.options.onTooLong(lineBytes);
-      else pass([...this.partial, piece], lineBytes + 1);
+      else if (this.accepts([...this.partial, piece], lineBytes)) pass([...this.partial, piece], lineBytes + 1);
       this.partial = [];
       this.partialBytes = 0;
       this.skipped = undefined;
@@ -86,6 +88,13 @@ export class StdinLines {
     }
     if (outBytes > 0) this.lines.write(Buffer.concat(out, outBytes));
     this.throttle();
+  }
+
+  /** Whether options.accept takes the line made of `pieces` (`bytes` long without its newline). */
+  private accepts(pieces: Buffer[], bytes: number): boolean {
+    if (!this.options.accept) return true;
+    const line = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, bytes + 1);
+    return this.options.accept(line.subarray(0, bytes));
   }
 
   /** The start of a line whose end has not arrived yet, or its count once it is too long. */

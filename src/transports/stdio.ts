@@ -9,6 +9,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { errorDetail, type Logger } from '../logging.js';
 import type { Slots } from '../slots.js';
+import { lineVerdict } from './invalid-request.js';
 import { MAX_LINE_BYTES, SDK_BUFFER_BYTES, StdinLines } from './stdin-lines.js';
 
 /** How long shutdown waits for calls in flight to be answered before leaving anyway. */
@@ -53,10 +54,19 @@ export async function serveStdio(
     // stderr gets a moment to take the line, then the process leaves whatever still runs.
     setTimeout(() => process.exit(1), 100).unref();
   };
+  const answer = (message: JSONRPCMessage) =>
+    void transport.send(message).catch((error: unknown) => fail('stdout failed', errorDetail(error)));
   const reader = new StdinLines(process.stdin, {
     output: process.stdout,
-    onTooLong: (bytes) =>
-      void transport.send(lineTooLong(bytes)).catch((error: unknown) => fail('stdout failed', errorDetail(error))),
+    onTooLong: (bytes) => answer(lineTooLong(bytes)),
+    // A line the SDK would drop unanswered (the client waiting to its timeout) is answered here.
+    accept: (line) => {
+      const refusal = lineVerdict(line);
+      if (!refusal) return true;
+      logger.warn('a message was refused before the server read it', { reason: refusal.reason });
+      if (refusal.answer) answer(refusal.answer);
+      return false;
+    },
   });
   const transport = new StdioServerTransport(reader.lines, process.stdout, { maxBufferSize: SDK_BUFFER_BYTES });
   // Set before connect: the server chains its own handlers after these.
@@ -68,16 +78,19 @@ export async function serveStdio(
   await server.connect(transport);
 }
 
-/** The answer to a line over the read limit: JSON-RPC's Invalid Request, for no id (the line was not read). */
+/**
+ * The answer to a line over the read limit: JSON-RPC's Invalid Request, without an id (the line
+ * was not read; MCP's schema lets an error leave out an id it cannot know, where a `null` id
+ * would fail the SDK client's own check).
+ */
 function lineTooLong(bytes: number): JSONRPCMessage {
   return {
     jsonrpc: '2.0',
-    id: null,
     error: {
       code: ErrorCode.InvalidRequest,
       message: `Invalid Request: a line of ${bytes} bytes is over the read limit of ${MAX_LINE_BYTES} bytes (10 MiB); it was skipped. Send each JSON-RPC message on one line within the limit.`,
     },
-  } as unknown as JSONRPCMessage;
+  };
 }
 
 /** Resolves once stdout has handed everything written to it to the OS (the exit timer bounds the wait). */
