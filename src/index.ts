@@ -200,7 +200,7 @@ async function serveRemote(
   }).catch((error: unknown) => cannotListen(error, command, logger));
   // The log keeps only a URL's origin (download URLs are credentials): the endpoint goes apart,
   // and the source address goes without its scheme.
-  logger.info('kaltura-mcp ready on HTTP', {
+  logger.info(`kaltura-mcp ready on ${tls ? 'HTTPS' : 'HTTP'}`, {
     version: SERVER_INFO.version,
     origin: url,
     endpoint: 'POST /mcp',

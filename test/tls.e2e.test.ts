@@ -159,6 +159,7 @@ describe('HTTPS served directly', () => {
     expect(byName).toMatchObject({ ok: true });
     // Nothing secret in what the server wrote.
     expect(s.stderr()).not.toContain(SANDBOX_ADMIN_SECRET);
+    expect(s.stderr()).toContain('"message":"kaltura-mcp ready on HTTPS"');
   });
 
   it('takes its files from MCP_TLS_CERT and MCP_TLS_KEY too', async () => {
