@@ -5,35 +5,16 @@
  * own, so that one's memory says nothing of another's.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
 import { COURSE_ENTRIES, sizedEntry } from '../test/sandbox/fixtures.js';
 import type { Sandbox } from '../test/sandbox/server.js';
+import { connect, rssMb } from './processes.js';
 
 /** The entries the downloads bench saves: 512 MiB and 2 GiB (and 700 bytes each: real sizes). */
 export const DOWNLOAD_ENTRIES = [sizedEntry('1_big00512', 512 * 1024), sizedEntry('1_big02048', 2048 * 1024)];
-
-const rssMb = (pid: number) => {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
-};
-
-async function connect(sandbox: Sandbox, env: Record<string, string>) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [SERVER_ENTRY],
-    env: sandboxEnv(sandbox.url, env),
-    stderr: 'ignore',
-  });
-  const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(transport);
-  return { client, pid: transport.pid! };
-}
 
 /** Seconds `curl` takes to fetch `url` into /dev/null. */
 async function curlSeconds(url: string): Promise<number> {

@@ -4,11 +4,9 @@
  * fixed latency to every answer, so one HTTP request costs about one "round trip".
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { build } from 'esbuild';
 import { BUNDLE_OPTIONS } from '../build/options.js';
 import { KalturaClientManager, type RequestStats } from '../src/kaltura/client-manager.js';
@@ -26,6 +24,7 @@ import {
   librarySaves,
   resumedSave,
 } from './downloads.js';
+import { connect, rssMb } from './processes.js';
 import { HTTP_CLIENTS, SOAK_CALLS, soaks } from './soak.js';
 import { callerKs, httpClient, startHttpServer } from '../test/helpers/http-server.js';
 import { sandboxEnv, SERVER_ENTRY } from '../test/helpers/server-process.js';
@@ -139,11 +138,6 @@ async function coldStart() {
   return { server: median(s) / median(b), minimal: median(m) / median(b), extraMs: median(s) - median(m) };
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 /** The built server under load: 200 concurrent calls, then 5,000 sequential ones. */
 async function load(sandbox: Sandbox) {
   const { client, pid } = await connect(sandbox);
@@ -175,19 +169,6 @@ async function load(sandbox: Sandbox) {
   }
   await client.close();
   return { rssIdle, rssAfterConcurrent, rssSeries, concurrentRatio: concurrentMs / median(oneCall), wrong };
-}
-
-/** A stdio client of the built server against the sandbox. */
-async function connect(sandbox: Sandbox, env: Record<string, string> = {}) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [SERVER_ENTRY],
-    env: sandboxEnv(sandbox.url, env),
-    stderr: 'ignore',
-  });
-  const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(transport);
-  return { client, pid: transport.pid! };
 }
 
 /**

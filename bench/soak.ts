@@ -9,10 +9,8 @@
  * disturbed than wall time when other work shares the machine).
  */
 import { readFileSync } from 'node:fs';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { connect, rssMb } from './processes.js';
 import { callerKs, httpClient, startHttpServer } from '../test/helpers/http-server.js';
-import { sandboxEnv } from '../test/helpers/server-process.js';
 import type { Sandbox } from '../test/sandbox/server.js';
 
 /** Calls per server and mode (BENCH_SOAK_CALLS overrides, for a quicker look). */
@@ -39,11 +37,6 @@ export interface SoakResult {
   wrong: number;
 }
 
-export function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 /** CPU time (user and system) a process has used so far, in seconds; Linux counts in ticks of 10 ms. */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -58,14 +51,7 @@ const isRight = (result: unknown, entryId: string) => {
 };
 
 async function stdioSide(entry: string, sandbox: Sandbox): Promise<Side> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [entry],
-    env: sandboxEnv(sandbox.url),
-    stderr: 'ignore',
-  });
-  const client = new Client({ name: 'bench-soak', version: '1' });
-  await client.connect(transport);
+  const { client, pid } = await connect(sandbox, {}, entry, 'bench-soak');
   let next = 0;
   const call = async () => {
     const entryId = IDS[next++ % IDS.length]!;
@@ -73,7 +59,7 @@ async function stdioSide(entry: string, sandbox: Sandbox): Promise<Side> {
   };
   await call(); // warm up: loads kaltura-client, signs the session
   return {
-    pid: transport.pid!,
+    pid,
     round: async () => {
       let wrong = 0;
       for (let i = 0; i < ROUND; i += 1) if (!(await call())) wrong += 1;
