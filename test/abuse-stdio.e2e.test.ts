@@ -94,9 +94,10 @@ describe('a line over the read limit', () => {
       await s.write(`${huge}\n`);
       await s.write(call(2));
       await s.until(() => s.answerTo(2) !== undefined, 'the answer to the request after the long line');
-      const refusal = s.answers.find((a) => !('id' in a));
+      const refusal = s.answers.find((a) => a.id === null);
       expect(refusal).toEqual({
         jsonrpc: '2.0',
+        id: null,
         error: {
           code: -32600,
           message: expect.stringMatching(
@@ -251,6 +252,7 @@ describe('requests the SDK would drop unanswered', () => {
       });
       expect(s.answers).toContainEqual({
         jsonrpc: '2.0',
+        id: null,
         error: {
           code: -32700,
           message: 'Parse error: the line is not JSON; send each JSON-RPC message as one line of JSON',

@@ -214,9 +214,10 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       record.outcome = 'invalid request';
       const reply = refusal.answer ?? {
         jsonrpc: '2.0',
+        id: null,
         error: { code: ErrorCode.InvalidRequest, message: `Invalid Request: ${refusal.reason}` },
       };
-      return 'id' in reply ? sendMessage(res, answer, reply) : sendJson(res, 400, reply);
+      return reply.id === null ? sendJson(res, 400, reply) : sendMessage(res, answer, reply);
     }
     const callKey = (requestId: unknown) => `${key}:${JSON.stringify(requestId)}`;
     if (method === 'notifications/cancelled') {

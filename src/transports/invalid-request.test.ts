@@ -45,13 +45,14 @@ describe('invalidRequest', () => {
     expect(invalidRequest({ jsonrpc: '2.0', id: 1, method: 5 })?.answer?.error.code).toBe(-32600);
   });
 
-  it('answers without an id when the id itself is wrong or missing', () => {
+  it('answers to id null when the id itself is wrong or missing', () => {
     const refusal = invalidRequest({ jsonrpc: '2.0', id: 1.5, method: 'tools/list' });
     expect(refusal?.answer).toEqual({
       jsonrpc: '2.0',
+      id: null,
       error: { code: -32600, message: 'Invalid Request: id must be a string or an integer' },
     });
-    expect(invalidRequest({ jsonrpc: '2.0', id: null, method: 'tools/list' })?.answer).not.toHaveProperty('id');
+    expect(invalidRequest({ jsonrpc: '2.0', id: null, method: 'tools/list' })?.answer?.id).toBeNull();
     expect(invalidRequest('hello')?.answer?.error.code).toBe(-32600);
     expect(invalidRequest(null)?.answer?.error.code).toBe(-32600);
   });
@@ -73,9 +74,10 @@ describe('lineVerdict', () => {
     expect(lineVerdict(line(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' })))).toBeUndefined();
   });
 
-  it('answers a line that is not JSON with -32700 and no id', () => {
+  it('answers a line that is not JSON with -32700 to id null', () => {
     expect(lineVerdict(line('{"jsonrpc": "2.0", "id": 1,'))?.answer).toEqual({
       jsonrpc: '2.0',
+      id: null,
       error: {
         code: -32700,
         message: 'Parse error: the line is not JSON; send each JSON-RPC message as one line of JSON',

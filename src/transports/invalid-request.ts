@@ -9,18 +9,28 @@
  * which request was wrong and why.
  *
  * What the MCP schema (2025-11-25) allows: `jsonrpc` "2.0"; a request id and a progress token
- * are each a string or an integer; `params` and `params._meta` are objects. An error answer may
- * leave out `id` when the request's own id cannot be read.
+ * are each a string or an integer; `params` and `params._meta` are objects. An error answer whose
+ * request's own id cannot be read carries `id: null` (JSON-RPC 2.0).
  */
-import { ErrorCode, JSONRPCMessageSchema, type JSONRPCErrorResponse } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { structureProblem } from './message-shape.js';
+
+/**
+ * A JSON-RPC error answer. `id` is `null` when the request's own id cannot be read, as JSON-RPC
+ * 2.0 says (section 5); the SDK's types leave null out, so transports cast it when sending.
+ */
+export interface ErrorAnswer {
+  jsonrpc: '2.0';
+  id: string | number | null;
+  error: { code: number; message: string };
+}
 
 /** Why a message was refused, and the answer to send (none for a notification or a response). */
 export interface Refusal {
   /** What was wrong, for the log line: a field's path and what it must be. */
   reason: string;
   /** The JSON-RPC error to send back; undefined when JSON-RPC forbids answering (a notification). */
-  answer?: JSONRPCErrorResponse;
+  answer?: ErrorAnswer;
 }
 
 /**
@@ -67,7 +77,7 @@ function refuse(id: string | number | undefined, code: number, reason: string): 
   const prefix = code === ErrorCode.InvalidParams ? 'Invalid params' : 'Invalid Request';
   return {
     reason,
-    answer: { jsonrpc: '2.0', ...(id === undefined ? {} : { id }), error: { code, message: `${prefix}: ${reason}` } },
+    answer: { jsonrpc: '2.0', id: id ?? null, error: { code, message: `${prefix}: ${reason}` } },
   };
 }
 
@@ -104,6 +114,7 @@ export function lineVerdict(line: Buffer): Refusal | undefined {
       reason: 'a line that is not JSON',
       answer: {
         jsonrpc: '2.0',
+        id: null,
         error: {
           code: ErrorCode.ParseError,
           message: 'Parse error: the line is not JSON; send each JSON-RPC message as one line of JSON',

@@ -64,7 +64,7 @@ export async function serveStdio(
       const refusal = lineVerdict(line);
       if (!refusal) return true;
       logger.warn('a message was refused before the server read it', { reason: refusal.reason });
-      if (refusal.answer) answer(refusal.answer);
+      if (refusal.answer) answer(refusal.answer as unknown as JSONRPCMessage);
       return false;
     },
   });
@@ -78,19 +78,16 @@ export async function serveStdio(
   await server.connect(transport);
 }
 
-/**
- * The answer to a line over the read limit: JSON-RPC's Invalid Request, without an id (the line
- * was not read; MCP's schema lets an error leave out an id it cannot know, where a `null` id
- * would fail the SDK client's own check).
- */
+/** The answer to a line over the read limit: JSON-RPC's Invalid Request, for no id (the line was not read). */
 function lineTooLong(bytes: number): JSONRPCMessage {
   return {
     jsonrpc: '2.0',
+    id: null,
     error: {
       code: ErrorCode.InvalidRequest,
       message: `Invalid Request: a line of ${bytes} bytes is over the read limit of ${MAX_LINE_BYTES} bytes (10 MiB); it was skipped. Send each JSON-RPC message on one line within the limit.`,
     },
-  };
+  } as unknown as JSONRPCMessage;
 }
 
 /** Resolves once stdout has handed everything written to it to the OS (the exit timer bounds the wait). */
