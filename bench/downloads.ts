@@ -1,7 +1,7 @@
 /**
  * The downloads part of `npm run bench`: save_media_file of big files (the server's RSS growth,
- * which must not grow with the file), its throughput as a ratio to `curl -o /dev/null` of the
- * same URL, and a resumed save's bytes as a share of the file. Each save runs in a server of its
+ * which must not grow with the file), its throughput as a ratio to `curl -o` of the same URL
+ * into the same folder (the same disk, so both write what they receive), and a resumed save's bytes as a share of the file. Each save runs in a server of its
  * own, so that one's memory says nothing of another's.
  */
 import { execFile } from 'node:child_process';
@@ -16,11 +16,14 @@ import { connect, rssMb } from './processes.js';
 /** The entries the downloads bench saves: 512 MiB and 2 GiB (and 700 bytes each: real sizes). */
 export const DOWNLOAD_ENTRIES = [sizedEntry('1_big00512', 512 * 1024), sizedEntry('1_big02048', 2048 * 1024)];
 
-/** Seconds `curl` takes to fetch `url` into /dev/null. */
-async function curlSeconds(url: string): Promise<number> {
+/** Seconds `curl` takes to fetch `url` into a file in `folder` (removed after). */
+async function curlSeconds(url: string, folder: string): Promise<number> {
+  const file = join(folder, 'curl-copy');
   const started = performance.now();
-  await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '--fail', url]);
-  return (performance.now() - started) / 1000;
+  await promisify(execFile)('curl', ['-sS', '-o', file, '--fail', url]);
+  const seconds = (performance.now() - started) / 1000;
+  rmSync(file, { force: true });
+  return seconds;
 }
 
 /** One save of `entryId` in a fresh server: RSS growth (peak during the save − before), seconds, bytes. */
@@ -54,7 +57,7 @@ export async function bigSaves(sandbox: Sandbox) {
     const rows = [];
     for (const entry of DOWNLOAD_ENTRIES) {
       const save = await measuredSave(sandbox, entry.id, folder);
-      const curl = await curlSeconds(save.url);
+      const curl = await curlSeconds(save.url, folder);
       rows.push({ ...save, throughputRatio: curl / save.seconds });
     }
     return rows;

@@ -329,7 +329,7 @@ try {
   for (const big of await bigSaves(sandbox)) {
     console.log(
       `save_media_file of a ${fmt(big.bytes / 1024 / 1024, 0)} MiB file: RSS grew ${fmt(big.growthMb, 1)} MB; ` +
-        `throughput ${fmt(big.throughputRatio)}x \`curl -o /dev/null\` of the same URL`,
+        `throughput ${fmt(big.throughputRatio)}x \`curl -o\` of the same URL into the same folder`,
     );
   }
   for (const run of await librarySaves(sandbox)) {
