@@ -219,6 +219,27 @@ describe.each(TRANSPORTS)('arguments as hosts send them, over %s', (_, transport
     expect(sandbox.log.map((r) => r.body).join('')).not.toContain('task_progress');
   });
 
+  it('tells the model, beside the answer, of any other argument it ignored; never of a host bookkeeping one', async () => {
+    const quiet = await transport()('get_download_url', { entry_id: '1_demo0001', task_progress: 'x' });
+    expect(quiet.content).toHaveLength(1);
+    const noted = await transport()('get_download_url', { entry_id: '1_demo0001', overwrite: true, sort: 'x' });
+    expect(noted.isError).toBeFalsy();
+    expect(noted.content[1]).toEqual({
+      type: 'text',
+      text: 'Note: get_download_url does not take "overwrite", "sort"; they were ignored, and the answer above is without them.',
+    });
+  });
+
+  it('never lets a __proto__ key smuggle in an argument or stand in for a required one', async () => {
+    const smuggled = JSON.parse('{"entry_id":"1_demo0001","__proto__":{"flavor_id":"1_demof002"}}') as Record<
+      string,
+      unknown
+    >;
+    expect(await ok('get_download_url', smuggled)).toMatchObject({ flavorId: '1_demof001' });
+    const standIn = JSON.parse('{"__proto__":{"entry_id":"1_demo0001"}}') as Record<string, unknown>;
+    expect(String((await refused('get_download_url', standIn)).error)).toContain('entry_id is required');
+  });
+
   it.each([
     [{ entry_id: '1_demo0001', flavorId: '1_demof002' }, 'unknown argument "flavorId" (did you mean "flavor_id"?)'],
     [{ entryid: '1_demo0001' }, 'unknown argument "entryid" (did you mean "entry_id"?)'],
@@ -235,6 +256,12 @@ describe.each(TRANSPORTS)('arguments as hosts send them, over %s', (_, transport
     ['get_download_url', { entry_id: '1_demo0001', language: 'en' }, '"language" (did you mean "captions"?)'],
     ['get_thumbnail_url', { entry_id: '1_demo0001', timestamp: 5 }, '"timestamp" (did you mean "second"?)'],
     ['get_download_urls', { entry_ids: ['1_demo0001'], flavor_id: '1_demof002' }, '"flavor_id" (get_download_url'],
+    ['list_media_entries', { page: 2, limit: 2 }, '"page" (did you mean "offset"?)'],
+    ['list_media_entries', { name: 'Demo video' }, '"name" (did you mean "search_text"?)'],
+    ['list_media_entries', { tags: 'biology' }, '"tags" (did you mean "search_text"?)'],
+    ['get_download_url', { entry_id: '1_demo0001', max_width: 640 }, '"max_width" (did you mean "max_height"?)'],
+    ['get_download_url', { entry_id: '1_demo0001', flavor_params_id: 487041 }, '(did you mean "flavor_id"?)'],
+    ['get_thumbnail_url', { entry_id: '1_demo0001', w: 640 }, '"w" (did you mean "width"?)'],
   ])(
     'refuses a word models use for a real argument, which dropping would answer wrongly: %s %j',
     async (tool, args, text) => {

@@ -42,13 +42,15 @@ export function argumentsAsSent(args: unknown, schema: InputSchema, ours: readon
   const properties = schema.properties ?? {};
   const names = Object.keys(properties);
   const required = new Set(schema.required ?? []);
-  const out: Record<string, unknown> = {};
+  // Made with defineProperty-like semantics (fromEntries): a `__proto__` key JSON.parse kept as an
+  // own property stays one, never the object's prototype (which would smuggle in arguments).
+  const out: Array<[string, unknown]> = [];
   const ignored: string[] = [];
   for (const [name, value] of Object.entries(args)) {
-    const property = properties[name] as PropertySchema | undefined;
+    const property = Object.hasOwn(properties, name) ? (properties[name] as PropertySchema) : undefined;
     if (!property) {
       // A near-miss stays, for the schema to refuse with "did you mean"; anything else is the host's own.
-      if (nearMiss(name, names) ?? nearMiss(name, ours)) out[name] = value;
+      if (nearMiss(name, names) ?? nearMiss(name, ours)) out.push([name, value]);
       else ignored.push(name);
       continue;
     }
@@ -57,14 +59,14 @@ export function argumentsAsSent(args: unknown, schema: InputSchema, ours: readon
     if (optional && value === null) continue;
     if (optional && value === '' && meansNothingEmpty(property, types)) continue;
     if (typeof value === 'string' && (types.includes('integer') || types.includes('number')) && NUMBER.test(value)) {
-      out[name] = Number(value.trim());
+      out.push([name, Number(value.trim())]);
     } else if (typeof value === 'string' && types.includes('boolean') && /^\s*(true|false)\s*$/i.test(value)) {
-      out[name] = value.trim().toLowerCase() === 'true';
+      out.push([name, value.trim().toLowerCase() === 'true']);
     } else {
-      out[name] = value;
+      out.push([name, value]);
     }
   }
-  return { args: out, ignored };
+  return { args: Object.fromEntries(out), ignored };
 }
 
 /** Whether an empty string can only mean "not given": not a string argument, an enum, or a pattern `""` fails. */
@@ -80,22 +82,93 @@ function meansNothingEmpty(property: PropertySchema, types: string[]): boolean {
  * original. A word that is itself an argument of the tool is that argument, never an alias.
  */
 const SAME_MEANING: Record<string, readonly string[]> = {
-  entry_id: ['id', 'entry', 'mediaid', 'media', 'video', 'videoid'],
+  entry_id: ['id', 'entry', 'mediaid', 'media', 'video', 'videoid', 'mediaentryid'],
   entry_ids: ['ids', 'entries', 'mediaids', 'videoids'],
-  flavor_id: ['flavor', 'rendition', 'renditionid', 'asset', 'assetid'],
-  max_height: ['height', 'resolution', 'maxresolution', 'res', 'maxres'],
+  flavor_id: [
+    'flavor',
+    'rendition',
+    'renditionid',
+    'asset',
+    'assetid',
+    'flavorparamsid',
+    'flavorparams',
+    'flavorassetid',
+  ],
+  quality: ['bitrate', 'maxbitrate', 'minbitrate', 'audioonly', 'preset'],
+  max_height: ['height', 'resolution', 'maxresolution', 'res', 'maxres', 'maxwidth', 'width'],
   format: ['container', 'extension', 'ext', 'fileformat', 'filetype'],
-  file_name: ['name', 'filename', 'output', 'outputname', 'outfile'],
-  captions: ['subtitles', 'subtitle', 'subs', 'languages', 'language', 'lang', 'langs', 'captionlanguages'],
-  search_text: ['query', 'q', 'search', 'searchquery', 'keywords', 'keyword', 'text', 'freetext', 'term', 'terms'],
+  file_name: ['name', 'filename', 'output', 'outputname', 'outfile', 'filepath', 'savepath', 'outputpath', 'savename'],
+  captions: [
+    'subtitles',
+    'subtitle',
+    'subs',
+    'languages',
+    'language',
+    'lang',
+    'langs',
+    'captionlanguages',
+    'captionformat',
+    'includecaptions',
+    'withcaptions',
+  ],
+  search_text: [
+    'query',
+    'q',
+    'search',
+    'searchquery',
+    'keywords',
+    'keyword',
+    'text',
+    'freetext',
+    'term',
+    'terms',
+    'name',
+    'title',
+    'tags',
+    'tag',
+    'filter',
+    'description',
+  ],
   media_type: ['type', 'kind', 'mediakind'],
-  category_id: ['category', 'categoryname', 'cat'],
-  limit: ['pagesize', 'count', 'max', 'maxresults', 'perpage', 'top', 'size', 'n'],
-  offset: ['skip', 'start', 'from'],
-  subfolder: ['folder', 'dir', 'directory', 'path', 'destination', 'outputdir', 'outdir'],
-  metadata: ['infojson', 'info', 'writeinfojson'],
-  thumbnail: ['thumb', 'poster', 'writethumbnail'],
-  second: ['time', 'timestamp', 'at', 'vidsec', 'position'],
+  category_id: ['category', 'categoryname', 'cat', 'categories', 'categoryids', 'categorypath', 'categoryfullname'],
+  limit: [
+    'pagesize',
+    'count',
+    'max',
+    'maxresults',
+    'perpage',
+    'top',
+    'size',
+    'n',
+    'maxentries',
+    'maxitems',
+    'num',
+    'number',
+  ],
+  offset: ['skip', 'start', 'from', 'page', 'pageindex', 'pagenumber', 'pageno'],
+  subfolder: [
+    'folder',
+    'dir',
+    'directory',
+    'path',
+    'destination',
+    'dest',
+    'outputdir',
+    'outdir',
+    'outputfolder',
+    'downloaddir',
+    'downloadfolder',
+    'targetfolder',
+    'targetdir',
+    'foldername',
+    'savedir',
+    'savefolder',
+  ],
+  metadata: ['infojson', 'info', 'writeinfojson', 'includemetadata', 'json'],
+  thumbnail: ['thumb', 'poster', 'writethumbnail', 'thumbnails', 'includethumbnail'],
+  second: ['time', 'timestamp', 'at', 'vidsec', 'position', 'sec', 't'],
+  width: ['w', 'size', 'dimensions'],
+  height: ['h'],
 };
 
 /** The accepted name `name` is a likely misspelling of, or a common word for, if any. */

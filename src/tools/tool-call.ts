@@ -54,6 +54,20 @@ export function errorObject(failure: ToolFailure, call: Pick<CallInfo, 'operatio
   };
 }
 
+/** Arguments hosts add to every call for their own bookkeeping (Cline's): ignored without a word. */
+const HOST_BOOKKEEPING = new Set(['task_progress', 'requires_approval']);
+
+/**
+ * A second text block for the model when the call carried arguments the tool does not take and
+ * ignored (host-arguments.ts): the answer was made without them, and the model should know.
+ */
+function ignoredNote(call: CallInfo): string | undefined {
+  const names = (call.ignoredArguments ?? []).filter((name) => !HOST_BOOKKEEPING.has(name));
+  if (names.length === 0) return undefined;
+  const list = names.map((name) => JSON.stringify(name)).join(', ');
+  return `Note: ${call.tool} does not take ${list}; ${names.length > 1 ? 'they were' : 'it was'} ignored, and the answer above is without ${names.length > 1 ? 'them' : 'it'}.`;
+}
+
 /** The longest answer text written indented, in characters; a longer one is written on one line. */
 const PRETTY_UP_TO = 16 * 1024;
 
@@ -71,7 +85,11 @@ export function toToolResult(
     // A long answer (a library's hundreds of results) goes on one line: indentation alone made a
     // third of it, all of it read by the model.
     const text = pretty.length > PRETTY_UP_TO ? JSON.stringify(outcome.data) : pretty;
-    return { content: [{ type: 'text', text }], structuredContent: outcome.data };
+    const note = ignoredNote(call);
+    return {
+      content: [{ type: 'text', text }, ...(note ? [{ type: 'text' as const, text: note }] : [])],
+      structuredContent: outcome.data,
+    };
   }
   const { failure } = outcome;
   const object = errorObject(failure, call);
