@@ -511,8 +511,11 @@ describe('kaltura-mcp app-token', () => {
     });
     expect(Math.abs(token.expiry! - (now() + 7 * 86400))).toBeLessThan(5);
     expect(created.stdout).toContain('for user me@example.com with the privileges sview:*,download:*');
-    // Narrower than the default: nothing to warn of.
-    expect(created.stderr).toBe('');
+    // Narrower than the default: nothing beyond it, and a word on what the server cannot do then.
+    expect(created.stderr).toMatch(
+      /^kaltura-mcp app-token create: note: without list:\* the token's sessions cannot do all/,
+    );
+    expect(created.stderr).not.toContain('more than the server needs');
   });
 
   it('create warns of privileges beyond what the server needs, and still makes the token', async () => {
@@ -522,7 +525,8 @@ describe('kaltura-mcp app-token', () => {
     );
     expect(created.code, created.stderr).toBe(0);
     expect(created.stderr).toBe(
-      "kaltura-mcp app-token create: note: edit:*,disableentitlement gives the token's sessions more than the server needs (list:*,sview:*,download:*); leave --privileges out for the least\n",
+      "kaltura-mcp app-token create: note: edit:*,disableentitlement gives the token's sessions more than the server needs (list:*,sview:*,download:*); leave --privileges out for the least\n" +
+        "kaltura-mcp app-token create: note: without sview:*,download:* the token's sessions cannot do all the server does (list:* lists and searches entries, sview:* reads any entry, download:* gets the files of entries whose access control restricts them); leave --privileges out for what the server needs\n",
     );
     expect(created.stdout).toMatch(/^KALTURA_APP_TOKEN_ID=/m);
   });

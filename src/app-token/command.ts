@@ -63,6 +63,12 @@ export function beyondNeeds(privileges: string): string[] {
     .filter((p) => p && !needed.has(p.split(':')[0]!));
 }
 
+/** The privileges of {@link SERVER_NEEDS} that `privileges` does not give for every entry (`name:*`). */
+export function lackingNeeds(privileges: string): string[] {
+  const given = new Set(privileges.split(',').map((p) => p.trim()));
+  return SERVER_NEEDS.split(',').filter((needed) => !given.has(needed));
+}
+
 /** Pages of 500 tokens read by `list` at most. */
 const MAX_LIST_PAGES = 20;
 
@@ -103,6 +109,12 @@ export async function runAppTokenCommand(action: AppTokenAction, io: CommandIo):
       if (beyond.length > 0) {
         io.err(
           `kaltura-mcp app-token create: note: ${beyond.join(',')} gives the token's sessions more than the server needs (${SERVER_NEEDS}); leave --privileges out for the least\n`,
+        );
+      }
+      const lacking = lackingNeeds(action.privileges);
+      if (lacking.length > 0) {
+        io.err(
+          `kaltura-mcp app-token create: note: without ${lacking.join(',')} the token's sessions cannot do all the server does (list:* lists and searches entries, sview:* reads any entry, download:* gets the files of entries whose access control restricts them); leave --privileges out for what the server needs\n`,
         );
       }
       io.out(

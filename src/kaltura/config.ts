@@ -396,7 +396,7 @@ export function inFormTerms(message: string): string {
       return field ? FORM[field] : name;
     })
     .replace(/in the host's configuration of (?:this|the) server/g, "in this extension's settings")
-    .replace(/\bthen restart the server\b/g, 'then save the settings (the host restarts the server)');
+    .replace(/\b(then|and) restart the server\b/g, '$1 save the settings (the host restarts the server)');
 }
 
 /**

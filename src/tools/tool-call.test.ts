@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inFormTerms } from '../kaltura/config.js';
 import { pythonJson, toToolResult } from './tool-call.js';
 
 describe('pythonJson', () => {
@@ -26,5 +27,20 @@ describe('toToolResult', () => {
     const long = { results: Array.from({ length: 500 }, (_, i) => ({ entryId: `1_${i}`, ok: true })) };
     expect(textOf(long)).toBe(JSON.stringify(long));
     expect(toToolResult({ ok: true, data: long }, call).structuredContent).toBe(long);
+  });
+
+  it("words the texts inside an answer as the bundle's form does, when asked to", () => {
+    const data = {
+      folder: '/x/KALTURA_DOWNLOAD_DIR-named-folder',
+      manifestError: 'KALTURA_DOWNLOAD_DIR is read-only',
+      results: [{ entry_id: '1_a', ok: false, error: 'already exists in KALTURA_DOWNLOAD_DIR' }],
+    };
+    const result = toToolResult({ ok: true, data }, call, inFormTerms);
+    expect(result.structuredContent).toEqual({
+      folder: '/x/KALTURA_DOWNLOAD_DIR-named-folder',
+      manifestError: '"Download folder" is read-only',
+      results: [{ entry_id: '1_a', ok: false, error: 'already exists in "Download folder"' }],
+    });
+    expect(toToolResult({ ok: true, data }, call).structuredContent).toBe(data);
   });
 });

@@ -54,6 +54,23 @@ export function errorObject(failure: ToolFailure, call: Pick<CallInfo, 'operatio
   };
 }
 
+const unchanged = (message: string) => message;
+
+/** Keys whose string values are texts for the person setting the server up (see {@link reworded}). */
+const TEXT_KEYS = new Set(['error', 'manifestError', 'reason']);
+
+/** `value` with `wording` applied to every text under one of {@link TEXT_KEYS}, at any depth. Pure. */
+function reworded<T>(value: T, wording: (message: string) => string): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => reworded(item, wording)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      TEXT_KEYS.has(key) && typeof item === 'string' ? wording(item) : reworded(item, wording),
+    ]),
+  ) as T;
+}
+
 /** Arguments hosts add to every call for their own bookkeeping (Cline's): ignored without a word. */
 const HOST_BOOKKEEPING = new Set(['task_progress', 'requires_approval']);
 
@@ -78,17 +95,19 @@ const PRETTY_UP_TO = 16 * 1024;
 export function toToolResult(
   outcome: Outcome<Record<string, unknown>>,
   call: CallInfo,
-  wording: (message: string) => string = (message) => message,
+  wording: (message: string) => string = unchanged,
 ): CallToolResult {
   if (outcome.ok) {
-    const pretty = JSON.stringify(outcome.data, null, 2);
+    // An answer carries texts of its own too (a library's per-entry errors, manifestError).
+    const data = wording === unchanged ? outcome.data : reworded(outcome.data, wording);
+    const pretty = JSON.stringify(data, null, 2);
     // A long answer (a library's hundreds of results) goes on one line: indentation alone made a
     // third of it, all of it read by the model.
-    const text = pretty.length > PRETTY_UP_TO ? JSON.stringify(outcome.data) : pretty;
+    const text = pretty.length > PRETTY_UP_TO ? JSON.stringify(data) : pretty;
     const note = ignoredNote(call);
     return {
       content: [{ type: 'text', text }, ...(note ? [{ type: 'text' as const, text: note }] : [])],
-      structuredContent: outcome.data,
+      structuredContent: data,
     };
   }
   const { failure } = outcome;
