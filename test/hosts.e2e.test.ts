@@ -272,6 +272,15 @@ describe.each(TRANSPORTS)('arguments as hosts send them, over %s', (_, transport
   );
 
   it.each([
+    [{ entry_id: '1_demo0001', max_height: 1e20 }, 'max_height'],
+    [{ entry_id: '1_demo0001', max_height: '99999999999999999999' }, 'max_height'],
+  ])('names the argument and its bounds for an integer beyond 2^53: %j', async (args, name) => {
+    const body = await refused('get_download_url', args);
+    expect(String(body.error)).toContain(name);
+    expect(String(body.error)).not.toContain('9007199254740991');
+  });
+
+  it.each([
     [{ entry_id: '1_demo0001', max_height: 'abc' }],
     [{ entry_id: '1_demo0001', max_height: -1 }],
     [{ entry_id: '1_demo0001', max_height: '7.5' }],

@@ -102,6 +102,9 @@ export function toolListing(tool: AnyTool): Tool {
  */
 const RULE_ISSUES = new Set(['too_big', 'too_small', 'invalid_format', 'custom']);
 
+/** zod's own messages, which name no argument: `Too big: expected int to be <=9007199254740991`. */
+const ZOD_DEFAULT = /^(Too (big|small)|Invalid (input|string|format)):/;
+
 /** Each argument name of a family of tools (the server's), with the tools that take it; made once per family. */
 const ownersOf = new WeakMap<readonly AnyTool[], ReadonlyMap<string, string[]>>();
 
@@ -136,10 +139,15 @@ export function parseArguments(
   const parsed = tool.input.safeParse(args);
   if (parsed.success) return { args: parsed.data as Record<string, unknown>, ignored };
   const issues = parsed.error.issues;
+  // A rule's own text names the argument and its bounds; zod's default for the same rule (an
+  // integer beyond 2^53 breaks `.int()` before the tool's own maximum) names neither.
+  const isRule = (issue: z.core.$ZodIssue) => RULE_ISSUES.has(issue.code) && !ZOD_DEFAULT.test(issue.message);
+  const rule = issues.find(isRule);
   const malformed = issues.filter((issue) => !RULE_ISSUES.has(issue.code));
-  if (malformed.length === 0) {
-    throw new ToolFailure('INVALID_ARGUMENTS', issues[0]!.message, { style: 'bare-indented' });
+  if (malformed.length === 0 && rule) {
+    throw new ToolFailure('INVALID_ARGUMENTS', rule.message, { style: 'bare-indented' });
   }
+  if (malformed.length === 0) malformed.push(...issues);
   const accepted = acceptedArguments(tool);
   const problems = malformed.map((issue) => describeIssue(issue, Object.keys(accepted), tool.name, owners));
   const list = Object.entries(accepted)
