@@ -238,8 +238,17 @@ describe('requests the SDK would drop unanswered', () => {
       }
       await s.write(`${JSON.stringify({ jsonrpc: '2.0', id: 20, method: 'tools/list', params: 'all' })}\n`);
       await s.write('this is not JSON\n');
+      // A malformed notification: never answered (JSON-RPC), only logged.
+      await s.write(
+        `${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: { x: 1 } } })}\n`,
+      );
+      await s.write(`${JSON.stringify({ jsonrpc: '2.0', id: 22, method: 'tasks/get', params: { taskId: 5 } })}\n`);
+      await s.write(`${JSON.stringify({ jsonrpc: '2.0', id: 23, method: 'initialize', params: {} })}\n`);
       await s.write(call(21));
-      await s.until(() => s.answerTo(21) !== undefined, 'the answer to the call after them');
+      await s.until(
+        () => s.answerTo(21) !== undefined && s.answerTo(23) !== undefined,
+        'the answers to the last of them',
+      );
       for (const [i] of tokens.entries()) {
         expect(s.answerTo(10 + i)).toMatchObject({
           error: { code: -32602, message: expect.stringMatching(/^Invalid params: _meta\.progressToken must be/) },
@@ -250,6 +259,7 @@ describe('requests the SDK would drop unanswered', () => {
         id: 20,
         error: { code: -32602, message: 'Invalid params: params must be an object' },
       });
+      expect(s.answers.filter((a) => a.id === null || !('id' in a))).toHaveLength(1);
       expect(s.answers).toContainEqual({
         jsonrpc: '2.0',
         id: null,
@@ -259,6 +269,13 @@ describe('requests the SDK would drop unanswered', () => {
         },
       });
       expect((s.answerTo(21) as { result: { isError?: boolean } }).result.isError).toBeFalsy();
+      // Params the SDK's own handlers would answer with -32603 and a raw schema dump.
+      expect(s.answerTo(22)).toMatchObject({
+        error: { code: -32602, message: 'Invalid params: params.taskId: expected string, received number (tasks/get)' },
+      });
+      expect(s.answerTo(23)).toMatchObject({
+        error: { code: -32602, message: expect.stringMatching(/^Invalid params: params\.protocolVersion: /) },
+      });
     } finally {
       await s.close();
     }

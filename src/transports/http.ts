@@ -199,9 +199,12 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
     }
     const problem = structureProblem(message);
     if (problem) {
+      // To the request's own id when it is one (the problem may lie elsewhere, deep in params).
+      const readable = (message as { id?: unknown } | null)?.id;
+      const id = typeof readable === 'string' || Number.isSafeInteger(readable) ? readable : null;
       return sendJson(res, 400, {
         jsonrpc: '2.0',
-        id: null,
+        id,
         error: { code: -32600, message: `Invalid Request: ${problem}` },
       });
     }

@@ -12,7 +12,15 @@
  * are each a string or an integer; `params` and `params._meta` are objects. An error answer whose
  * request's own id cannot be read carries `id: null` (JSON-RPC 2.0).
  */
-import { ErrorCode, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CancelTaskRequestSchema,
+  ErrorCode,
+  GetTaskPayloadRequestSchema,
+  GetTaskRequestSchema,
+  InitializeRequestSchema,
+  JSONRPCMessageSchema,
+  ListTasksRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { structureProblem } from './message-shape.js';
 
 /**
@@ -38,7 +46,7 @@ export interface Refusal {
  * Pure: `message` is the parsed JSON of one message (a batch's members one by one).
  */
 export function invalidRequest(message: unknown): Refusal | undefined {
-  if (JSONRPCMessageSchema.safeParse(message).success) return undefined;
+  if (JSONRPCMessageSchema.safeParse(message).success) return paramsRefusal(message);
   if (message === null || typeof message !== 'object' || Array.isArray(message)) {
     return refuse(undefined, ErrorCode.InvalidRequest, 'a JSON-RPC message is a JSON object');
   }
@@ -73,6 +81,38 @@ export function invalidRequest(message: unknown): Refusal | undefined {
   return refusal(ErrorCode.InvalidRequest, 'the message is not a request, notification or response MCP allows');
 }
 
+/**
+ * Methods the SDK serves with handlers of its own, which answer params their schema refuses
+ * with -32603 and the schema's raw issue list: checked here first, to answer -32602 naming the
+ * field. (tools/call, tools/list and logging/setLevel are the server's own, and say so already.)
+ */
+const SDK_SERVED: Record<
+  string,
+  {
+    safeParse(value: unknown): {
+      success: boolean;
+      error?: { issues: Array<{ path: PropertyKey[]; message: string }> };
+    };
+  }
+> = {
+  initialize: InitializeRequestSchema,
+  'tasks/get': GetTaskRequestSchema,
+  'tasks/result': GetTaskPayloadRequestSchema,
+  'tasks/cancel': CancelTaskRequestSchema,
+  'tasks/list': ListTasksRequestSchema,
+};
+
+/** For a well-formed request to a method in {@link SDK_SERVED}: -32602 naming the first field its params get wrong. */
+function paramsRefusal(message: unknown): Refusal | undefined {
+  const { id, method } = message as { id?: unknown; method?: unknown };
+  if (typeof method !== 'string' || !isId(id) || !Object.hasOwn(SDK_SERVED, method)) return undefined;
+  const checked = SDK_SERVED[method]!.safeParse(message);
+  if (checked.success) return undefined;
+  const issue = checked.error!.issues[0]!;
+  const where = issue.path.map(String).join('.') || 'params';
+  return refuse(id, ErrorCode.InvalidParams, `${where}: ${issue.message.replace(/^Invalid input: /, '')} (${method})`);
+}
+
 function refuse(id: string | number | undefined, code: number, reason: string): Refusal {
   const prefix = code === ErrorCode.InvalidParams ? 'Invalid params' : 'Invalid Request';
   return {
@@ -84,6 +124,11 @@ function refuse(id: string | number | undefined, code: number, reason: string): 
 /** A JSON-RPC id or progress token as MCP allows them: a string or an integer. */
 function isId(value: unknown): value is string | number {
   return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
+}
+
+/** A message with a method and no `id` key: a notification. */
+export function isNotification(message: unknown): boolean {
+  return isObject(message) && typeof message.method === 'string' && !('id' in message);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -125,6 +170,8 @@ export function lineVerdict(line: Buffer): Refusal | undefined {
   const problem = structureProblem(message);
   if (problem) {
     const id = (message as { id?: unknown } | null)?.id;
+    // JSON-RPC answers no notification, however malformed.
+    if (isNotification(message)) return { reason: problem };
     return refuse(
       typeof id === 'string' || Number.isSafeInteger(id) ? (id as string | number) : undefined,
       ErrorCode.InvalidRequest,

@@ -14,12 +14,12 @@ describe('structureProblem', () => {
       structureProblem({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: nested(5000) } }),
     ).toMatch(/nested more than 64/);
     expect(structureProblem({ jsonrpc: '2.0', id: { a: 1 }, method: 'ping' })).toBe(
-      '"id" must be a string, a number or null',
+      'id must be a string or an integer',
     );
     expect(structureProblem({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: [1] } })).toMatch(
       /requestId/,
     );
-    expect(structureProblem([{ jsonrpc: '2.0', id: 1, method: 'ping' }, { id: true }])).toMatch(/"id"/);
+    expect(structureProblem([{ jsonrpc: '2.0', id: 1, method: 'ping' }, { id: true }])).toMatch(/^id must/);
     // Exactly at the limit passes; one more level does not.
     expect(structureProblem(nested(MAX_DEPTH))).toBeUndefined();
     expect(structureProblem(nested(MAX_DEPTH + 1))).toMatch(/nested/);

@@ -17,11 +17,11 @@ export function structureProblem(body: unknown): string | undefined {
   for (const message of Array.isArray(body) ? body : [body]) {
     if (!message || typeof message !== 'object' || Array.isArray(message)) continue;
     const { id, method, params } = message as { id?: unknown; method?: unknown; params?: unknown };
-    if ('id' in message && !isIdOrNull(id)) return '"id" must be a string, a number or null';
+    if ('id' in message && !isIdOrNull(id)) return 'id must be a string or an integer';
     if (method === 'notifications/cancelled' && params && typeof params === 'object') {
       const requestId = (params as { requestId?: unknown }).requestId;
       if (requestId !== undefined && !isIdOrNull(requestId)) {
-        return '"params.requestId" of notifications/cancelled must be a string or a number';
+        return 'params.requestId of notifications/cancelled must be a string or an integer';
       }
     }
   }
