@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invalidRequest, lineVerdict } from './invalid-request.js';
+import { idInHead, invalidRequest, lineVerdict } from './invalid-request.js';
 
 const call = (meta: unknown, extra: Record<string, unknown> = {}) => ({
   jsonrpc: '2.0',
@@ -88,5 +88,21 @@ describe('lineVerdict', () => {
   it('refuses a message nested too deep before anything walks it, to its id', () => {
     const deep = `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":${'['.repeat(5000)}${']'.repeat(5000)}}`;
     expect(lineVerdict(line(deep))?.answer).toMatchObject({ id: 5, error: { code: -32600 } });
+  });
+});
+
+describe('idInHead', () => {
+  const head = (text: string) => Buffer.from(text, 'utf8');
+
+  it("finds the outer object's id before its first nested value", () => {
+    expect(idInHead(head('{"jsonrpc":"2.0","id":"big","method":"tools/call","params":{"x":"'))).toBe('big');
+    expect(idInHead(head('\uFEFF {"id": 12, "method":"tools/call","params":{'))).toBe(12);
+  });
+
+  it('gives null when the id is not there, nested, or not a string or an integer', () => {
+    expect(idInHead(head('{"jsonrpc":"2.0","method":"tools/call","params":{"id":5,'))).toBeNull();
+    expect(idInHead(head('{"jsonrpc":"2.0","id":1.5,"method":"x"'))).toBeNull();
+    expect(idInHead(head('[{"id":1}'))).toBeNull();
+    expect(idInHead(head('xxxxxxxx'))).toBeNull();
   });
 });

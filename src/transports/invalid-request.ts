@@ -180,3 +180,18 @@ export function lineVerdict(line: Buffer): Refusal | undefined {
   }
   return invalidRequest(message);
 }
+
+/**
+ * The request id in the first bytes of a line too long to read whole, or null: an `"id"` member
+ * of the outer object, found before its first nested object or array (where serializers put
+ * `jsonrpc`, `id` and `method`), a string or an integer. Pure.
+ */
+export function idInHead(head: Buffer): string | number | null {
+  const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  const outer = /^\s*\{([^{}[\]]*)/.exec(text)?.[1];
+  if (outer === undefined) return null;
+  const match = /"id"\s*:\s*(-?\d{1,15}(?![.\deE])|"(?:[^"\\]|\\.){0,200}")/.exec(outer);
+  if (!match) return null;
+  const value: unknown = JSON.parse(match[1]!);
+  return typeof value === 'string' || Number.isSafeInteger(value) ? (value as string | number) : null;
+}

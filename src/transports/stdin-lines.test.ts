@@ -6,14 +6,21 @@ import { StdinLines } from './stdin-lines.js';
 async function feed(chunks: Array<string | Buffer>, maxLineBytes = 10) {
   const input = new PassThrough();
   const skipped: number[] = [];
-  const reader = new StdinLines(input, { maxLineBytes, onTooLong: (bytes) => skipped.push(bytes) });
+  const heads: string[] = [];
+  const reader = new StdinLines(input, {
+    maxLineBytes,
+    onTooLong: (bytes, head) => {
+      skipped.push(bytes);
+      heads.push(head.toString('utf8'));
+    },
+  });
   const out: Buffer[] = [];
   reader.lines.on('data', (chunk: Buffer) => out.push(chunk));
   const ended = new Promise((resolve) => reader.lines.on('end', resolve));
   for (const chunk of chunks) input.write(chunk);
   input.end();
   await ended;
-  return { text: Buffer.concat(out).toString('utf8'), skipped };
+  return { text: Buffer.concat(out).toString('utf8'), skipped, heads };
 }
 
 describe('StdinLines', () => {
@@ -27,6 +34,17 @@ describe('StdinLines', () => {
     const { text, skipped } = await feed(['short\n0123456', '789', 'ABCDEF\nafter\n', '12345678901\n']);
     expect(text).toBe('short\nafter\n');
     expect(skipped).toEqual([16, 11]);
+  });
+
+  it("keeps a skipped line's first bytes, for its answer to find the request's id in", async () => {
+    const { heads } = await feed(['0123456', '789', 'ABCDEF\n', '12345678901\n'], 10);
+    expect(heads).toEqual(['0123456789ABCDEF', '12345678901']);
+  });
+
+  it('drops a byte order mark before a line, in one chunk or across two', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const { text } = await feed([Buffer.concat([bom, Buffer.from('{"a":1}\n')]), bom, Buffer.from('{"b":2}\n')], 100);
+    expect(text).toBe('{"a":1}\n{"b":2}\n');
   });
 
   it('takes a line of exactly the limit, counting bytes (not characters) and not the newline', async () => {

@@ -14,6 +14,12 @@
  */
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 
+/** How much of a skipped line is kept, for its answer to find the request's id in. */
+export const HEAD_BYTES = 1024;
+
+/** UTF-8's byte order mark, which some Windows tools put before what they write. */
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 /** The longest line read, in bytes without its newline: the SDK's own default limit. */
 export const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
@@ -26,8 +32,8 @@ export const SDK_BUFFER_BYTES = MAX_LINE_BYTES + 2 * BATCH_BYTES;
 export interface StdinLinesOptions {
   /** The longest line passed on, in bytes (newline excluded). */
   maxLineBytes?: number;
-  /** Called once for each line skipped, with its length in bytes. */
-  onTooLong(bytes: number): void;
+  /** Called once for each line skipped, with its length in bytes and its first {@link HEAD_BYTES} bytes. */
+  onTooLong(bytes: number, head: Buffer): void;
   /** Whether to hand a line (without its newline) on; unset, every line is. */
   accept?(line: Buffer): boolean;
   /** Where the answers go: reading pauses while it has more queued than its high-water mark. */
@@ -47,6 +53,8 @@ export class StdinLines {
   private partialBytes = 0;
   /** Bytes of the current line skipped so far, once it has passed the limit. */
   private skipped: number | undefined;
+  /** The first bytes of the line being skipped. */
+  private head = Buffer.alloc(0);
 
   constructor(
     private readonly input: Readable,
@@ -76,11 +84,16 @@ export class StdinLines {
         this.keep(chunk.subarray(start));
         break;
       }
-      const piece = chunk.subarray(start, newline + 1);
+      let piece = chunk.subarray(start, newline + 1);
+      // A byte order mark before a line is not part of its JSON (the SDK would refuse it).
+      if (this.partialBytes === 0 && this.skipped === undefined && piece.subarray(0, 3).equals(BOM)) {
+        piece = piece.subarray(3);
+      }
       const lineBytes = this.partialBytes + piece.length - 1;
-      if (this.skipped !== undefined) this.options.onTooLong(this.skipped + piece.length - 1);
-      else if (lineBytes > this.maxLineBytes) this.options.onTooLong(lineBytes);
-      else if (this.accepts([...this.partial, piece], lineBytes)) pass([...this.partial, piece], lineBytes + 1);
+      if (this.skipped !== undefined) this.options.onTooLong(this.skipped + piece.length - 1, this.head);
+      else if (lineBytes > this.maxLineBytes) {
+        this.options.onTooLong(lineBytes, Buffer.concat([...this.partial, piece], Math.min(HEAD_BYTES, lineBytes)));
+      } else if (this.accepts([...this.partial, piece], lineBytes)) pass([...this.partial, piece], lineBytes + 1);
       this.partial = [];
       this.partialBytes = 0;
       this.skipped = undefined;
@@ -98,11 +111,16 @@ export class StdinLines {
   }
 
   /** The start of a line whose end has not arrived yet, or its count once it is too long. */
-  private keep(rest: Buffer): void {
+  private keep(start: Buffer): void {
+    const rest =
+      this.partialBytes === 0 && this.skipped === undefined && start.subarray(0, 3).equals(BOM)
+        ? start.subarray(3)
+        : start;
     if (rest.length === 0) return;
     if (this.skipped !== undefined) this.skipped += rest.length;
     else if (this.partialBytes + rest.length > this.maxLineBytes) {
       this.skipped = this.partialBytes + rest.length;
+      this.head = Buffer.concat([...this.partial, rest], Math.min(HEAD_BYTES, this.partialBytes + rest.length));
       this.partial = [];
       this.partialBytes = 0;
     } else {

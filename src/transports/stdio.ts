@@ -9,7 +9,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { errorDetail, type Logger } from '../logging.js';
 import type { Slots } from '../slots.js';
-import { lineVerdict } from './invalid-request.js';
+import { idInHead, lineVerdict } from './invalid-request.js';
 import { MAX_LINE_BYTES, SDK_BUFFER_BYTES, StdinLines } from './stdin-lines.js';
 
 /** How long shutdown waits for calls in flight to be answered before leaving anyway. */
@@ -58,7 +58,7 @@ export async function serveStdio(
     void transport.send(message).catch((error: unknown) => fail('stdout failed', errorDetail(error)));
   const reader = new StdinLines(process.stdin, {
     output: process.stdout,
-    onTooLong: (bytes) => answer(lineTooLong(bytes)),
+    onTooLong: (bytes, head) => answer(lineTooLong(bytes, idInHead(head))),
     // A line the SDK would drop unanswered (the client waiting to its timeout) is answered here.
     accept: (line) => {
       const refusal = lineVerdict(line);
@@ -78,11 +78,14 @@ export async function serveStdio(
   await server.connect(transport);
 }
 
-/** The answer to a line over the read limit: JSON-RPC's Invalid Request, for no id (the line was not read). */
-function lineTooLong(bytes: number): JSONRPCMessage {
+/**
+ * The answer to a line over the read limit: JSON-RPC's Invalid Request, to the request's id when
+ * its first bytes name one (see {@link idInHead}), else to `null`.
+ */
+function lineTooLong(bytes: number, id: string | number | null): JSONRPCMessage {
   return {
     jsonrpc: '2.0',
-    id: null,
+    id,
     error: {
       code: ErrorCode.InvalidRequest,
       message: `Invalid Request: a line of ${bytes} bytes is over the read limit of ${MAX_LINE_BYTES} bytes (10 MiB); it was skipped. Send each JSON-RPC message on one line within the limit.`,
