@@ -242,6 +242,17 @@ describe('the HTTP edges', () => {
     },
   );
 
+  it('answers an empty batch as an Invalid Request, and a compressed body with 415', async () => {
+    const empty = await post(server, '[]');
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ id: null, error: { code: -32600 } });
+    const gzipped = await post(server, { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'Content-Encoding': 'gzip' });
+    expect(gzipped.status).toBe(415);
+    expect(((await gzipped.json()) as { message: string }).message).toBe(
+      'Content-Encoding gzip is not supported: send the body uncompressed',
+    );
+  });
+
   it('names what is wrong with a request the SDK would refuse without saying which', async () => {
     const response = await post(server, { jsonrpc: '2.0', id: 'q', method: 'tools/list', params: [1] });
     expect(await response.json()).toEqual({

@@ -650,7 +650,7 @@ describe('images and documents', () => {
     expect(readFileSync(body.path).equals(patternBytes('1_image001@100000', 123_457))).toBe(true);
   });
 
-  it('saves an image with thumbnail true as its own picture alone: no second picture, nothing failed or missing', async () => {
+  it('saves an image with thumbnail true as its own picture alone: no second picture, nothing failed, and says why', async () => {
     const dir = newFolder();
     const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
     const body = (await saved({ entry_id: '1_image001', thumbnail: true, metadata: true }, s)) as unknown as {
@@ -661,7 +661,9 @@ describe('images and documents', () => {
       ['media', 'Poster image [1_image001].jpg'],
       ['metadata', 'Poster image [1_image001].info.json'],
     ]);
-    expect(body.missing).toBeUndefined();
+    expect(body.missing).toEqual([
+      { kind: 'thumbnail', reason: 'the entry is an image: its saved file is its own picture' },
+    ]);
     expect(readdirSync(dir).sort()).toEqual(['Poster image [1_image001].info.json', 'Poster image [1_image001].jpg']);
     expect(
       readFileSync(join(dir, 'Poster image [1_image001].jpg')).equals(patternBytes('1_image001@100000', 123_457)),

@@ -469,7 +469,7 @@ describe('subfolders', () => {
 });
 
 describe('images', () => {
-  it('saves each image of a search with thumbnail true as its own picture, the thumbnail neither saved nor missing', async () => {
+  it('saves each image of a search with thumbnail true as its own picture, the thumbnail not saved and said why', async () => {
     const { server, folder } = await serverWithFolder();
     const answer = await saveLibrary(server, { media_type: 'image', thumbnail: true });
     expect(answer).toMatchObject({ entries: 1, saved: 1, failed: 0 });
@@ -478,6 +478,7 @@ describe('images', () => {
         entry_id: '1_image001',
         ok: true,
         files: [{ kind: 'media', path: join(folder, 'Poster image [1_image001].jpg'), bytes: 123_457 }],
+        missing: [{ kind: 'thumbnail', reason: 'the entry is an image: its saved file is its own picture' }],
       },
     ]);
     expect(readdirSync(folder).sort()).toEqual(['Poster image [1_image001].jpg', 'kaltura-manifest.json']);

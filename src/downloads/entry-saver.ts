@@ -242,6 +242,10 @@ export async function saveEntryFiles(request: EntryFilesRequest): Promise<EntryF
     }
     // An image's file is its picture: a thumbnail beside it would only be a smaller copy.
     const picture = located.entry.mediaType === MEDIA_TYPES.image || names.thumbnail === undefined;
+    if (request.thumbnail && picture) {
+      // Said, so that a thumbnail asked for and not saved is never a mystery.
+      outcome.missing.push({ kind: 'thumbnail', reason: 'the entry is an image: its saved file is its own picture' });
+    }
     if (request.thumbnail && !picture) {
       const thumbnail = thumbnailOf(located);
       if (!thumbnail) {

@@ -108,6 +108,12 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       if (closing) http.closeIdleConnections();
     });
     handle(req, res, record).catch((error: unknown) => {
+      // A client that went away mid-body ends its own request: nothing went wrong here.
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      if (req.destroyed && (code === 'ECONNRESET' || (error as Error | undefined)?.message === 'aborted')) {
+        record.outcome = 'client gone';
+        return;
+      }
       options.logger.error('http request failed unexpectedly', { detail: errorDetail(error) });
       if (!res.headersSent)
         sendJson(res, 500, { error: 'internal_error', message: 'internal error; see the server log' });
@@ -180,6 +186,14 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       const verdict = callers.verdict(address);
       if (!verdict.go) return tooManyRequests(res, verdict);
     }
+    // A compressed body would read as bytes that are not JSON: say what is wrong instead.
+    const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      return sendJson(res, 415, {
+        error: 'unsupported_media_type',
+        message: `Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed`,
+      });
+    }
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === 'too large') {
       return sendJson(res, 413, {
@@ -195,6 +209,14 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
         jsonrpc: '2.0',
         id: null,
         error: { code: -32700, message: 'Parse error: the body is not JSON' },
+      });
+    }
+    if (Array.isArray(message) && message.length === 0) {
+      // JSON-RPC 2.0 section 6: an empty batch is an Invalid Request, answered as one.
+      return sendJson(res, 400, {
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32600, message: 'Invalid Request: an empty batch; send one JSON-RPC message' },
       });
     }
     const problem = structureProblem(message);
