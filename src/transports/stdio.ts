@@ -55,7 +55,7 @@ export async function serveStdio(
     setTimeout(() => process.exit(1), 100).unref();
   };
   const answer = (message: JSONRPCMessage) =>
-    void transport.send(message).catch((error: unknown) => fail('stdout failed', errorDetail(error)));
+    void transport.send(mcpShaped(message)).catch((error: unknown) => fail('stdout failed', errorDetail(error)));
   const reader = new StdinLines(process.stdin, {
     output: process.stdout,
     onTooLong: (bytes, head) => answer(lineTooLong(bytes, idInHead(head))),
@@ -91,6 +91,17 @@ function lineTooLong(bytes: number, id: string | number | null): JSONRPCMessage 
       message: `Invalid Request: a line of ${bytes} bytes is over the read limit of ${MAX_LINE_BYTES} bytes (10 MiB); it was skipped. Send each JSON-RPC message on one line within the limit.`,
     },
   } as unknown as JSONRPCMessage;
+}
+
+/**
+ * An error answer for no readable id leaves `id` out on stdio. JSON-RPC 2.0 writes `null` there,
+ * but MCP's schema (2025-11-25) makes the id optional and has no null, and a client's reader
+ * built on it (the SDK's) takes a line with `id: null` for something that is not MCP at all.
+ */
+function mcpShaped(message: JSONRPCMessage): JSONRPCMessage {
+  if (!('id' in message) || (message as { id: unknown }).id !== null) return message;
+  const { id: _null, ...rest } = message as Record<string, unknown>;
+  return rest as unknown as JSONRPCMessage;
 }
 
 /** Resolves once stdout has handed everything written to it to the OS (the exit timer bounds the wait). */
