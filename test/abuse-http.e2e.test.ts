@@ -12,8 +12,12 @@ import { DEFAULT_LIMITS } from '../src/cli.js';
 import { BLOCKING_STRIKES } from '../src/transports/caller-limits.js';
 import { SANDBOX_PARTNER_ID } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { callerKs, httpClient, startHttpServer, type HttpServerProcess } from './helpers/http-server.js';
+import { callerKs, httpClient, postMcp, startHttpServer, type HttpServerProcess } from './helpers/http-server.js';
+import { eventually } from './helpers/wait.js';
 import { jsonOf } from './helpers/server-process.js';
+
+const post = (s: HttpServerProcess, body: unknown, headers: Record<string, string> = {}) =>
+  postMcp(s.origin, body, headers);
 
 let sandbox: Sandbox;
 const started: HttpServerProcess[] = [];
@@ -52,25 +56,6 @@ const toolCall = (id: number, entry_id = '1_demo0001') => ({
   method: 'tools/call',
   params: { name: 'get_download_url', arguments: { entry_id } },
 });
-
-/** A raw POST /mcp, as curl would send it. */
-function post(s: HttpServerProcess, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${s.origin}/mcp`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      Accept: 'application/json, text/event-stream',
-      Authorization: `Bearer ${callerKs()}`,
-      ...headers,
-    },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
-
-async function eventually(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i += 1) await new Promise((r) => setTimeout(r, 50));
-  expect(condition(), what).toBe(true);
-}
 
 describe('structures built to overflow a stack', () => {
   it('answers a JSON-RPC id nested 5,000 deep, or a nested requestId, with 400 before anything recurses', async () => {

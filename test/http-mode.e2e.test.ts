@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_ADMIN_SECRET, OTHER_PARTNER_ID, SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
-import { callerKs, httpClient, startHttpServer, type HttpServerProcess } from './helpers/http-server.js';
+import { callerKs, httpClient, postMcp, startHttpServer, type HttpServerProcess } from './helpers/http-server.js';
 import { jsonOf, SERVER_ENTRY, textOf } from './helpers/server-process.js';
 import { testFolder } from './helpers/temp.js';
 
@@ -34,20 +34,8 @@ async function serve(env = remoteEnv(), args: string[] = []) {
 }
 
 const mcp = (s: HttpServerProcess) => `${s.origin}/mcp`;
-
-/** A raw POST /mcp, as curl would send it. */
-function post(s: HttpServerProcess, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(mcp(s), {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      Accept: 'application/json, text/event-stream',
-      Authorization: `Bearer ${callerKs()}`,
-      ...headers,
-    },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
+const post = (s: HttpServerProcess, body: unknown, headers: Record<string, string> = {}) =>
+  postMcp(s.origin, body, headers);
 
 const INITIALIZE = {
   jsonrpc: '2.0',

@@ -85,3 +85,17 @@ export async function httpClient(url: string, ks: string) {
     close: () => client.close(),
   };
 }
+
+/** A raw POST /mcp, as curl would send it, with a caller's KS unless `headers` say otherwise. */
+export function postMcp(origin: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${origin}/mcp`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+      Authorization: `Bearer ${callerKs()}`,
+      ...headers,
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
