@@ -10,7 +10,8 @@
  *
  * What the MCP schema (2025-11-25) allows: `jsonrpc` "2.0"; a request id and a progress token
  * are each a string or an integer; `params` and `params._meta` are objects. An error answer whose
- * request's own id cannot be read carries `id: null` (JSON-RPC 2.0).
+ * request's own id cannot be read carries `id: null` (JSON-RPC 2.0); HTTP sends it so, stdio
+ * leaves the id out (stdio.ts says why).
  */
 import {
   CancelTaskRequestSchema,
@@ -25,7 +26,7 @@ import { structureProblem } from './message-shape.js';
 
 /**
  * A JSON-RPC error answer. `id` is `null` when the request's own id cannot be read, as JSON-RPC
- * 2.0 says (section 5); the SDK's types leave null out, so transports cast it when sending.
+ * 2.0 says (section 5); the SDK's types have no null id, so transports cast it when sending.
  */
 export interface ErrorAnswer {
   jsonrpc: '2.0';
@@ -55,15 +56,15 @@ export function invalidRequest(message: unknown): Refusal | undefined {
   if (method === undefined && ('result' in message || 'error' in message)) {
     return { reason: 'a response the schema refuses' };
   }
-  const isNotification = typeof method === 'string' && !('id' in message);
+  const notification = isNotification(message);
   const refusal = (code: number, reason: string): Refusal =>
-    isNotification ? { reason } : refuse(isId(id) ? id : undefined, code, reason);
+    notification ? { reason } : refuse(isId(id) ? id : undefined, code, reason);
 
   if (jsonrpc !== '2.0') {
     return refusal(ErrorCode.InvalidRequest, 'jsonrpc must be "2.0"');
   }
   if (typeof method !== 'string') return refusal(ErrorCode.InvalidRequest, 'method must be a string');
-  if (!isNotification && !isId(id)) {
+  if (!notification && !isId(id)) {
     return refusal(ErrorCode.InvalidRequest, 'id must be a string or an integer');
   }
   if (params !== undefined && !isObject(params)) {
