@@ -103,6 +103,11 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
     res.on('close', () => {
       inFlight -= 1;
       record.status = res.statusCode;
+      // A call whose client left before its answer was cancelled, whether its notification came
+      // first or the connection closed first (the handler's own record may arrive after this line).
+      if (record.rpc === 'tools/call' && !res.writableFinished && record.outcome === undefined) {
+        record.outcome = 'cancelled';
+      }
       options.logger.info('http request', { ...record, ms: Math.round(performance.now() - started) });
       // Shutting down: a connection whose request is answered is not kept alive.
       if (closing) http.closeIdleConnections();
