@@ -296,7 +296,12 @@ openssl x509 -req -in "$tls/tls.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAc
   -extfile "$tls/ext" -out "$tls/tls.crt" 2>/dev/null
 chmod 0644 "$tls/tls.key"
 cat >"$RUN/compose.test.yaml" <<EOF
-# Only what this test changes: the network the sandbox listens on.
+# Only what this test changes: the network the sandbox listens on, and the per-address cap (its
+# 20 clients all come from this one machine; a real deployment's callers come from many).
+services:
+  mcp:
+    environment:
+      MCP_MAX_CALLS_PER_ADDRESS: '1000'
 networks:
   default:
     external: true
