@@ -120,8 +120,12 @@ describe('Slots under random arrivals, releases and aborts', () => {
               const before = slots.pending;
               waiting.add(n);
               const done = slots.run(() => {
+                // An earlier task not started yet may hold a slot already (woken, not resumed):
+                // it was overtaken only if there is no room for it beside this one.
                 const earlier = [...waiting].filter((w) => w < n);
-                if (earlier.length) problems.push(`task ${n} started while ${earlier.join(', ')} still waited`);
+                if (earlier.length && running.size + earlier.length + 1 > size) {
+                  problems.push(`task ${n} started while ${earlier.join(', ')} still waited`);
+                }
                 waiting.delete(n);
                 if (running.size + 1 > size) problems.push(`task ${n} started with ${running.size} running`);
                 return new Promise<void>((resolve) => running.set(n, resolve));
@@ -164,7 +168,7 @@ describe('Slots under random arrivals, releases and aborts', () => {
           expect(slots.pending).toBe(0);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
   });
 });
