@@ -1,17 +1,56 @@
 /**
  * A newcomer's first ten minutes: the README's quick-start and remote-mode commands, run as
- * written, in bash and in zsh (macOS's default shell), from the repository's folder. The blocks
+ * written, in bash and in zsh (macOS's default shell), from a copy of the checkout. The blocks
  * run are the ones the README marks with `<!-- newcomer-check: … -->`.
+ *
+ * A copy, because the blocks run `npm install` and `npm run build`, and the build empties dist/
+ * before it writes it again: in the checkout, that pulled dist/index.js from under the other
+ * end-to-end tests running at the same time. The copy holds the checkout's files (tracked, and
+ * new ones git does not ignore) and a hard-linked node_modules, so its `npm install` has nothing
+ * to fetch and nothing it writes reaches the checkout.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testFolder } from './helpers/temp.js';
 import { SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/**
+ * A copy of the checkout in a new temporary folder, as {@link run} uses it: the files git knows
+ * or would add, and node_modules with its files hard-linked (copied where links cannot be made),
+ * npm's own record of the tree copied, since npm rewrites it in place.
+ */
+function copyOfCheckout(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'kaltura-mcp-newcomer-checkout-'));
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter((file) => file && existsSync(join(ROOT, file)));
+  for (const file of files) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(copy, file));
+  }
+  try {
+    execFileSync('cp', ['-al', join(ROOT, 'node_modules'), join(copy, 'node_modules')], { stdio: 'ignore' });
+  } catch {
+    rmSync(join(copy, 'node_modules'), { recursive: true, force: true });
+    cpSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+  }
+  const npmRecord = join(copy, 'node_modules', '.package-lock.json');
+  if (existsSync(npmRecord)) {
+    rmSync(npmRecord);
+    copyFileSync(join(ROOT, 'node_modules', '.package-lock.json'), npmRecord);
+  }
+  return copy;
+}
 
 /** The shell block right after the marker `<!-- newcomer-check: name -->`. */
 function block(name: string): string {
@@ -35,9 +74,9 @@ const has = (shell: string) => {
  * no comment (INTERACTIVE_COMMENTS is off): a comment in a block becomes words of its command.
  * Temporary files (tsx keeps a folder there) go to a folder of the test's own.
  */
-async function run(shell: string, script: string): Promise<{ stdout: string; stderr: string }> {
+async function run(shell: string, script: string, cwd: string): Promise<{ stdout: string; stderr: string }> {
   const child = spawn(shell, shell === 'zsh' ? ['-f', '-i'] : ['--norc', '--noprofile', '-i'], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, TMPDIR: testFolder('newcomer') },
     detached: true,
   });
@@ -66,9 +105,16 @@ async function run(shell: string, script: string): Promise<{ stdout: string; std
 describe.each(['bash', 'zsh'])('the README in %s', (shell) => {
   // zsh comes from the system (CI installs it); without it this shell's run cannot happen.
   const test = has(shell) ? it : it.skip;
+  let checkout = '';
+  beforeAll(() => {
+    if (has(shell)) checkout = copyOfCheckout();
+  });
+  afterAll(() => {
+    if (checkout) rmSync(checkout, { recursive: true, force: true });
+  });
 
   test('runs the quick start: the demo, with no account', async () => {
-    const { stdout } = await run(shell, block('quick-start'));
+    const { stdout } = await run(shell, block('quick-start'), checkout);
     const folder = /the saved files stay in (\S+) /.exec(stdout)?.[1];
     try {
       expect(stdout).toContain('kaltura-mcp, run as an MCP host runs it');
@@ -81,7 +127,7 @@ describe.each(['bash', 'zsh'])('the README in %s', (shell) => {
   }, 150_000);
 
   test('runs the remote-mode walk-through against the sandbox', async () => {
-    const { stdout } = await run(shell, block('remote'));
+    const { stdout } = await run(shell, block('remote'), checkout);
     const answer = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
       result: { structuredContent: { entryId: string; flavorId: string; downloadUrl: string } };
     };
