@@ -210,10 +210,12 @@ describe('lifecycle', () => {
     ['stdin closes', (s: RunningServer) => s.transport.child!.stdin.end()],
     ['SIGTERM', (s: RunningServer) => s.transport.child!.kill('SIGTERM')],
     ['SIGINT', (s: RunningServer) => s.transport.child!.kill('SIGINT')],
-  ])('exits cleanly within a second when %s', async (_, trigger) => {
+  ])('exits cleanly, at once, when %s', async (_, trigger) => {
     const { code, ms } = await exitAfter(trigger);
     expect(code).toBe(0);
-    expect(ms).toBeLessThan(1000);
+    // Soon and of its own accord (a host kills a server that lingers): the bound is far above the
+    // milliseconds it takes, so that a loaded machine cannot fail it, and a hang still does.
+    expect(ms).toBeLessThan(5000);
   });
 
   it('answers a call in flight before leaving on SIGTERM', async () => {

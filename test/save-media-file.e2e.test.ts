@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { STALE_LOCK_MS } from '../src/downloads/partial.js';
 import { flavorSeed, patternBytes } from './sandbox/files.js';
 import { flavorBytes, sizedEntry } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
@@ -150,18 +151,21 @@ describe('saving', () => {
 
   it('sends progress (bytes done, total) at most every 250 ms when the call carries a progressToken', async () => {
     sandbox.setFileServing({ bytesPerSecond: 4 * 1024 * 1024 });
-    const seen: Array<{ progress: number; total?: number; at: number }> = [];
+    const seen: Array<{ progress: number; total?: number }> = [];
+    const started = performance.now();
     const result = await server.client.callTool(
       { name: 'save_media_file', arguments: { entry_id: '1_noorig01', file_name: 'progress.mp4' } },
       undefined,
-      { onprogress: (p) => seen.push({ progress: p.progress, total: p.total, at: performance.now() }) },
+      { onprogress: (p) => seen.push({ progress: p.progress, total: p.total }) },
     );
+    const elapsed = performance.now() - started;
     expect(result.isError).toBeFalsy();
     expect(seen.length).toBeGreaterThanOrEqual(2);
-    for (let i = 1; i < seen.length; i += 1) {
-      expect(seen[i]!.progress).toBeGreaterThan(seen[i - 1]!.progress);
-      expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(200);
-    }
+    for (let i = 1; i < seen.length; i += 1) expect(seen[i]!.progress).toBeGreaterThan(seen[i - 1]!.progress);
+    // One every 250 ms of the call at most, and the first: counted, since the gaps the client sees
+    // are not the server's (two notes delayed on a loaded machine arrive together). A slower run
+    // only allows more; a note per chunk read would be several times this.
+    expect(seen.length).toBeLessThanOrEqual(Math.floor(elapsed / 250) + 2);
     expect(seen.every((p) => p.total === flavorBytes('1_noorigf1'))).toBe(true);
   });
 
@@ -510,7 +514,8 @@ describe("a lock that is not this server's", () => {
     make(join(dir, '.locked.mp4.part.lock'));
     const started = performance.now();
     const body = await refusal({ entry_id: '1_noorig01', file_name: 'locked.mp4' }, s);
-    expect(performance.now() - started).toBeLessThan(2000);
+    // At once, not after waiting for the lock to go stale.
+    expect(performance.now() - started).toBeLessThan(STALE_LOCK_MS / 2);
     expect(body).toMatchObject({
       errorType: 'UNSAFE_FILE_NAME',
       error: expect.stringContaining(
@@ -740,7 +745,8 @@ describe('a full disk', () => {
       disk.setFree(undefined);
       const started = performance.now();
       const body2 = await saved({ entry_id: '1_noorig01', file_name: 'full.mp4' }, s);
-      expect(performance.now() - started).toBeLessThan(5000);
+      // Without waiting for a lock left behind to go stale.
+      expect(performance.now() - started).toBeLessThan(STALE_LOCK_MS / 2);
       expect(body2.resumedFrom).toBe(kept);
       expect(readFileSync(body2.path).equals(original('1_noorigf1'))).toBe(true);
       expect(listing(dir)).toEqual(['full.mp4']);
