@@ -190,7 +190,7 @@ describe('load', () => {
     const calls = Array.from({ length: 200 }, (_, i) => ids[i % ids.length]!);
     const results = await Promise.all(calls.map((entry_id) => download(server, { entry_id })));
     results.forEach((result, i) => {
-      expect(result.isError).toBeFalsy();
+      expect(result.isError, textOf(result)).toBeFalsy();
       expect(jsonOf(result)).toMatchObject({ entryId: calls[i], flavorId: expected.get(calls[i]!) });
     });
   });
