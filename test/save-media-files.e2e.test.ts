@@ -37,7 +37,7 @@ import {
 } from './helpers/server-process.js';
 import { eventually } from './helpers/wait.js';
 
-const MANY = manyEntries(500, 3);
+const MANY = manyEntries(500, 3, true);
 /** An entry whose title is a Windows device name before its first dot. */
 const DEVICE_TITLED = { ...sizedEntry('1_nuldev01', 10), name: 'NUL.txt' };
 
@@ -195,10 +195,8 @@ describe('a category with its sub-category, captions, thumbnails and metadata', 
     });
     expect(again).toMatchObject({ entries: 12, saved: 0, skipped: 12, failed: 0, bytes: 0 });
     expect(sandbox.files).toEqual([]);
-  });
-
-  it('costs at most ceil(N/50) + 3 Kaltura requests', () => {
-    // Measured on the rerun above: the listing page, one batch's listing, its URLs.
+    // At most ceil(N/50) + 3 Kaltura requests: the listing page, one batch's listing, its URLs.
+    expect(sandbox.log.length).toBeGreaterThan(0);
     expect(sandbox.log.length).toBeLessThanOrEqual(Math.ceil(12 / 50) + 3);
   });
 });
@@ -222,6 +220,7 @@ describe('selections', () => {
     expect(answer).toMatchObject({ entries: 500, saved: 500, failed: 0 });
     expect(sandbox.log.length).toBeLessThanOrEqual(Math.ceil(500 / 50) + 3);
     expect(readdirSync(folder).filter((n) => n.endsWith('.mp4'))).toHaveLength(500);
+    expect(readdirSync(folder).filter((n) => n.endsWith('.en.srt'))).toHaveLength(500);
   });
 
   it('answers every entry: one bad entry never fails the others', async () => {
@@ -549,11 +548,83 @@ describe('interruptions', () => {
   });
 });
 
+describe('sharing the save slots, and keep_partial', () => {
+  it('shares the 4 download slots with save_media_file: never more than 4 files at once', async () => {
+    const { server } = await serverWithFolder();
+    sandbox.setFileServing({ bytesPerSecond: 64 * 1024 });
+    const controller = new AbortController();
+    const options = { signal: controller.signal };
+    // Three single saves of a file that takes seconds at this rate hold three of the slots.
+    const singles = [0, 1, 2].map((i) =>
+      server.client
+        .callTool(
+          { name: 'save_media_file', arguments: { entry_id: '1_noorig01', file_name: `single${i}.mp4` } },
+          undefined,
+          options,
+        )
+        .catch(() => undefined),
+    );
+    await eventually(() => fileGets().length === 3, 'three single saves began');
+    const library = server.client
+      .callTool({ name: 'save_media_files', arguments: { category_id: 202 } }, undefined, options)
+      .catch(() => undefined);
+    await eventually(() => fileGets().length >= 4, 'the library took the fourth slot');
+    // A course file takes about 3 s here: none ends in this wait, so a fifth GET would be a fifth slot.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fileGets()).toHaveLength(4);
+    controller.abort();
+    await Promise.all([...singles, library]);
+    await eventually(() => fileGets().every((f) => f.clientGone || f.bytesSent > 0), 'the downloads stopped');
+  });
+
+  it('keeps the parts on cancellation with keep_partial, and the next call continues them', async () => {
+    const { server, folder } = await serverWithFolder();
+    sandbox.setFileServing({ bytesPerSecond: 128 * 1024 });
+    const controller = new AbortController();
+    const call = server.client
+      .callTool({ name: 'save_media_files', arguments: { category_id: 202, keep_partial: true } }, undefined, {
+        signal: controller.signal,
+      })
+      .catch(() => 'cancelled');
+    const parts = () => readdirSync(folder).filter((n) => n.endsWith('.mp4.part'));
+    await eventually(
+      () => parts().some((n) => statSync(join(folder, n)).size > 64 * 1024),
+      'a download was well under way',
+      15_000,
+    );
+    controller.abort();
+    expect(await call).toBe('cancelled');
+    await eventually(
+      () => !readdirSync(folder).some((n) => n.endsWith('.part.lock')),
+      'the saves let go of their locks',
+    );
+    const kept = parts();
+    expect(kept.length).toBeGreaterThan(0);
+    for (const part of kept) expect(readdirSync(folder)).toContain(`${part}.json`);
+    sandbox.setFileServing({ bytesPerSecond: 0 });
+    sandbox.clearLog();
+    const rest = await saveLibrary(server, { category_id: 202 });
+    expect(rest).toMatchObject({ entries: 12, failed: 0 });
+    // Each kept part continued from where it stopped: a ranged GET, answered 206.
+    expect(fileGets().filter((f) => f.status === 206).length).toBeGreaterThanOrEqual(kept.length);
+    for (const entry of COURSE_ENTRIES) {
+      const source = entry.flavors[0]!;
+      expect(
+        readFileSync(join(folder, `${stemOf(entry)}.mp4`)).equals(
+          patternBytes(flavorSeed(source.id, 1), fileLength(source)!),
+        ),
+      ).toBe(true);
+    }
+    expect(readdirSync(folder).filter((n) => n.includes('.part'))).toEqual([]);
+  });
+});
+
 describe('progress and tasks', () => {
   it('sends progress to a host without tasks: bytes over all files, "N/M entries", at most every 250 ms and at least every 2 s', async () => {
     const { server } = await serverWithFolder();
     sandbox.setFileServing({ bytesPerSecond: 256 * 1024 });
     const seen: Array<{ progress: number; total?: number; message?: string; at: number }> = [];
+    const started = performance.now();
     const result = await server.client.callTool(
       { name: 'save_media_files', arguments: { category_id: 202 } },
       undefined,
@@ -562,12 +633,15 @@ describe('progress and tasks', () => {
         timeout: 60_000,
       },
     );
+    const elapsed = performance.now() - started;
     expect(result.isError).toBeFalsy();
     expect(seen.length).toBeGreaterThan(3);
+    // At most one every 250 ms, counted over the call: the gaps the client sees are not the
+    // server's (notes delayed on a loaded machine arrive together).
+    expect(seen.length).toBeLessThanOrEqual(Math.floor(elapsed / 250) + 2);
     for (let i = 1; i < seen.length; i += 1) {
-      const gap = seen[i]!.at - seen[i - 1]!.at;
-      expect(gap).toBeGreaterThanOrEqual(200);
-      expect(gap).toBeLessThan(2600);
+      // Never silent for long (the heartbeat itself is the next test's), with room for a loaded machine.
+      expect(seen[i]!.at - seen[i - 1]!.at).toBeLessThan(5000);
       expect(seen[i]!.progress).toBeGreaterThanOrEqual(seen[i - 1]!.progress);
     }
     // The last word goes out just before the answer; the SDK's client may handle the answer first

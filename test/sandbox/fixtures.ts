@@ -417,8 +417,11 @@ export function listedByDefault(entry: FixtureEntry): boolean {
 /** The first partner's entries that media.list shows without a status filter, in list order (media clips only). */
 export const LISTED_ENTRIES = ENTRIES.filter((e) => e.type === 1 && listedByDefault(e));
 
-/** `count` entries of `flavorsEach` READY flavors each (ids `3_batchNNN`), for batches and the benchmark. */
-export function manyEntries(count: number, flavorsEach: number): FixtureEntry[] {
+/**
+ * `count` entries of `flavorsEach` READY flavors each (ids `3_batchNNN`), for batches and the
+ * benchmark; with `captioned`, each has one READY English SRT caption (ids `3_capNNN`).
+ */
+export function manyEntries(count: number, flavorsEach: number, captioned = false): FixtureEntry[] {
   return Array.from({ length: count }, (_, i) => {
     const id = `3_batch${String(i).padStart(3, '0')}`;
     const flavors = Array.from({ length: flavorsEach }, (_, j) => {
@@ -428,7 +431,20 @@ export function manyEntries(count: number, flavorsEach: number): FixtureEntry[] 
         ? source(flavorId, { size: 64, height: 1080, width: 1920 })
         : rendition(flavorId, 600000 + j, { size: 32 + j, height, width: Math.round((height * 16) / 9) });
     });
-    return entry(id, `Batch lecture ${i + 1}`, flavors);
+    const captions: FixtureCaption[] = captioned
+      ? [
+          {
+            id: `3_cap${String(i).padStart(3, '0')}`,
+            language: 'English',
+            languageCode: 'en',
+            label: 'English',
+            format: '1',
+            isDefault: true,
+            status: 2,
+          },
+        ]
+      : [];
+    return entry(id, `Batch lecture ${i + 1}`, flavors, captioned ? { captions } : {});
   });
 }
 
