@@ -120,11 +120,14 @@ describe('every tool with only an App Token', () => {
       ['get_download_url', { entry_id: '1_private1' }],
       ['get_download_urls', { entry_ids: ['1_demo0001', '1_origlast'] }],
       ['save_media_file', { entry_id: '1_noorig01' }],
+      // A category with its sub-category, with captions and thumbnails: every file it takes saved.
+      ['save_media_files', { category_id: 202, captions: ['en'], thumbnail: true, subfolder: 'course' }],
       ['get_thumbnail_url', { entry_id: '1_demo0001' }],
     ];
     for (const [tool, args] of calls) {
       const result = await server.call(tool, args);
       expect(result.isError, `${tool}: ${textOf(result)}`).toBeFalsy();
+      if (tool === 'save_media_files') expect(jsonOf(result)).toMatchObject({ entries: 12, saved: 12, failed: 0 });
     }
     expect(jsonOf(await server.call('list_media_entries', { limit: 100 })).totalCount).toBeGreaterThan(5);
     // One widget session and one token session for all of it.
