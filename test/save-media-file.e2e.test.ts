@@ -370,6 +370,29 @@ describe('resuming', () => {
     rmSync(body.path);
   });
 
+  it.each([
+    ['another first byte', (_kept: number, total: number) => `bytes 0-${total - 1}/${total}`],
+    ['another total length', (kept: number, total: number) => `bytes ${kept}-${total}/${total + 1}`],
+  ])('starts over from zero when a 206 names %s than the part asked for, never splicing it', async (_, range) => {
+    sandbox.setFileServing({ cutAt: 0.6 });
+    await refusal({ entry_id: BIG.id, file_name: 'ranged.mp4' });
+    const kept = statSync(join(folder, '.ranged.mp4.part')).size;
+    expect(kept).toBeGreaterThan(0);
+    sandbox.setFileServing({
+      cutAt: undefined,
+      rawAnswer: `HTTP/1.1 206 Partial Content\r\nContent-Range: ${range(kept, BIG_BYTES)}\r\nContent-Length: 100\r\n\r\n${'x'.repeat(100)}`,
+    });
+    sandbox.clearLog();
+    const body = await saved({ entry_id: BIG.id, file_name: 'ranged.mp4' });
+    expect(body.resumedFrom ?? 0).toBe(0);
+    // The odd answer, then the whole file asked for afresh, without a range.
+    expect(fileGets().at(-1)).toMatchObject({ status: 200, bytesSent: BIG_BYTES });
+    expect(fileGets().at(-1)!.range).toBeUndefined();
+    expect(readFileSync(body.path).equals(original(BIG_FLAVOR, BIG_BYTES))).toBe(true);
+    expect(partsIn()).toEqual([]);
+    rmSync(body.path);
+  });
+
   it('starts over from zero when the flavor was replaced on the server, never splicing two versions', async () => {
     const dir = newFolder();
     const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
