@@ -1,12 +1,13 @@
 # kaltura-mcp in remote mode (Streamable HTTP, each caller's own KS), for a container platform.
 #   docker build -t kaltura-mcp .
 #   docker run -p 8080:8080 -e KALTURA_SERVICE_URL=https://www.kaltura.com \
-#     -e MCP_ALLOWED_HOSTS=mcp.example.com kaltura-mcp
+#     -e MCP_ALLOWED_HOSTS=mcp.example.com -e MCP_BEHIND_TLS_PROXY=true kaltura-mcp
 # MCP_ALLOWED_HOSTS must name the host names clients use: the server refuses to start bound to
-# 0.0.0.0 without them. The image serves plain HTTP and says so (MCP_BEHIND_TLS_PROXY=true):
-# put it behind a proxy or ingress that terminates TLS, since every request carries a KS, a
-# bearer credential. To serve HTTPS from the container itself instead, mount a certificate and
-# set MCP_TLS_CERT and MCP_TLS_KEY (see docs/deploy.md). The image carries no Kaltura secret and
+# 0.0.0.0 without them. Every request carries a KS, a bearer credential, so the container
+# refuses to start in clear text until it is told how TLS is done: MCP_BEHIND_TLS_PROXY=true
+# when a proxy or ingress in front terminates it (deploy/compose.yaml and the Kubernetes
+# Deployment set it), or a mounted certificate named by MCP_TLS_CERT and MCP_TLS_KEY to serve
+# HTTPS from the container itself (see docs/deploy.md). The image carries no Kaltura secret and
 # needs none. If you change the code, set KALTURA_MCP_SOURCE_URL to where your changed source
 # is (AGPL). Needs BuildKit (the default builder since Docker 23).
 
@@ -35,8 +36,7 @@ RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx \
       /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=8080 \
-    MCP_BEHIND_TLS_PROXY=true
+    PORT=8080
 WORKDIR /app
 COPY --from=build /src/dist ./dist
 COPY package.json LICENSE tsconfig.json ./

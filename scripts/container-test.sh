@@ -231,9 +231,16 @@ say "sandbox Kaltura at $SANDBOX_URL"
 PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 CONTAINER=kmcpct-single
 docker rm -f "$CONTAINER" >/dev/null 2>&1 || true
+# Told nothing of TLS, the image refuses to start in clear text on 0.0.0.0, and says what to set.
+refused_code=0
+docker run --rm --network host -e PORT="$PORT" -e KALTURA_SERVICE_URL="$SANDBOX_URL" \
+  -e MCP_ALLOWED_HOSTS=127.0.0.1,localhost "$IMAGE" >"$RUN/refused.log" 2>&1 || refused_code=$?
+[ "$refused_code" != 0 ] && grep -q 'MCP_BEHIND_TLS_PROXY=true' "$RUN/refused.log" ||
+  { cat "$RUN/refused.log" >&2; fail "the image started in clear text without being told a proxy terminates TLS"; }
+say "told nothing of TLS, the image refuses to start (exit $refused_code), naming MCP_BEHIND_TLS_PROXY and MCP_TLS_CERT"
 t0=$(date +%s%N)
 docker run -d --name "$CONTAINER" --network host -e PORT="$PORT" -e KALTURA_SERVICE_URL="$SANDBOX_URL" \
-  -e MCP_ALLOWED_HOSTS=127.0.0.1,localhost "$IMAGE" >/dev/null
+  -e MCP_ALLOWED_HOSTS=127.0.0.1,localhost -e MCP_BEHIND_TLS_PROXY=true "$IMAGE" >/dev/null
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$PORT/healthz" >"$RUN/healthz" 2>/dev/null && break
   sleep 0.1
