@@ -324,15 +324,30 @@ describe('the log line of a call with an ignored argument', () => {
   });
 });
 
-/** MCP 2.x clients, each as its package: the latest, the earliest that validates output schemas, and the first 2020-12-only beta. */
-const V2_CLIENTS = ['@modelcontextprotocol/client', 'mcp-client-2.0.0-alpha.3', 'mcp-client-2.0.0-beta.1'] as const;
+/**
+ * MCP 2.x clients, each as its package (each resolves its own `@modelcontextprotocol/client/…`
+ * imports to itself, so each runs its own validator): the latest; 2.0.0-alpha.2, the first 2.x
+ * release, which validates output schemas already (it loads @cfworker/json-schema, its peer, even
+ * on Node); alpha.3; and beta.1, the first whose validator refuses a schema of any dialect but
+ * 2020-12.
+ */
+const V2_CLIENTS = [
+  '@modelcontextprotocol/client',
+  'mcp-client-2.0.0-alpha.2',
+  'mcp-client-2.0.0-alpha.3',
+  'mcp-client-2.0.0-beta.1',
+] as const;
 
 describe.each(V2_CLIENTS)('the MCP 2.x client %s', (pkg) => {
   it('lists every tool and calls each one over stdio', async () => {
-    const { Client } = (await import(pkg)) as typeof import('@modelcontextprotocol/client');
-    const { StdioClientTransport } = (await import(
-      `${pkg}/stdio`
-    )) as typeof import('@modelcontextprotocol/client/stdio');
+    const main = (await import(pkg)) as typeof import('@modelcontextprotocol/client') &
+      Partial<typeof import('@modelcontextprotocol/client/stdio')>;
+    const { Client } = main;
+    // 2.0.0-alpha.2 exports its stdio transport from the package itself; later releases from /stdio.
+    const { StdioClientTransport } =
+      'StdioClientTransport' in main && main.StdioClientTransport
+        ? { StdioClientTransport: main.StdioClientTransport }
+        : ((await import(`${pkg}/stdio`)) as typeof import('@modelcontextprotocol/client/stdio'));
     const dir = mkdtempSync(join(tmpdir(), 'kaltura-mcp-v2-'));
     const transport = new StdioClientTransport({
       command: process.execPath,
