@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { JSONRPCErrorResponseSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { jsonOf, logLines, sandboxEnv, SERVER_ENTRY, ServerPool } from './helpers/server-process.js';
@@ -112,6 +112,37 @@ describe('a line over the read limit', () => {
       // Still serving, and still alive.
       await s.write(call(3, '1_origlast'));
       await s.until(() => s.answerTo(3) !== undefined, 'a later answer');
+      expect(s.child.exitCode).toBeNull();
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});
+
+describe('a line over the read limit whose id comes too late to read', () => {
+  it("is answered with -32600 and no id (an error message to the SDK's schema), and the server goes on", async () => {
+    const s = rawServer(sandboxEnv(sandbox.url));
+    try {
+      await s.write(`${JSON.stringify(INITIALIZE)}\n`);
+      await s.until(() => s.answerTo(0) !== undefined, 'the initialize answer');
+      // The id stands after 12 MiB of arguments: it cannot be read before the line is skipped.
+      const huge = `{"jsonrpc":"2.0","method":"tools/call","params":{"name":"get_download_url","arguments":{"entry_id":"${'x'.repeat(12 * 1024 * 1024)}"}},"id":7}`;
+      await s.write(`${huge}\n`);
+      await s.write(call(8));
+      await s.until(() => s.answerTo(8) !== undefined, 'the answer to the request after the long line');
+      const refusal = s.answers.find((a) => a.error !== undefined);
+      expect(refusal).toEqual({
+        jsonrpc: '2.0',
+        error: {
+          code: -32600,
+          message: expect.stringMatching(/^Invalid Request: a line of \d+ bytes is over the read limit/),
+        },
+      });
+      // Not answered as if it were the request: its id was never read.
+      expect(s.answerTo(7)).toBeUndefined();
+      // The SDK's schema reads the refusal as an error message (with an id of null it would not).
+      expect(JSONRPCErrorResponseSchema.safeParse(refusal).success).toBe(true);
+      expect((s.answerTo(8) as { result: { isError?: boolean } }).result.isError).toBeFalsy();
       expect(s.child.exitCode).toBeNull();
     } finally {
       await s.close();
