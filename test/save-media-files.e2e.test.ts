@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, CreateTaskResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { flavorSeed, patternBytes, thumbnailLength } from './sandbox/files.js';
 import { COURSE_ENTRIES, fileLength, manyEntries, sizedEntry } from './sandbox/fixtures.js';
@@ -698,6 +698,25 @@ describe('progress and tasks', () => {
     expect(task.statusMessage).toMatch(/^\d+\/12 entries$/);
     const result = await server.client.experimental.tasks.getTaskResult(taskId, CallToolResultSchema);
     expect(result.structuredContent).toMatchObject({ entries: 12, saved: 12 });
+  });
+
+  it("runs as a task through the SDK client's own task API, callToolStream, to a result that meets the output schema", async () => {
+    const { server } = await serverWithFolder();
+    const kinds: string[] = [];
+    let result: CallToolResult | undefined;
+    for await (const message of server.client.experimental.tasks.callToolStream(
+      { name: 'save_media_files', arguments: { category_id: 202, captions: ['en'] } },
+      CallToolResultSchema,
+      { task: { ttl: 60_000 }, timeout: 60_000 },
+    )) {
+      kinds.push(message.type);
+      if (message.type === 'error') throw message.error;
+      if (message.type === 'result') result = message.result as CallToolResult;
+    }
+    expect(kinds[0]).toBe('taskCreated');
+    expect(kinds.at(-1)).toBe('result');
+    expect(result?.isError, JSON.stringify(result?.content)).toBeFalsy();
+    expect(result?.structuredContent).toMatchObject({ entries: 12, saved: 12, failed: 0 });
   });
 
   it('stops a task on tasks/cancel', async () => {
