@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { COURSE_ENTRIES, sizedEntry } from '../test/sandbox/fixtures.js';
+import { COURSE_ENTRIES, englishCaption, sizedEntry } from '../test/sandbox/fixtures.js';
 import type { Sandbox } from '../test/sandbox/server.js';
 import { connect, rssMb } from './processes.js';
 
@@ -95,17 +95,7 @@ export const LIBRARY_ENTRIES = Array.from({ length: 1000 }, (_, i) => {
     ...entry,
     name: `Library item ${i + 1}`,
     categoryIds: [204],
-    captions: [
-      {
-        id: `5_cap${String(i).padStart(4, '0')}`,
-        language: 'English',
-        languageCode: 'en',
-        label: 'English',
-        format: '1' as const,
-        isDefault: true,
-        status: 2,
-      },
-    ],
+    captions: [englishCaption(`5_cap${String(i).padStart(4, '0')}`)],
   };
 });
 

@@ -96,6 +96,15 @@ const fileGets = () => sandbox.files.filter((f) => f.method === 'GET');
 /** What the course's media file is named: `<name> [<id>].mp4`, `:` made portable. */
 const stemOf = (entry: (typeof COURSE_ENTRIES)[number]) => `${entry.name.replace(':', '_')} [${entry.id}]`;
 
+/** Each course entry's original is in `dir` under its name, byte for byte what the sandbox serves. */
+function expectCourseOriginals(dir: string): void {
+  for (const entry of COURSE_ENTRIES) {
+    const source = entry.flavors[0]!;
+    const saved = readFileSync(join(dir, `${stemOf(entry)}.mp4`));
+    expect(saved.equals(patternBytes(flavorSeed(source.id, 1), fileLength(source)!)), entry.id).toBe(true);
+  }
+}
+
 describe('a category with its sub-category, captions, thumbnails and metadata', () => {
   let server: RunningServer;
   let folder: string;
@@ -130,12 +139,9 @@ describe('a category with its sub-category, captions, thumbnails and metadata', 
 
   it('saves the bytes the sandbox serves: the original flavor, each caption, each thumbnail', () => {
     const dir = join(folder, 'Biology 101');
+    expectCourseOriginals(dir);
     for (const entry of COURSE_ENTRIES) {
       const stem = stemOf(entry);
-      const source = entry.flavors[0]!;
-      expect(
-        readFileSync(join(dir, `${stem}.mp4`)).equals(patternBytes(flavorSeed(source.id, 1), fileLength(source)!)),
-      ).toBe(true);
       expect(
         readFileSync(join(dir, `${stem}.jpg`)).equals(patternBytes(`thumbnail:${entry.id}`, thumbnailLength(entry.id))),
       ).toBe(true);
@@ -509,14 +515,7 @@ describe('interruptions', () => {
     expect(fileGets().every((f) => f.status === 206)).toBe(true);
     expect(transferred).toBeLessThan(whole * 0.6);
     expect(rest.bytes).toBe(transferred);
-    for (const entry of COURSE_ENTRIES) {
-      const source = entry.flavors[0]!;
-      expect(
-        readFileSync(join(folder, `${stemOf(entry)}.mp4`)).equals(
-          patternBytes(flavorSeed(source.id, 1), fileLength(source)!),
-        ),
-      ).toBe(true);
-    }
+    expectCourseOriginals(folder);
   });
 
   it('stops every download when cancelled, and keeps the manifest true', async () => {
@@ -607,14 +606,7 @@ describe('sharing the save slots, and keep_partial', () => {
     expect(rest).toMatchObject({ entries: 12, failed: 0 });
     // Each kept part continued from where it stopped: a ranged GET, answered 206.
     expect(fileGets().filter((f) => f.status === 206).length).toBeGreaterThanOrEqual(kept.length);
-    for (const entry of COURSE_ENTRIES) {
-      const source = entry.flavors[0]!;
-      expect(
-        readFileSync(join(folder, `${stemOf(entry)}.mp4`)).equals(
-          patternBytes(flavorSeed(source.id, 1), fileLength(source)!),
-        ),
-      ).toBe(true);
-    }
+    expectCourseOriginals(folder);
     expect(readdirSync(folder).filter((n) => n.includes('.part'))).toEqual([]);
   });
 });

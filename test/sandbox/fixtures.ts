@@ -193,17 +193,20 @@ const entry = (
 export const LONG_UNICODE_TITLE =
   'Ünïcødé réunion — 日本語のタイトル 🎬 «Ελληνικά» עברית ' + 'ça-va-très-bien-ありがとう-🙂 '.repeat(8).trim();
 
+/** A READY English SRT caption asset, the entry's default. */
+export const englishCaption = (id: string): FixtureCaption => ({
+  id,
+  language: 'English',
+  languageCode: 'en',
+  label: 'English',
+  format: '1',
+  isDefault: true,
+  status: 2,
+});
+
 /** Caption assets of each kind Kaltura stores: SRT, WebVTT, DFXP, and one not ready yet. */
 const DEMO_CAPTIONS: FixtureCaption[] = [
-  {
-    id: '1_capen001',
-    language: 'English',
-    languageCode: 'en',
-    label: 'English',
-    format: '1',
-    isDefault: true,
-    status: 2,
-  },
+  englishCaption('1_capen001'),
   {
     id: '1_capes001',
     language: 'Spanish',
@@ -251,17 +254,7 @@ export const CATEGORIES: FixtureCategory[] = [
 export const COURSE_ENTRIES: FixtureEntry[] = Array.from({ length: 12 }, (_, i) => {
   const n = i + 1;
   const id = `4_bio${String(n).padStart(5, '0')}`;
-  const captions: FixtureCaption[] = [
-    {
-      id: `4_cen${String(n).padStart(5, '0')}`,
-      language: 'English',
-      languageCode: 'en',
-      label: 'English',
-      format: '1',
-      isDefault: true,
-      status: 2,
-    },
-  ];
+  const captions: FixtureCaption[] = [englishCaption(`4_cen${String(n).padStart(5, '0')}`)];
   if (n % 3 === 0) {
     captions.push({
       id: `4_ces${String(n).padStart(5, '0')}`,
@@ -431,20 +424,8 @@ export function manyEntries(count: number, flavorsEach: number, captioned = fals
         ? source(flavorId, { size: 64, height: 1080, width: 1920 })
         : rendition(flavorId, 600000 + j, { size: 32 + j, height, width: Math.round((height * 16) / 9) });
     });
-    const captions: FixtureCaption[] = captioned
-      ? [
-          {
-            id: `3_cap${String(i).padStart(3, '0')}`,
-            language: 'English',
-            languageCode: 'en',
-            label: 'English',
-            format: '1',
-            isDefault: true,
-            status: 2,
-          },
-        ]
-      : [];
-    return entry(id, `Batch lecture ${i + 1}`, flavors, captioned ? { captions } : {});
+    const captions = captioned ? { captions: [englishCaption(`3_cap${String(i).padStart(3, '0')}`)] } : {};
+    return entry(id, `Batch lecture ${i + 1}`, flavors, captions);
   });
 }
 
