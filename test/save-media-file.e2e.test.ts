@@ -516,6 +516,20 @@ describe('resuming', () => {
     ]);
   });
 
+  it('removes them too when the next save finds its file whole and skips it', async () => {
+    const dir = newFolder();
+    const old = new Date(Date.now() - 3 * 3_600_000);
+    writeFileSync(join(dir, '.old.mp4.part'), 'x'.repeat(100));
+    writeFileSync(join(dir, '.old.mp4.part.json'), JSON.stringify({ kind: 'kaltura-mcp partial download' }));
+    for (const name of ['.old.mp4.part', '.old.mp4.part.json']) utimesSync(join(dir, name), old, old);
+    writeFileSync(join(dir, 'whole.mp4'), original('1_noorigf1'));
+    const s = await servers.start(
+      sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir, KALTURA_PARTIAL_TTL_HOURS: '2' }),
+    );
+    expect(await saved({ entry_id: '1_noorig01', file_name: 'whole.mp4' }, s)).toMatchObject({ skipped: true });
+    expect(readdirSync(dir)).toEqual(['whole.mp4']);
+  });
+
   it('refuses a malformed KALTURA_PARTIAL_TTL_HOURS, naming it', async () => {
     const s = await servers.start(
       sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: newFolder(), KALTURA_PARTIAL_TTL_HOURS: 'soon' }),

@@ -126,8 +126,13 @@ async function untilSettled(work: Promise<unknown>, signal?: AbortSignal): Promi
 
 async function saveLocked(request: SaveRequest, paths: PartPaths): Promise<Saved> {
   try {
+    // Stale parts go with the next save into the folder, whether it downloads or finds its file
+    // whole (a sweep reads the folder at most every 10 minutes, and never through a symlink).
     const present = await alreadySaved(request, paths.target);
-    if (present) return present;
+    if (present) {
+      await sweepStaleParts(request.folder, request.partialTtlMs);
+      return present;
+    }
     // Nothing is created (nor swept) through a folder that a symlink replaced since it was checked.
     await stillRealFolder(request.folder);
     await sweepStaleParts(request.folder, request.partialTtlMs);
