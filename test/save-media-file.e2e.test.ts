@@ -682,6 +682,17 @@ describe('names', () => {
       error: expect.stringContaining('KALTURA_DOWNLOAD_DIR must be an absolute path'),
     });
   });
+
+  it('names the folder it could not use, so that a typo shows', async () => {
+    const missing = join(newFolder(), 'Vidoes');
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: missing }));
+    expect(await refusal({ entry_id: '1_demo0001' }, s)).toMatchObject({
+      errorType: 'CONFIGURATION_ERROR',
+      error: expect.stringContaining(
+        `KALTURA_DOWNLOAD_DIR does not name a folder this server can write into (ENOENT for ${JSON.stringify(missing)})`,
+      ),
+    });
+  });
 });
 
 describe('images and documents', () => {

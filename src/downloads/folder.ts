@@ -107,7 +107,7 @@ export async function downloadFolder(configured: string | undefined, home = home
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'ENOTDIR';
     throw configurationError(
-      `KALTURA_DOWNLOAD_DIR does not name a folder this server can write into (${code}): create it, fix the path or its permissions, then try again`,
+      `KALTURA_DOWNLOAD_DIR does not name a folder this server can write into (${code} for ${JSON.stringify(path)}): create it, fix the path or its permissions, then try again`,
     );
   }
   const forbidden = forbiddenFolder(folder, await realpath(home).catch(() => home));
