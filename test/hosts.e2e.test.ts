@@ -209,6 +209,17 @@ describe.each(TRANSPORTS)('arguments as hosts send them, over %s', (_, transport
     });
   });
 
+  it('reads [] for an optional list that must hold something as not given (strict mode\'s "none")', async () => {
+    const plain = await ok('get_download_url', { entry_id: '1_demo0001' });
+    const none = await ok('get_download_url', { entry_id: '1_demo0001', captions: [] });
+    expect(Object.keys(none)).toEqual(Object.keys(plain));
+    expect(none.flavorId).toBe(plain.flavorId);
+    // A required list is still refused empty: there is nothing to answer.
+    expect(await refused('get_download_urls', { entry_ids: [] })).toMatchObject({
+      error: 'Invalid entry_ids: give 1 to 50 entry ids, each at most once',
+    });
+  });
+
   it("ignores a host's own argument (Cline's task_progress), names it in the log, and never sends it to Kaltura", async () => {
     sandbox.clearLog();
     expect(

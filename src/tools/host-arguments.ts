@@ -5,11 +5,13 @@
  * - numbers as numeric strings (`"720"`, `" 20 "`) and booleans as `"true"`/`"false"`;
  * - `null` for every optional argument (OpenAI's strict mode), meaning "not given";
  * - `""` for an optional argument whose empty value means nothing else (an enum, `format`, a number);
+ * - `[]` for an optional list that must hold something when given (strict mode's "none");
  * - bookkeeping arguments of their own (Cline adds `task_progress` to every call).
  * An unknown argument that is a near-miss of a real one (`flavorId`, `entryid`, `max_hieght`), or
  * a word models use for one (`query` for `search_text`, `height` for `max_height`), is still
  * refused (the schema says "did you mean"): dropping it would answer a different question than
- * the one asked. Any other is dropped, and named in the call's log line. A value that is still wrong is left for the schema to refuse. Pure.
+ * the one asked. Any other is dropped, named in the call's log line and in a note beside the
+ * answer (tool-call.ts). A value that is still wrong is left for the schema to refuse. Pure.
  */
 
 /** What a listed input schema says of one argument (the part this reads). */
@@ -17,6 +19,7 @@ interface PropertySchema {
   type?: string | string[];
   enum?: unknown[];
   pattern?: string;
+  minItems?: number;
 }
 
 interface InputSchema {
@@ -58,6 +61,7 @@ export function argumentsAsSent(args: unknown, schema: InputSchema, ours: readon
     const types = [property.type ?? []].flat();
     if (optional && value === null) continue;
     if (optional && value === '' && meansNothingEmpty(property, types)) continue;
+    if (optional && Array.isArray(value) && value.length === 0 && (property.minItems ?? 0) > 0) continue;
     if (typeof value === 'string' && (types.includes('integer') || types.includes('number')) && NUMBER.test(value)) {
       out.push([name, Number(value.trim())]);
     } else if (typeof value === 'string' && types.includes('boolean') && /^\s*(true|false)\s*$/i.test(value)) {
