@@ -7,6 +7,7 @@
 import {
   chmodSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -827,6 +828,39 @@ describe('captions, thumbnail and metadata beside the file', () => {
       'demo.jpg',
       'demo.mp4',
     ]);
+  });
+});
+
+describe('a metadata file already at the name', () => {
+  it("is brought up to date when it is this entry's; anything else there is refused and left alone", async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    const info = join(dir, 'demo.info.json');
+    // Ours, of an older state of the entry: rewritten.
+    writeFileSync(info, JSON.stringify({ id: '1_demo0001', name: 'an older title', chosen: { flavorId: 'x' } }));
+    await saved({ entry_id: '1_demo0001', file_name: 'demo.mp4', metadata: true }, s);
+    expect(JSON.parse(readFileSync(info, 'utf8'))).toMatchObject({ id: '1_demo0001', name: 'Demo video' });
+    // A user's own file of the same name (yt-dlp names its metadata alike): kept, and the save says why.
+    rmSync(join(dir, 'demo.mp4'));
+    writeFileSync(info, '{"mine": true}');
+    const body = await refusal({ entry_id: '1_demo0001', file_name: 'demo.mp4', metadata: true }, s);
+    expect(body).toMatchObject({
+      errorType: 'FILE_EXISTS',
+      error: expect.stringContaining(
+        '"demo.info.json" already exists in KALTURA_DOWNLOAD_DIR and is not the metadata this server writes for entry 1_demo0001',
+      ),
+    });
+    expect(readFileSync(info, 'utf8')).toBe('{"mine": true}');
+    // A symlink there is never written through, nor replaced.
+    rmSync(info);
+    const elsewhere = join(newFolder(), 'target.json');
+    writeFileSync(elsewhere, 'theirs');
+    symlinkSync(elsewhere, info);
+    expect(await refusal({ entry_id: '1_demo0001', file_name: 'demo.mp4', metadata: true }, s)).toMatchObject({
+      errorType: 'UNSAFE_FILE_NAME',
+    });
+    expect(lstatSync(info).isSymbolicLink()).toBe(true);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('theirs');
   });
 });
 

@@ -7,7 +7,7 @@
  * metadata is written here, atomically, and only when it changed.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { lstat, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { captionFormat, captionSummary } from '../captions.js';
 import { ToolFailure } from '../failure.js';
@@ -16,7 +16,7 @@ import { MEDIA_TYPES, numberOrNull, stringOrNull, type CaptionAsset } from '../k
 import { entryDetails } from '../media.js';
 import { stemOf, utf8Length } from './file-names.js';
 import { stillRealFolder } from './folder.js';
-import { fileSystemCode, writeFailure } from './save-wording.js';
+import { fileSystemCode, notAPlainFile, writeFailure, type SaveWording } from './save-wording.js';
 import type { LocatedEntry } from './locate-many.js';
 import type { FileIdentity } from './partial.js';
 import type { Saved } from './save.js';
@@ -51,8 +51,8 @@ export interface FileToSave {
 export interface EntryFilesRequest {
   located: LocatedEntry;
   folder: string;
-  /** The folder as messages name it (save-wording.ts's placeOf). */
-  place: string;
+  /** How messages name the folder and the caller's way to another name (save-wording.ts). */
+  wording: SaveWording;
   /** The media file's saved name; the other files are named after its stem. */
   mediaName: string;
   thumbnail: boolean;
@@ -165,14 +165,36 @@ export function metadataOf(located: LocatedEntry): string {
 }
 
 /**
- * Writes `text` as `name` in `folder` unless it holds exactly that already; atomically (a whole
- * file renamed into place, nothing left when it cannot be written). Throws a {@link ToolFailure}
- * (INSUFFICIENT_SPACE for a full disk) that names the folder as `place` does.
+ * Writes the entry's metadata `text` as `name` in `folder` unless it holds exactly that already;
+ * atomically (a whole file renamed into place, nothing left when it cannot be written). An older
+ * metadata file of the same entry is brought up to date (as yt-dlp rewrites its `.info.json`);
+ * anything else at the name (another file, a symlink, a folder) is left alone and refused.
+ * Throws a {@link ToolFailure}: FILE_EXISTS, UNSAFE_FILE_NAME, or INSUFFICIENT_SPACE and the
+ * like when it cannot be written.
  */
-async function writeIfChanged(folder: string, place: string, name: string, text: string): Promise<boolean> {
+async function writeMetadata(
+  folder: string,
+  wording: SaveWording,
+  name: string,
+  entryId: string,
+  text: string,
+): Promise<boolean> {
   const path = join(folder, name);
-  const present = await readFile(path, 'utf8').catch(() => undefined);
-  if (present === text) return false;
+  const kind = await lstat(path).then(
+    (stats) => (stats.isFile() ? 'file' : 'other'),
+    () => 'none',
+  );
+  if (kind === 'other') throw notAPlainFile(wording, name);
+  if (kind === 'file') {
+    const present = await readFile(path, 'utf8').catch(() => undefined);
+    if (present === text) return false;
+    if (!isMetadataOf(present, entryId)) {
+      throw new ToolFailure(
+        'FILE_EXISTS',
+        `"${name}" already exists in ${wording.place} and is not the metadata this server writes for entry ${entryId}. Files are never overwritten: to keep both, ${wording.otherName}; to replace it, remove it and call again`,
+      );
+    }
+  }
   const temporary = join(folder, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await stillRealFolder(folder);
@@ -181,9 +203,19 @@ async function writeIfChanged(folder: string, place: string, name: string, text:
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     const code = fileSystemCode(error);
-    throw code ? writeFailure(place, name, code, 0) : error;
+    throw code ? writeFailure(wording.place, name, code, 0) : error;
   }
   return true;
+}
+
+/** Whether `text` is metadata this server wrote for `entryId` ({@link metadataOf}'s shape). */
+function isMetadataOf(text: string | undefined, entryId: string): boolean {
+  try {
+    const parsed = JSON.parse(text ?? '') as { id?: unknown; chosen?: unknown };
+    return parsed?.id === entryId && typeof parsed.chosen === 'object' && parsed.chosen !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** Saves the entry's media file, then its captions, thumbnail and metadata as asked; stops at the first failure. */
@@ -270,7 +302,7 @@ export async function saveEntryFiles(request: EntryFilesRequest): Promise<EntryF
     if (request.metadata) {
       const name = names.metadata;
       const text = metadataOf(located);
-      const written = await writeIfChanged(folder, request.place, name, text);
+      const written = await writeMetadata(folder, request.wording, name, located.entry.id, text);
       outcome.files.push({
         kind: 'metadata',
         name,

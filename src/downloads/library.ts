@@ -202,7 +202,7 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
     const outcome = await saveEntryFiles({
       located,
       folder: request.folder,
-      place: request.place,
+      wording,
       mediaName: entryFileName(info.entryName, info.entryId, info.format),
       thumbnail: request.thumbnail,
       metadata: request.metadata,

@@ -156,7 +156,7 @@ export const saveMediaFileTool = defineTool({
     const outcome = await saveEntryFiles({
       located: one,
       folder,
-      place: wording.place,
+      wording,
       mediaName: nameOf(one.info),
       thumbnail: args.thumbnail ?? false,
       metadata: args.metadata ?? false,
