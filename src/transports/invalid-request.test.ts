@@ -29,6 +29,14 @@ describe('invalidRequest', () => {
     },
   );
 
+  it('says why an integer beyond 2^53 is refused as a progress token, and how to send it', () => {
+    // As JSON.parse reads "12345678901234567890": the digits past 2^53 are lost.
+    const token = JSON.parse('12345678901234567890') as number;
+    expect(invalidRequest(call({ progressToken: token }))?.answer?.error.message).toBe(
+      'Invalid params: _meta.progressToken must be a string or an integer, not 12345678901234567000, an integer beyond 2^53 that JSON readers cannot hold exactly (send it as a string); leave it out to call without progress',
+    );
+  });
+
   it('names what is wrong with other requests the SDK would drop', () => {
     expect(invalidRequest(call('x'))?.answer).toEqual({
       jsonrpc: '2.0',

@@ -140,6 +140,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value !== null && typeof value === 'object') return 'an object';
+  // JSON's digits past 2^53 are lost when read: such a number arrives as another one.
+  if (Number.isInteger(value))
+    return `${String(value)}, an integer beyond 2^53 that JSON readers cannot hold exactly (send it as a string)`;
   return String(value);
 }
 
