@@ -51,7 +51,12 @@ export function captionSummary(caption: CaptionAsset): z.infer<typeof captionSum
 /** Which captions a request asks for: language codes (`en`, `pt-br`), or every one. */
 export type CaptionRequest = { all: true } | { all: false; languages: string[] };
 
-/** The captions a request takes, and those it asked for that are not ready yet. */
+/**
+ * The captions a request takes, those it asked for that are not ready yet, and the languages
+ * asked for that the entry has no caption in. A code matches a caption of that code; when none
+ * has it, a code with a region (`en-us`) takes the captions of its language (`en`), and a bare
+ * language (`pt`) those of its regions (`pt-br`): what a host means by either is plain.
+ */
 export function chooseCaptions(
   captions: readonly CaptionAsset[],
   request: CaptionRequest,
@@ -60,12 +65,23 @@ export function chooseCaptions(
     String(c.languageCode ?? '')
       .toLowerCase()
       .replace(/_/g, '-');
-  const asked = captions.filter((c) => request.all || request.languages.includes(codeOf(c)));
-  const present = new Set(captions.map(codeOf));
+  const language = (code: string) => code.split('-')[0]!;
+  const absent: string[] = [];
+  const chosen = new Set<CaptionAsset>();
+  if (request.all) for (const c of captions) chosen.add(c);
+  else {
+    for (const code of request.languages) {
+      let matched = captions.filter((c) => codeOf(c) === code);
+      if (matched.length === 0) matched = captions.filter((c) => language(codeOf(c)) === language(code));
+      if (matched.length === 0) absent.push(code);
+      for (const c of matched) chosen.add(c);
+    }
+  }
+  const asked = captions.filter((c) => chosen.has(c));
   return {
     ready: asked.filter((c) => c.status === CAPTION_READY),
     notReady: asked.filter((c) => c.status !== CAPTION_READY),
-    absent: request.all ? [] : request.languages.filter((code) => !present.has(code)),
+    absent,
   };
 }
 

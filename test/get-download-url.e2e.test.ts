@@ -59,6 +59,7 @@ describe('tool listing', () => {
       'width',
       'height',
       'captions',
+      'missing',
     ]);
   });
 });
@@ -391,6 +392,16 @@ describe('captions', () => {
       }),
     ]);
     expect(sandbox.log).toHaveLength(2);
+    // Each caption asked for that has no URL here says why.
+    expect(body.missing).toEqual([{ kind: 'caption', languageCode: 'de', reason: 'not ready yet' }]);
+  });
+
+  it('takes a language with a region (en-US) for the language, a bare language for its regions, and names what has none', async () => {
+    const body = jsonOf(await download({ entry_id: '1_demo0001', captions: ['en-US', 'es_ES', 'xx'] }));
+    expect((body.captions as Array<{ languageCode: string }>).map((c) => c.languageCode)).toEqual(['en', 'es']);
+    expect(body.missing).toEqual([
+      { kind: 'caption', languageCode: 'xx', reason: 'the entry has no caption in this language' },
+    ]);
   });
 
   it("takes ['all'], and answers [] for an entry without captions", async () => {
@@ -399,7 +410,7 @@ describe('captions', () => {
     expect(jsonOf(await download({ entry_id: '1_origlast', captions: ['all'] })).captions).toEqual([]);
   });
 
-  it.each([[['all', 'en']], [['en', 'EN']], [[]], [['english!']]])(
+  it.each([[['all', 'en']], [['en', 'EN']], [['english!']]])(
     'refuses captions %j, saying what it takes',
     async (captions) => {
       const result = await download({ entry_id: '1_demo0001', captions });

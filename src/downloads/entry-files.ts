@@ -54,6 +54,12 @@ export const downloadInfoSchema = z.object({
     )
     .optional()
     .describe('With the captions argument: the READY captions asked for, each with its URL'),
+  missing: z
+    .array(z.object({ kind: z.string(), languageCode: z.string().optional(), reason: z.string() }))
+    .optional()
+    .describe(
+      'With the captions argument: each caption asked for that has no URL here, and why (none in that language, not ready yet)',
+    ),
 });
 
 /** Where one entry's chosen file is, and what it is. */
@@ -82,6 +88,17 @@ export function captionLinks(
     label: stringOrNull(caption.label),
     format: captionFormat(caption),
     url,
+  }));
+}
+
+/** The captions asked for that have no URL, as answers list them (`missing`): kind, language code, why. */
+export function missingCaptions(
+  missing: ReadonlyArray<{ caption?: CaptionAsset; languageCode?: string; reason: string }>,
+): Array<{ kind: 'caption'; languageCode?: string; reason: string }> {
+  return missing.map(({ caption, languageCode, reason }) => ({
+    kind: 'caption' as const,
+    languageCode: (caption ? stringOrNull(caption.languageCode) : languageCode) ?? undefined,
+    reason,
   }));
 }
 

@@ -14,6 +14,7 @@ import { ToolFailure } from '../failure.js';
 import { flavorSummary } from '../flavors.js';
 import { MEDIA_TYPES, numberOrNull, stringOrNull, type CaptionAsset } from '../kaltura/types.js';
 import { entryDetails } from '../media.js';
+import { missingCaptions } from './entry-files.js';
 import { stemOf, utf8Length } from './file-names.js';
 import { stillRealFolder } from './folder.js';
 import { fileSystemCode, notAPlainFile, writeFailure, type SaveWording } from './save-wording.js';
@@ -228,11 +229,7 @@ export async function saveEntryFiles(request: EntryFilesRequest): Promise<EntryF
   );
   const outcome: EntryFilesOutcome = {
     files: [],
-    missing: located.captionsMissing.map(({ caption, languageCode, reason }) => ({
-      kind: 'caption' as const,
-      languageCode: (caption ? stringOrNull(caption.languageCode) : languageCode) ?? undefined,
-      reason,
-    })),
+    missing: missingCaptions(located.captionsMissing),
   };
   const fetch = async (file: FileToSave): Promise<void> => {
     const saved = await request.save(file);

@@ -22,6 +22,7 @@ import {
 import { DOWNLOADABLE_STATUSES, SOURCE_FLAVOR_PARAMS_ID } from '../kaltura/types.js';
 import {
   captionLinks,
+  missingCaptions,
   flavorFile,
   noChoice,
   ownFile,
@@ -131,7 +132,11 @@ export async function findDownloadUrl(
       fileName: request.fileName,
     });
     if (!one?.ok) throw one?.failure ?? new Error('no answer for the entry');
-    return { info: { ...one.info, captions: captionLinks(one.captions) }, identity: one.identity };
+    const missing = missingCaptions(one.captionsMissing);
+    return {
+      info: { ...one.info, captions: captionLinks(one.captions), ...(missing.length ? { missing } : {}) },
+      identity: one.identity,
+    };
   }
   const { requests, urlFor } = plan(request);
   const results = await door.multi(requests);

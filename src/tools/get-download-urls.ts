@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { findDownloadUrls } from '../downloads/locate-many.js';
-import { captionLinks, downloadInfoSchema } from '../downloads/entry-files.js';
+import { captionLinks, downloadInfoSchema, missingCaptions } from '../downloads/entry-files.js';
 import { captionRequest, captionsSchema, entryIdSchema, INVALID_ENTRY_ID, qualityArguments } from './arguments.js';
 import { defineTool, READ_ONLY } from './tool.js';
 
@@ -60,11 +60,13 @@ export const getDownloadUrlsTool = defineTool({
     const results = args.entry_ids.map((entryId): Item => {
       const one = located.get(entryId);
       if (one?.ok) {
+        const missing = captions ? missingCaptions(one.captionsMissing) : [];
         return {
           entry_id: entryId,
           ok: true,
           ...one.info,
           ...(captions ? { captions: captionLinks(one.captions) } : {}),
+          ...(missing.length ? { missing } : {}),
         };
       }
       const [error, errorType] = one ? [one.failure.message, one.failure.code] : [INVALID_ENTRY_ID, 'INVALID_ENTRY_ID'];
