@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../src/cli.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const read = (path: string) => readFileSync(root(path), 'utf8');
@@ -81,6 +82,25 @@ describe('server.json', () => {
     expect(oci.identifier.endsWith(`:${pkg.version}`)).toBe(true);
     const label = /LABEL io\.modelcontextprotocol\.server\.name="([^"]+)"/.exec(read('Dockerfile'));
     expect(label?.[1]).toBe(pkg.mcpName);
+  });
+
+  it("starts the image as its container package says: the image's own environment and the package's defaults", () => {
+    const oci = (serverJson() as unknown as Loose).packages.find((p: Loose) => p.registryType === 'oci') as Loose;
+    // The image's ENV, as the Dockerfile sets it.
+    const dockerfile = read('Dockerfile');
+    const env: Record<string, string> = {};
+    for (const [, name, value] of dockerfile.matchAll(/^\s+(HOST|PORT|NODE_ENV)=(\S+?)(?:\s*\\)?$/gm))
+      env[name!] = value!;
+    expect(env).toMatchObject({ HOST: '0.0.0.0', PORT: '8080' });
+    for (const variable of oci.environmentVariables as Loose[]) {
+      if (variable.isRequired) env[variable.name as string] = variable.default as string;
+    }
+    // What the image's CMD runs (node dist/index.js --http) must not refuse to start.
+    expect(dockerfile).toMatch(/CMD \["node", "dist\/index.js", "--http"\]/);
+    expect(parseCommand(['--http'], env)).toMatchObject({ kind: 'http', host: '0.0.0.0', port: 8080 });
+    // And without the TLS variable, it would refuse: the check has teeth.
+    delete env.MCP_BEHIND_TLS_PROXY;
+    expect(() => parseCommand(['--http'], env)).toThrow(/without TLS/);
   });
 
   it('offers the remote over streamable-http, HTTPS only, with the caller’s KS as a secret bearer token', () => {
