@@ -18,6 +18,14 @@ describe('callerAddress', () => {
     expect(callerAddress('10.0.0.9', '203.0.113.7', 3)).toBe('203.0.113.7');
     expect(callerAddress('10.0.0.9', '203.0.113.7, not-an-ip', 2)).toBe('10.0.0.9');
   });
+
+  it('drops the port some proxies write after an entry (Azure: 10.0.0.1:5555, [2001:db8::1]:5555)', () => {
+    expect(callerAddress('10.0.0.9', '203.0.113.7:5555', 1)).toBe('203.0.113.7');
+    expect(callerAddress('10.0.0.9', '[2001:db8::7]:5555', 1)).toBe('2001:db8::7');
+    expect(callerAddress('10.0.0.9', '[2001:db8::7]', 1)).toBe('2001:db8::7');
+    expect(callerAddress('10.0.0.9', '2001:db8::7', 1)).toBe('2001:db8::7');
+    expect(callerAddress('10.0.0.9', 'host:80', 1)).toBe('10.0.0.9');
+  });
 });
 
 describe('callerKey', () => {

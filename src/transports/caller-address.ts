@@ -10,8 +10,9 @@ import { isIP } from 'node:net';
  * The caller's address. `socketAddress` is the TCP peer; `forwardedFor` the X-Forwarded-For
  * header(s). With `trustedProxies` 0 the header is ignored (anyone can write it). Otherwise each
  * trusted proxy appended the address it saw: the client is `trustedProxies` entries from the
- * right of [header entries…, peer], or the leftmost entry when fewer proxies took part. An
- * entry that is not an IP address stops the walk there (what is left of it cannot be trusted).
+ * right of [header entries…, peer], or the leftmost entry when fewer proxies took part. A port
+ * after an entry's address is dropped; an entry that is not an IP address stops the walk there
+ * (what is left of it cannot be trusted).
  */
 export function callerAddress(
   socketAddress: string | undefined,
@@ -26,11 +27,22 @@ export function callerAddress(
     .filter(Boolean);
   let address = peer;
   for (let i = 0; i < trustedProxies && hops.length > 0; i += 1) {
-    const next = hops.pop()!;
+    const next = withoutPort(hops.pop()!);
     if (isIP(next) === 0) break;
     address = next;
   }
   return address;
+}
+
+/**
+ * An X-Forwarded-For entry without the port some proxies add (Azure's Application Gateway
+ * writes `10.0.0.1:5555`; IPv6 as `[2001:db8::1]:5555`); anything else as it is.
+ */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([0-9a-f:.]+)\](?::\d+)?$/i.exec(entry);
+  if (bracketed) return bracketed[1]!;
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  return v4 ? v4[1]! : entry;
 }
 
 /** The key a caller's limits are counted under: an IPv4 address, or an IPv6 address's /64. */
