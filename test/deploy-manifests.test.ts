@@ -86,14 +86,14 @@ describe('Kubernetes manifests', () => {
     expect(() => validate(hpa)).toThrow(/maxReplicas/);
   });
 
-  it('probe /healthz on the container port, and outlast the server’s SIGTERM grace', () => {
+  it('probe readiness on /healthz and liveness on the port (a busy replica is not restarted), and outlast the server’s SIGTERM grace', () => {
     const pod = byKind('Deployment').spec.template.spec;
     const container = pod.containers[0];
     const port = container.ports.find((p: { name: string }) => p.name === 'http');
     expect(port.containerPort).toBe(8080);
-    for (const probe of [container.readinessProbe, container.livenessProbe]) {
-      expect(probe.httpGet).toEqual({ path: '/healthz', port: 'http' });
-    }
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.livenessProbe.tcpSocket).toEqual({ port: 'http' });
+    expect(container.livenessProbe.httpGet).toBeUndefined();
     const preStopSeconds = Number(container.lifecycle.preStop.exec.command[1]);
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(preStopSeconds + SHUTDOWN_GRACE_MS / 1000);
   });

@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { capConnections } from './connections.js';
+import { capConnections, capHandshakes } from './connections.js';
 
 let server: Server | undefined;
 const sockets: Socket[] = [];
@@ -57,13 +57,19 @@ describe('capConnections', () => {
     expect(await get('/')).toBe('ok');
   });
 
-  it('keeps a connection with a request in progress, and closes a newcomer when every one is busy', async () => {
+  it('keeps a connection with a request in progress, and answers a newcomer 503 when every one is busy', async () => {
     const { open, get, held } = await start(2);
     const holding = [get('/hold'), get('/hold')];
     while (held.length < 2) await settle();
     const late = await open();
+    let answer = '';
+    late.socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+    late.socket.write('POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}');
     await settle();
     expect(late.state.closed).toBe(true);
+    expect(answer).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    expect(answer).toContain('Retry-After: 1\r\n');
+    expect(answer).toContain('"error":"busy"');
     for (const release of held) release();
     expect(await Promise.all(holding)).toEqual(['released', 'released']);
   });
@@ -76,5 +82,33 @@ describe('capConnections', () => {
     expect(silent.state.closed).toBe(true);
     held.shift()!();
     expect(await holding).toBe('released');
+  });
+});
+
+describe('capHandshakes', () => {
+  it('closes a TCP connection beyond the ceiling at once, and takes new ones as others close', async () => {
+    server = createServer((_req, res) => res.end('ok'));
+    capHandshakes(server, 3);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const open = async () => {
+      const socket = connect(port, '127.0.0.1');
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      const state = { closed: false };
+      socket.on('close', () => (state.closed = true));
+      await new Promise((resolve) => socket.once('connect', resolve));
+      return { socket, state };
+    };
+    const first = [await open(), await open(), await open()];
+    const fourth = await open();
+    await settle();
+    expect(first.map((c) => c.state.closed)).toEqual([false, false, false]);
+    expect(fourth.state.closed).toBe(true);
+    first[0]!.socket.destroy();
+    await settle();
+    const fifth = await open();
+    await settle();
+    expect(fifth.state.closed).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Open connections in remote mode, bounded so that file descriptors cannot run out: at most
  * `max` at once; a new connection beyond that closes the oldest idle one (no request in
- * progress), or, when every connection is busy, is closed itself. An idle flood thus never locks
- * out a new caller. Idle connections also end on their own: a keep-alive connection after
+ * progress), or, when every connection is busy, is answered `503` with `Retry-After` and closed
+ * (a client then knows to come back, where a silent reset left some hanging). An idle flood thus
+ * never locks out a new caller; a flood of slow request bodies ends at requestTimeout. Idle connections also end on their own: a keep-alive connection after
  * {@link CONNECTION_TIMEOUTS}.keepAliveTimeout, one that sends incomplete request headers after
  * headersTimeout (Node checks every connectionsCheckingInterval), and one that sends nothing at
  * all (which Node never times out) after headersTimeout as well, closed here.
@@ -15,8 +16,12 @@ import type { TlsOptions } from 'node:tls';
 export const CONNECTION_TIMEOUTS = {
   /** A complete request header must arrive within this long of the connection or the last answer. */
   headersTimeout: 15_000,
-  /** A whole request (headers and body) within this long; tool calls answer well within it. */
-  requestTimeout: 5 * 60_000,
+  /**
+   * A whole request (headers and body) must arrive within this long, else 408: MCP requests are
+   * small, and a body dripped a byte at a time would hold a connection for minutes. It does not
+   * limit the answer, which may take as long as the call does.
+   */
+  requestTimeout: 30_000,
   /** An idle keep-alive connection is closed after this long. */
   keepAliveTimeout: 5_000,
   /** How often Node checks the two timeouts above (its default, 30 s, lets them run late). */
@@ -59,7 +64,7 @@ export function capConnections(
       }
     }
     open.delete(socket);
-    socket.destroy();
+    refuseBusy(socket);
   });
   server.on('request', (req, res) => {
     const state = open.get(req.socket);
@@ -68,4 +73,43 @@ export function capConnections(
     state.busy += 1;
     res.once('close', () => (state.busy -= 1));
   });
+}
+
+/**
+ * With TLS, {@link capConnections} counts a connection once its handshake is done: this bounds
+ * every TCP connection, handshaking or not, at `max` (twice that cap, so that handshakes in
+ * progress can never crowd out the connections at work). Without it, a flood of bare TCP
+ * connects held 15,000 descriptors until their handshake timeout; one beyond is closed at once.
+ */
+export function capHandshakes(server: HttpServer, max: number): void {
+  let open = 0;
+  server.on('connection', (socket: Socket) => {
+    if (open >= max) {
+      socket.destroy();
+      return;
+    }
+    open += 1;
+    socket.once('close', () => (open -= 1));
+  });
+}
+
+/** The answer to a connection over the cap when every open one is busy: 503, then the socket closes. */
+const BUSY_BODY = JSON.stringify({
+  error: 'busy',
+  message: 'the server has as many connections open as it keeps, all in use: try again in a second',
+});
+const BUSY_ANSWER = [
+  'HTTP/1.1 503 Service Unavailable',
+  'Content-Type: application/json',
+  `Content-Length: ${Buffer.byteLength(BUSY_BODY)}`,
+  'Retry-After: 1',
+  'Connection: close',
+  '',
+  BUSY_BODY,
+].join('\r\n');
+
+function refuseBusy(socket: Socket): void {
+  // Whatever the client sends meanwhile is not read; the socket goes once the answer is out.
+  socket.end(BUSY_ANSWER);
+  setTimeout(() => socket.destroy(), 1000).unref();
 }

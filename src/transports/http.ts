@@ -34,7 +34,7 @@ import type { CallRecord } from '../tools/tool-call.js';
 import { answerType, type AnswerType } from './answer-type.js';
 import { callerAddress, callerKey } from './caller-address.js';
 import { CallerLimits, type Verdict } from './caller-limits.js';
-import { capConnections, CONNECTION_TIMEOUTS, TLS_TIMEOUTS } from './connections.js';
+import { capConnections, capHandshakes, CONNECTION_TIMEOUTS, TLS_TIMEOUTS } from './connections.js';
 import { invalidRequest } from './invalid-request.js';
 import { structureProblem } from './message-shape.js';
 
@@ -131,6 +131,7 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
     ? httpsServer(options.tls, onRequest)
     : createHttpServer({ ...CONNECTION_TIMEOUTS }, onRequest);
   capConnections(http, options.maxConnections, options.tls ? 'secureConnection' : 'connection');
+  if (options.tls) capHandshakes(http, 2 * options.maxConnections);
 
   async function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
     if (record.path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
