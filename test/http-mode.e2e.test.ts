@@ -241,6 +241,23 @@ describe('the HTTP edges', () => {
     );
   });
 
+  it('refuses a batch holding a tools/call before anything reaches Kaltura: each call is a request of its own', async () => {
+    sandbox.clearLog();
+    const call = (id: number) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'get_download_url', arguments: { entry_id: '1_demo0001' } },
+    });
+    const batch = await post(server, JSON.stringify([call(1), call(2)]));
+    expect(batch.status).toBe(400);
+    expect(await batch.json()).toMatchObject({
+      id: null,
+      error: { code: -32600, message: expect.stringContaining('send each tool call as a request of its own') },
+    });
+    expect(sandbox.log).toEqual([]);
+  });
+
   it('names what is wrong with a request the SDK would refuse without saying which', async () => {
     const response = await post(server, { jsonrpc: '2.0', id: 'q', method: 'tools/list', params: [1] });
     expect(await response.json()).toEqual({

@@ -225,6 +225,20 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
         error: { code: -32600, message: 'Invalid Request: an empty batch; send one JSON-RPC message' },
       });
     }
+    if (Array.isArray(message) && message.some((m) => (m as { method?: unknown } | null)?.method === 'tools/call')) {
+      // Each tool call is counted against its caller's limits (calls in flight, refused keys) as
+      // a request of its own; a batch of a hundred calls would be counted as one.
+      record.outcome = 'invalid request';
+      return sendJson(res, 400, {
+        jsonrpc: '2.0',
+        id: null,
+        error: {
+          code: -32600,
+          message:
+            'Invalid Request: a tools/call in a batch; send each tool call as a request of its own (MCP has no batches since its 2025-06-18 revision)',
+        },
+      });
+    }
     const problem = structureProblem(message);
     if (problem) {
       // To the request's own id when it is one (the problem may lie elsewhere, deep in params).
