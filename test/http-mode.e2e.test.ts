@@ -425,6 +425,40 @@ describe('cancellation over HTTP', () => {
   });
 });
 
+describe('a call cancelled while its request stays open', () => {
+  it('gets an answer, a JSON-RPC error, not a closed connection (a load balancer would run it again)', async () => {
+    sandbox.setFault({ kind: 'hang', match: '1_origlast' });
+    const ks = callerKs();
+    const call = post(
+      server,
+      {
+        jsonrpc: '2.0',
+        id: 91,
+        method: 'tools/call',
+        params: { name: 'get_download_url', arguments: { entry_id: '1_origlast' } },
+      },
+      { Authorization: `Bearer ${ks}` },
+    );
+    for (let i = 0; i < 100 && sandbox.log.length < 1; i += 1) await new Promise((r) => setTimeout(r, 50));
+    const notified = await post(
+      server,
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 91, reason: 'the user stopped it' } },
+      { Authorization: `Bearer ${ks}` },
+    );
+    expect(notified.status).toBe(202);
+    const answered = await call;
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 91,
+      error: { code: -32800, message: 'Request cancelled: notifications/cancelled named it' },
+    });
+    for (let i = 0; i < 100 && !sandbox.log[0]!.clientGone; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(sandbox.log[0]!.clientGone).toBe(true);
+    expect(server.logLines().filter((l) => l.message === 'http request failed unexpectedly')).toEqual([]);
+  });
+});
+
 describe('a flood of calls', () => {
   it('answers BUSY once the overall slots and the wait queue are full, made-up keys or not', async () => {
     const s = await serve(remoteEnv({ MCP_MAX_CALLS: '2', MCP_MAX_WAITING_CALLS: '2' }));

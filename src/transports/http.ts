@@ -332,16 +332,24 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       enableJsonResponse: request.answer === 'json',
     });
     // A client that goes away, or cancels, ends its call: closing the server aborts its handler
-    // (the Kaltura request, the slot), and a cancelled call gets no answer.
+    // (the Kaltura request, the slot).
     res.on('close', () => {
       void transport.close();
       void server.close();
     });
     if (method === 'tools/call' && id !== undefined) {
       const call = `${key}:${JSON.stringify(id)}`;
+      // A cancelled call's request still gets an HTTP answer, a JSON-RPC error the client (which
+      // stopped waiting for it) ignores: a connection closed without one reads as a failed
+      // replica to a load balancer, which would run the call again on another.
       const cancel = () => {
         record.outcome = 'cancelled';
-        res.destroy();
+        if (res.headersSent) return void res.destroy();
+        sendMessage(res, request.answer, {
+          jsonrpc: '2.0',
+          id,
+          error: { code: REQUEST_CANCELLED, message: 'Request cancelled: notifications/cancelled named it' },
+        });
       };
       cancellable.set(call, cancel);
       res.on('close', () => {
@@ -434,6 +442,9 @@ function tooManyRequests(res: ServerResponse, verdict: Verdict & { go: false }):
 }
 
 /** A JSON-RPC answer, as the request's Accept asked: JSON, or one SSE `message` event. */
+/** The JSON-RPC error code of a request its client cancelled (the one LSP uses; MCP names none). */
+const REQUEST_CANCELLED = -32800;
+
 function sendMessage(res: ServerResponse, type: AnswerType, message: unknown): void {
   if (type === 'json') return sendJson(res, 200, message);
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
