@@ -550,6 +550,35 @@ describe('lifecycle and safety', () => {
     expect(await s.exited).toBe(0);
   });
 
+  it('says how many calls it cut when the grace runs out on SIGTERM, and leaves at once on a second Ctrl+C', async () => {
+    sandbox.setFault({ kind: 'hang', match: '1_origlast' });
+    const cut = await serve();
+    const c = await httpClient(mcp(cut), callerKs());
+    const pending = c.call('get_download_url', { entry_id: '1_origlast' }).catch(() => 'cut');
+    for (let i = 0; i < 100 && sandbox.log.length < 1; i += 1) await new Promise((r) => setTimeout(r, 50));
+    cut.child.kill('SIGTERM');
+    expect(await cut.exited).toBe(0);
+    expect(await pending).toBe('cut');
+    expect(cut.logLines()).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        requestsCut: 1,
+        message: expect.stringContaining('after the 10 s grace were cut'),
+      }),
+    );
+
+    const twice = await serve();
+    const d = await httpClient(mcp(twice), callerKs());
+    const held = d.call('get_download_url', { entry_id: '1_origlast' }).catch(() => 'cut');
+    for (let i = 0; i < 100 && sandbox.log.length < 2; i += 1) await new Promise((r) => setTimeout(r, 50));
+    twice.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 200));
+    twice.child.kill('SIGINT');
+    expect(await twice.exited).toBe(130);
+    expect(await held).toBe('cut');
+    expect(twice.logLines()).toContainEqual(expect.objectContaining({ message: 'interrupted again: leaving now' }));
+  }, 30_000);
+
   it('refuses to bind a non-loopback address without --allowed-hosts', async () => {
     const child = spawn(process.execPath, [SERVER_ENTRY, '--http', '--host', '0.0.0.0', '--port', '0'], {
       env: remoteEnv(),

@@ -372,12 +372,28 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   const shutdown = (reason: string) => {
-    if (closing) return;
+    if (closing) {
+      // A second Ctrl+C: whoever pressed it does not want to wait for the grace.
+      if (reason !== 'SIGINT') return;
+      options.logger.warn('interrupted again: leaving now', { requestsCut: inFlight });
+      process.exit(130);
+    }
     closing = true;
     options.logger.info('shutting down', { reason, requestsInFlight: inFlight });
     http.close(() => process.exit(0));
     http.closeIdleConnections();
-    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+    setTimeout(() => {
+      // Calls longer than the grace (a Kaltura request may take KALTURA_REQUEST_TIMEOUT_MS) are cut: said, and counted.
+      if (inFlight > 0) {
+        options.logger.warn(
+          `shutting down: ${inFlight} requests still in flight after the ${SHUTDOWN_GRACE_MS / 1000} s grace were cut`,
+          {
+            requestsCut: inFlight,
+          },
+        );
+      }
+      process.exit(0);
+    }, SHUTDOWN_GRACE_MS).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
