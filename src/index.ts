@@ -26,6 +26,7 @@ import { listenProblem, terminalNote } from './setup-notes.js';
 import { Slots } from './slots.js';
 import { BoundedTaskStore } from './tasks.js';
 import { ALL_TOOLS, REMOTE_TOOLS } from './tools/all-tools.js';
+import { forRemoteCallers } from './transports/remote-wording.js';
 
 /** Saves at once (each holds a connection and a file open for its whole download). */
 const MAX_CONCURRENT_SAVES = 4;
@@ -174,6 +175,7 @@ async function serveRemote(
   const source = sourceUrl(process.env);
   const tls = command.tls && readTlsFiles(command.tls);
   const { serveHttp } = await import('./transports/http.js');
+  const remoteWording = forRemoteCallers(logger);
   const { url } = await serveHttp({
     host: command.host,
     port: command.port,
@@ -194,6 +196,8 @@ async function serveRemote(
           slots: { calls: slots, saves: slots, libraries: slots },
           settings,
           report,
+          // The server's own settings and Kaltura's whereabouts are for its log, not its callers.
+          wording: remoteWording,
         },
         { websiteUrl: source },
       ),

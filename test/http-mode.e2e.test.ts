@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_ADMIN_SECRET, OTHER_PARTNER_ID, SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
@@ -422,6 +422,34 @@ describe('cancellation over HTTP', () => {
     for (let i = 0; i < 40 && !cancelled(); i += 1) await new Promise((r) => setTimeout(r, 50));
     expect(cancelled()).toBe(true);
     await c.close();
+  });
+});
+
+describe('a failure only the operator can fix', () => {
+  it("tells the caller to try later, and keeps where Kaltura is and the server's settings for its log", async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createNetServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const s = await serve(remoteEnv({ KALTURA_SERVICE_URL: `http://127.0.0.1:${closed}` }));
+    const c = await httpClient(mcp(s), callerKs());
+    const result = await c.call('get_download_url', { entry_id: '1_demo0001' });
+    await c.close();
+    expect(result.isError).toBe(true);
+    const text = textOf(result);
+    expect(text).toContain(
+      "Failed to get download URL: this server could not get an answer from Kaltura (the reason is in the server's log, for its operator)",
+    );
+    expect(text).not.toContain(String(closed));
+    expect(text).not.toContain('KALTURA_SERVICE_URL');
+    expect(s.logLines()).toContainEqual(
+      expect.objectContaining({
+        message: 'a call failed for a reason only the operator can fix',
+        detail: expect.stringContaining(`127.0.0.1:${closed} failed (ECONNREFUSED); check KALTURA_SERVICE_URL`),
+      }),
+    );
   });
 });
 
