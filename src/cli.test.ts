@@ -18,6 +18,14 @@ describe('parseCommand', () => {
     });
   });
 
+  it('reads an empty PORT or HOST (PORT= in a compose file) as unset', () => {
+    expect(parseCommand(['--http'], { PORT: '', HOST: ' ' })).toMatchObject({
+      kind: 'http',
+      host: '127.0.0.1',
+      port: 8080,
+    });
+  });
+
   it('takes --port, --host and --allowed-hosts, in either form, over PORT, HOST and MCP_ALLOWED_HOSTS', () => {
     const env = { PORT: '9000', HOST: '127.0.0.2', MCP_ALLOWED_HOSTS: 'a.example' };
     expect(parseCommand(['--http'], env)).toMatchObject({

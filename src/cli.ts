@@ -179,12 +179,13 @@ function parseServerCommand(argv: readonly string[], env: Record<string, string 
       },
     };
   }
-  const portText = (values.port ?? env.PORT ?? String(DEFAULT_PORT)).trim();
+  // An empty variable (PORT= or HOST= in a compose file or .env) means unset, as everywhere else.
+  const portText = (values.port ?? (env.PORT?.trim() || undefined) ?? String(DEFAULT_PORT)).trim();
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) {
     throw new Error(`the port must be a number from 0 to 65535, not "${portText}"`);
   }
-  const host = (values.host ?? env.HOST ?? DEFAULT_HOST).trim();
+  const host = (values.host ?? (env.HOST?.trim() || undefined) ?? DEFAULT_HOST).trim();
   const allowedHosts = (values['allowed-hosts'] ?? env.MCP_ALLOWED_HOSTS ?? '')
     .split(',')
     .map((h) => h.trim().toLowerCase())

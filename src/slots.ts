@@ -13,9 +13,15 @@ export class Abandoned extends Error {
   override readonly name = 'Abandoned';
 }
 
-/** A task refused because `maxWaiting` tasks were already waiting. */
+/** A task refused because `maxWaiting` tasks were already waiting: the server's own, or one key's ({@link KeyedSlots}). */
 export class SlotsFull extends Error {
   override readonly name = 'SlotsFull';
+  constructor(
+    message: string,
+    readonly owner: 'server' | 'key' = 'server',
+  ) {
+    super(message);
+  }
 }
 
 export class Slots {
@@ -29,6 +35,7 @@ export class Slots {
   constructor(
     private readonly size: number,
     private readonly maxWaiting = Number.POSITIVE_INFINITY,
+    private readonly owner: 'server' | 'key' = 'server',
   ) {}
 
   /** Tasks running or waiting. */
@@ -57,7 +64,7 @@ export class Slots {
     if (signal?.aborted) throw new Abandoned('abandoned before it started');
     if (this.active < this.size && this.waiting.length === 0) this.active += 1;
     else if (this.waiting.length >= this.maxWaiting) {
-      throw new SlotsFull(`${this.waiting.length} tasks are waiting already`);
+      throw new SlotsFull(`${this.waiting.length} tasks are waiting already`, this.owner);
     } else await this.waitForSlot(signal);
     // A slot is held from here on.
     let released = false;
@@ -132,7 +139,7 @@ export class KeyedSlots {
 
   async run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     let slots = this.byKey.get(key);
-    if (!slots) this.byKey.set(key, (slots = new Slots(this.size, this.maxWaiting)));
+    if (!slots) this.byKey.set(key, (slots = new Slots(this.size, this.maxWaiting, 'key')));
     try {
       return await slots.run(task, signal);
     } finally {

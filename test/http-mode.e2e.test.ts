@@ -520,6 +520,32 @@ describe('a flood of calls', () => {
   });
 });
 
+describe("one KS's own share", () => {
+  it('answers BUSY naming the KS, not the server, when that KS alone has filled its queue', async () => {
+    const s = await serve(remoteEnv({ MCP_MAX_CALLS_PER_KS: '1', MCP_MAX_WAITING_CALLS: '1' }));
+    sandbox.setFault({ kind: 'hang', match: '1_origlast' });
+    const ks = callerKs({ expiresIn: 7200 });
+    const clients = await Promise.all(Array.from({ length: 3 }, () => httpClient(mcp(s), ks)));
+    const controllers = clients.slice(0, 2).map(() => new AbortController());
+    const held = controllers.map((c, i) =>
+      clients[i]!.call('get_download_url', { entry_id: '1_origlast' }, c.signal).catch(() => undefined),
+    );
+    for (let i = 0; i < 100 && sandbox.log.length < 1; i += 1) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    const refused = await clients[2]!.call('get_download_url', { entry_id: '1_demo0001' });
+    expect(jsonOf(refused)).toMatchObject({
+      errorType: 'BUSY',
+      error: expect.stringContaining('this KS has too many calls waiting already'),
+    });
+    // Another caller's KS is served meanwhile.
+    const other = await httpClient(mcp(s), callerKs({ expiresIn: 7300 }));
+    expect((await other.call('get_download_url', { entry_id: '1_demo0001' })).isError).toBeFalsy();
+    for (const c of controllers) c.abort();
+    await Promise.all(held);
+    await Promise.all([...clients, other].map((c) => c.close()));
+  });
+});
+
 describe('scaling out: replicas behind a load balancer', () => {
   it('serves one client’s calls alternately from two processes behind a round-robin proxy', async () => {
     const a = await serve();

@@ -180,7 +180,9 @@ export function asFailure(error: unknown, logger: Logger, tool: string, signal?:
   if (error instanceof SlotsFull) {
     return new ToolFailure(
       FailureCode.BUSY,
-      'the server has too many calls waiting already; try again in a few seconds',
+      error.owner === 'key'
+        ? 'this KS has too many calls waiting already (each KS has a share of the server): let its earlier calls finish, then try again'
+        : 'the server has too many calls waiting already; try again in a few seconds',
     );
   }
   logger.error(`${tool} failed unexpectedly`, { detail: errorDetail(error) });
