@@ -100,7 +100,7 @@ const original = (flavorId: string, length = flavorBytes(flavorId)) => patternBy
 const fileGets = () => sandbox.files.filter((f) => f.method === 'GET');
 
 describe('saving', () => {
-  it("saves the chosen flavor's bytes, of their real length, and skips the same file the second time without a request", async () => {
+  it("saves the chosen flavor's bytes, of their real length, and skips the same file the second time after comparing its last 64 KiB", async () => {
     const first = await saved({ entry_id: '1_demo0001', max_height: 400, file_name: 'lecture 360p.mp4' });
     expect(first).toMatchObject({ path: join(folder, 'lecture 360p.mp4'), skipped: false, resumedFrom: 0 });
     // Kaltura's size (4650 KB) × 1024 is 700 bytes short of the real file.
@@ -110,16 +110,42 @@ describe('saving', () => {
     sandbox.clearLog();
     const again = await saved({ entry_id: '1_demo0001', max_height: 400, file_name: 'lecture 360p.mp4' });
     expect(again).toMatchObject({ skipped: true, bytes: flavorBytes('1_demof002') });
-    expect(sandbox.files).toHaveLength(0);
+    // One ranged GET of the file's end, compared with the bytes on disk: nothing else fetched.
+    const bytes = flavorBytes('1_demof002');
+    expect(sandbox.files).toEqual([
+      expect.objectContaining({ method: 'GET', range: `bytes=${bytes - 65536}-`, status: 206, bytesSent: 65536 }),
+    ]);
     expect(partsIn()).toEqual([]);
   });
 
-  it('recognises the same file of an older flavor, whose exact length Kaltura never recorded, by a HEAD', async () => {
+  it('recognises the same file of an older flavor, whose exact length Kaltura never recorded, by its bytes', async () => {
     const first = await saved({ entry_id: '1_legacy01', file_name: 'older.mp4' });
     expect(first.bytes).toBe(9_216_700);
     sandbox.clearLog();
     expect(await saved({ entry_id: '1_legacy01', file_name: 'older.mp4' })).toMatchObject({ skipped: true });
-    expect(sandbox.files.map((f) => f.method)).toEqual(['HEAD']);
+    expect(sandbox.files.map((f) => [f.method, f.status])).toEqual([['GET', 206]]);
+  });
+
+  it("refuses another entry's file of the same length at the name, and a file whose length nobody knows is compared whole", async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    // Two entries whose files have the same length (a re-upload, a replaced flavor look alike).
+    const a = await saved({ entry_id: '1_demo0001', file_name: 'video.mp4' }, s);
+    expect(flavorBytes('1_privsrc1')).toBe(a.bytes);
+    const body = await refusal({ entry_id: '1_private1', file_name: 'video.mp4' }, s);
+    expect(body).toMatchObject({
+      errorType: 'FILE_EXISTS',
+      error: expect.stringContaining(
+        `"video.mp4" already exists in KALTURA_DOWNLOAD_DIR with the same length (${a.bytes} bytes) but other bytes than the file to save`,
+      ),
+    });
+    expect(readFileSync(a.path).equals(original('1_demof001'))).toBe(true);
+    // No length anywhere (no sizeInBytes, a server that sends none): the second save compares it whole and skips.
+    const unknown = await saved({ entry_id: '1_nosize01', flavor_id: '1_nosizef2', file_name: 'nosize.mp4' }, s);
+    expect(await saved({ entry_id: '1_nosize01', flavor_id: '1_nosizef2', file_name: 'nosize.mp4' }, s)).toMatchObject({
+      skipped: true,
+      bytes: unknown.bytes,
+    });
   });
 
   it("gives by default the name save_media_files gives: '<entry name> [<entry id>].<ext>'", async () => {
@@ -239,15 +265,16 @@ describe('a name already taken', () => {
     expect(body.error).not.toMatch(/subfolder|\/|\\/);
   });
 
-  it('says so in plain words when the length of the file to save is unknown', async () => {
+  it('says so in plain words when a file of unknown length turns out to be another one', async () => {
     const dir = newFolder();
     const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
-    await saved({ entry_id: '1_nosize01', file_name: 'unknown.mp4' }, s);
+    writeFileSync(join(dir, 'unknown.mp4'), Buffer.alloc(100_000));
     const body = await refusal({ entry_id: '1_nosize01', file_name: 'unknown.mp4' }, s);
     expect(body).toMatchObject({ errorType: 'FILE_EXISTS' });
     expect(body.error).toMatch(
-      /: "unknown\.mp4" already exists in KALTURA_DOWNLOAD_DIR \(100000 bytes\), and the file's server does not say how long the file to save is, so the two cannot be compared\. Files are never overwritten: to keep both, give this one another file_name; to replace it, remove it and call again$/,
+      /: "unknown\.mp4" already exists in KALTURA_DOWNLOAD_DIR with 100000 bytes, and other bytes than the file to save\. Files are never overwritten: to keep both, give this one another file_name; to replace it, remove it and call again$/,
     );
+    expect(readFileSync(join(dir, 'unknown.mp4')).equals(Buffer.alloc(100_000))).toBe(true);
   });
 });
 
@@ -575,7 +602,9 @@ describe('two saves of one target', () => {
       saved({ entry_id: '1_noorig01', file_name: 'same.mp4' }, s),
     ]);
     expect([a.skipped, b.skipped].sort()).toEqual([false, true]);
-    expect(fileGets()).toHaveLength(1);
+    // One download; the other save compared the file's last 64 KiB with it.
+    expect(fileGets().filter((f) => f.range === undefined)).toHaveLength(1);
+    expect(fileGets().filter((f) => f.range !== undefined)).toEqual([expect.objectContaining({ status: 206 })]);
     expect(readdirSync(dir)).toEqual(['same.mp4']);
   });
 
@@ -591,7 +620,9 @@ describe('two saves of one target', () => {
       saved({ entry_id: '1_noorig01', file_name: 'shared.mp4' }, s2),
     ]);
     expect([a.skipped, b.skipped].sort()).toEqual([false, true]);
-    expect(fileGets()).toHaveLength(1);
+    // One download; the other save compared the file's last 64 KiB with it.
+    expect(fileGets().filter((f) => f.range === undefined)).toHaveLength(1);
+    expect(fileGets().filter((f) => f.range !== undefined)).toEqual([expect.objectContaining({ status: 206 })]);
     expect(readdirSync(dir)).toEqual(['shared.mp4']);
   });
 });
@@ -865,7 +896,7 @@ describe('a metadata file already at the name', () => {
 });
 
 describe('save_media_file and save_media_files', () => {
-  it('name a file alike, so that a file one of them saved is skipped by the other, with nothing fetched', async () => {
+  it('name a file alike, so that a file one of them saved is skipped by the other, fetching only its last 64 KiB to compare', async () => {
     const dir = newFolder();
     const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
     const one = await saved({ entry_id: '1_demo0001' }, s);
@@ -873,7 +904,9 @@ describe('save_media_file and save_media_files', () => {
     sandbox.clearLog();
     const many = jsonOf(await s.call('save_media_files', { entry_ids: ['1_demo0001'] }));
     expect(many).toMatchObject({ saved: 0, skipped: 1, failed: 0, bytes: 0 });
-    expect(fileGets()).toEqual([]);
+    const tailOnly = () => fileGets().every((f) => f.status === 206 && f.bytesSent <= 65536);
+    expect(fileGets()).toHaveLength(1);
+    expect(tailOnly()).toBe(true);
 
     const library = await s.call('save_media_files', { entry_ids: ['1_origlast'] });
     expect(library.isError, textOf(library)).toBeFalsy();
@@ -882,7 +915,8 @@ describe('save_media_file and save_media_files', () => {
       path: join(dir, 'Original listed last [1_origlast].mov'),
       skipped: true,
     });
-    expect(fileGets()).toEqual([]);
+    expect(fileGets()).toHaveLength(1);
+    expect(tailOnly()).toBe(true);
     expect(readdirSync(dir).sort()).toEqual([
       'Demo video [1_demo0001].mp4',
       'Original listed last [1_origlast].mov',

@@ -30,15 +30,19 @@ export interface TakenName {
   length: number | undefined;
   /** What the file there most likely is (another rendition of the entry…), when the caller can tell. */
   takenBy?: string;
+  /** The bytes were compared, and differ. */
+  otherBytes?: boolean;
 }
 
 /** FILE_EXISTS: the name holds another file, which is never overwritten. */
 export function fileExists(wording: SaveWording, taken: TakenName): ToolFailure {
-  const { name, size, length, takenBy } = taken;
+  const { name, size, length, takenBy, otherBytes } = taken;
   const what =
-    length === undefined
-      ? `"${name}" already exists in ${wording.place} (${size} bytes), and the file's server does not say how long the file to save is, so the two cannot be compared`
-      : `"${name}" already exists in ${wording.place} with another length (${size} bytes; the file to save has ${length})`;
+    otherBytes && (length === undefined || length === size)
+      ? `"${name}" already exists in ${wording.place} with ${length === size ? `the same length (${size} bytes) but ` : `${size} bytes, and `}other bytes than the file to save`
+      : length === undefined
+        ? `"${name}" already exists in ${wording.place} (${size} bytes), and the file's server does not say how long the file to save is, so the two cannot be compared`
+        : `"${name}" already exists in ${wording.place} with another length (${size} bytes; the file to save has ${length})`;
   return new ToolFailure(
     'FILE_EXISTS',
     `${what}${takenBy ? `: ${takenBy}` : ''}. Files are never overwritten: to keep both, ${wording.otherName}; to replace it, remove it and call again`,

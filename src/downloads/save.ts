@@ -21,6 +21,7 @@ import { ToolFailure } from '../failure.js';
 import { dieError } from '../kaltura/errors.js';
 import { SERVER_INFO } from '../package-info.js';
 import { fetchFailure, openFile, type FileResponse } from './fetch-file.js';
+import { compareWithServed } from './same-bytes.js';
 import { stillRealFolder } from './folder.js';
 import { fileExists, fileSystemCode, notAPlainFile, writeFailure, type SaveWording } from './save-wording.js';
 import {
@@ -176,29 +177,35 @@ async function existing(path: string): Promise<{ kind: 'none' } | { kind: 'file'
 }
 
 /**
- * The answer when the target is there already: `skipped` when it is the file (its exact length
- * matches), else FILE_EXISTS; undefined when nothing is there.
+ * The answer when the target is there already: `skipped` when it is the file, else FILE_EXISTS;
+ * undefined when nothing is there. The file is this one when an earlier save recorded this very
+ * file there at that length (save_media_files' manifest); otherwise its bytes are compared with
+ * what the URL serves (same-bytes.ts: the last 64 KiB, one ranged GET), since a length alone
+ * cannot tell another entry's file, or a flavor replaced upstream, from this one. When the server
+ * gives nothing to compare, the length decides, as before.
  */
 async function alreadySaved(request: SaveRequest, target: string): Promise<Saved | undefined> {
   const present = await existing(target);
   if (present.kind === 'none') return undefined;
   if (present.kind === 'other') throw notAPlainFile(request.wording, request.name);
-  const length = request.identity.sizeInBytes ?? request.recordedLength ?? (await announcedLength(request));
-  if (length === present.size) return { path: target, bytes: present.size, skipped: true, resumedFrom: 0 };
-  throw fileExists(request.wording, { name: request.name, size: present.size, length, takenBy: request.takenBy });
-}
-
-/** The file's length as its server announces it to a `HEAD`, when it does. */
-async function announcedLength(request: SaveRequest): Promise<number | undefined> {
-  const response = await openFile({
-    url: request.url,
-    method: 'HEAD',
-    signal: request.signal ?? new AbortController().signal,
-    idleTimeoutMs: request.idleTimeoutMs,
-    userAgent: USER_AGENT,
-  });
-  response.body.resume();
-  return response.status === 200 ? response.length : undefined;
+  const skipped = { path: target, bytes: present.size, skipped: true, resumedFrom: 0 };
+  if (request.recordedLength === present.size) return skipped;
+  const known = request.identity.sizeInBytes ?? undefined;
+  const taken = { name: request.name, size: present.size, takenBy: request.takenBy };
+  if (known !== undefined && known !== present.size) throw fileExists(request.wording, { ...taken, length: known });
+  const compared = await compareWithServed(
+    { url: request.url, signal: request.signal, idleTimeoutMs: request.idleTimeoutMs, userAgent: USER_AGENT },
+    target,
+    present.size,
+  );
+  if (request.signal?.aborted) throw cancelledFailure(false);
+  if (compared.kind === 'same') return skipped;
+  if (compared.kind === 'different') {
+    const length = compared.length ?? known;
+    throw fileExists(request.wording, { ...taken, length, otherBytes: true });
+  }
+  if (known === present.size) return skipped;
+  throw fileExists(request.wording, { ...taken, length: known });
 }
 
 /** How a download ended early: the failure, and whether its part is worth keeping. */
