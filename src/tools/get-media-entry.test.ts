@@ -58,7 +58,7 @@ describe('get_media_entry', () => {
       ],
     });
     expect(kaltura.roundTrips).toHaveLength(1);
-    expect(kaltura.actions()).toEqual(['media.get', 'flavorasset.list', 'caption_captionasset.list']);
+    expect(kaltura.actions()).toEqual(['baseentry.get', 'flavorasset.list', 'caption_captionasset.list']);
   });
 
   it('fetches the pages after the first when an entry has more than 500 flavors', async () => {
@@ -68,13 +68,20 @@ describe('get_media_entry', () => {
     expect(kaltura.roundTrips).toHaveLength(2);
   });
 
-  it("answers Kaltura's not-found in the original's error object (media.get knows media entries only)", async () => {
+  it("shows a document too (the original's media.get answered it not found, though the download tools save it)", async () => {
     const { call } = await setUp();
-    expect(jsonOf(await call('get_media_entry', { entry_id: '1_report01' }))).toEqual({
-      error: 'Failed to get media entry: Entry id "1_report01" not found (ENTRY_ID_NOT_FOUND)',
+    const result = await call('get_media_entry', { entry_id: '1_report01' });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ id: '1_report01', name: 'Report', mediaType: null });
+  });
+
+  it("answers Kaltura's not-found in the original's error object", async () => {
+    const { call } = await setUp();
+    expect(jsonOf(await call('get_media_entry', { entry_id: '1_nothere1' }))).toEqual({
+      error: 'Failed to get media entry: Entry id "1_nothere1" not found (ENTRY_ID_NOT_FOUND)',
       errorType: 'ENTRY_ID_NOT_FOUND',
       operation: 'get media entry',
-      entry_id: '1_report01',
+      entry_id: '1_nothere1',
     });
   });
 

@@ -7,9 +7,9 @@ import type { KalturaDoor } from '../kaltura/client-manager.js';
 import {
   asFlavorPage,
   asMediaEntry,
+  baseEntryGetRequest,
   completeFlavorList,
   flavorListRequest,
-  mediaGetRequest,
   unwrap,
 } from '../kaltura/requests.js';
 import { asCaptionPage, captionListRequest } from '../kaltura/library-requests.js';
@@ -32,7 +32,10 @@ const input = z.strictObject({
  */
 async function getEntry(door: KalturaDoor, entryId: string): Promise<z.infer<typeof entryDetailsSchema>> {
   const results = await door.multi([
-    mediaGetRequest(entryId),
+    // baseEntry.get, where the original used media.get: the same object for video, audio and
+    // images, and a document's or data entry's own, which media.get answers as not found
+    // although the download tools save it.
+    baseEntryGetRequest(entryId),
     flavorListRequest({ entryIdEqual: entryId }),
     captionListRequest(entryId),
   ]);
