@@ -118,7 +118,7 @@ describe('parseCommand', () => {
 
   it('refuses app-token command lines it cannot run, saying why', () => {
     const refusals: Array<[string[], string]> = [
-      [['app-token'], 'app-token needs create, list or revoke'],
+      [['app-token'], 'app-token needs create, list, revoke or session'],
       [['app-token', 'revoke'], 'app-token revoke needs the id of one token, e.g. 0_abcd1234'],
       [['app-token', 'revoke', '0_a', '0_b'], 'app-token revoke needs the id of one token, e.g. 0_abcd1234'],
       [['app-token', 'list', 'all'], 'unexpected argument "all": app-token list takes options only'],

@@ -39,6 +39,7 @@ export type AppTokenAction =
     }
   | { name: 'list' }
   | { name: 'revoke'; id: string }
+  | { name: 'session' }
   | { name: 'help' };
 
 /** A command line that cannot be run, and the usage text to show with the reason. */
@@ -59,6 +60,7 @@ export const DEFAULT_APP_TOKEN_PRIVILEGES = 'list:*,sview:*,download:*';
 export const APP_TOKEN_USAGE = `Usage: kaltura-mcp app-token create [--privileges P] [--expiry-days N] [--description TEXT]
        kaltura-mcp app-token list
        kaltura-mcp app-token revoke <id>
+       kaltura-mcp app-token session
 
 Manages the Kaltura App Tokens the server can use instead of the admin secret. These commands
 run once, in a terminal (they are not the MCP server), with KALTURA_PARTNER_ID and
@@ -73,11 +75,14 @@ KALTURA_ADMIN_SECRET from the environment or the .env file, read as the server r
   list     the partner's tokens: id, status, expiry, session, privileges, description (never
            their values)
   revoke   deletes the token <id>: sessions started from it stop working at once
+  session  prints a KS started from the App Token the server is configured with
+           (KALTURA_APP_TOKEN_ID and KALTURA_APP_TOKEN; no admin secret): what a remote-mode
+           caller sends as "Authorization: Bearer <KS>". It is a credential: keep it as one
   --help   this text`;
 
 export const USAGE = `Usage: kaltura-mcp [--http [--port N] [--host H] [--allowed-hosts a,b]
                     [--tls-cert FILE --tls-key FILE | --behind-tls-proxy] [--trust-proxy N]]
-       kaltura-mcp app-token create|list|revoke <id>   (see kaltura-mcp app-token --help)
+       kaltura-mcp app-token create|list|revoke <id>|session   (see kaltura-mcp app-token --help)
 
 Without options the server speaks MCP over stdio (what desktop hosts run).
   --http                 serve MCP over Streamable HTTP at POST /mcp, statelessly, each request
@@ -263,8 +268,10 @@ function parseAppTokenAction(argv: readonly string[]): AppTokenAction {
   const { values, positionals } = parsed;
   if (values.help) return { name: 'help' };
   const [name, ...rest] = positionals;
-  if (name !== 'create' && name !== 'list' && name !== 'revoke') {
-    return fail(name === undefined ? 'app-token needs create, list or revoke' : `unknown app-token command "${name}"`);
+  if (name !== 'create' && name !== 'list' && name !== 'revoke' && name !== 'session') {
+    return fail(
+      name === undefined ? 'app-token needs create, list, revoke or session' : `unknown app-token command "${name}"`,
+    );
   }
   if (name !== 'create') {
     const misplaced = CREATE_ONLY.find((option) => values[option] !== undefined);
@@ -275,7 +282,7 @@ function parseAppTokenAction(argv: readonly string[]): AppTokenAction {
     return { name, id: rest[0]!.trim() };
   }
   if (rest.length > 0) fail(`unexpected argument "${rest[0]}": app-token ${name} takes options only`);
-  if (name === 'list') return { name };
+  if (name === 'list' || name === 'session') return { name };
   const privileges = (values.privileges ?? DEFAULT_APP_TOKEN_PRIVILEGES).trim();
   // eslint-disable-next-line no-control-regex -- a control character has no place in a privilege list
   if (!privileges || privileges.length > 1000 || /[\u0000-\u001f\u007f\s]/.test(privileges)) {

@@ -425,6 +425,27 @@ describe('an App Token beside other credentials', () => {
 });
 
 describe('kaltura-mcp app-token', () => {
+  it('session prints a KS from the configured App Token alone (no admin secret), for a remote-mode caller', async () => {
+    const token = makeToken();
+    const printed = await runCli(['app-token', 'session'], tokenEnv(token));
+    expect(printed.code, printed.stderr).toBe(0);
+    const ks = printed.stdout.trim();
+    // stdout holds the KS alone, so that KS=$(kaltura-mcp app-token session) works.
+    expect(printed.stdout).toBe(`${ks}\n`);
+    const parsed = checkKs(ks, SANDBOX_ADMIN_SECRET, now());
+    expect(parsed).toMatchObject({ ok: true, ks: { partnerId: SANDBOX_PARTNER_ID, type: 0, userId: 'kaltura-mcp' } });
+    expect(parsed.ok && parsed.ks.privileges).toEqual(expect.arrayContaining([`apptoken:${token.id}`]));
+    expect(sandbox.issuedBy(ks)).toBe('appToken.startSession');
+    expect(printed.stderr).toContain('Authorization: Bearer <KS>');
+    expect(printed.stderr).not.toContain(token.token);
+    for (const request of sandbox.log) expect(request.body).not.toContain(SANDBOX_ADMIN_SECRET);
+    // Without an App Token configured it says what to set, and prints nothing.
+    const none = await runCli(['app-token', 'session'], sandboxEnv(sandbox.url));
+    expect(none.code).toBe(1);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('set KALTURA_APP_TOKEN_ID and KALTURA_APP_TOKEN');
+  });
+
   it('create prints the two lines; a server with them and no admin secret works; revoke makes its next call fail', async () => {
     const created = await runCli(['app-token', 'create'], sandboxEnv(sandbox.url));
     expect(created.code, created.stderr).toBe(0);
@@ -561,7 +582,7 @@ describe('kaltura-mcp app-token', () => {
         ['app-token'],
         sandboxEnv(sandbox.url),
         2,
-        'kaltura-mcp: app-token needs create, list or revoke\n\nUsage: kaltura-mcp app-token create',
+        'kaltura-mcp: app-token needs create, list, revoke or session\n\nUsage: kaltura-mcp app-token create',
       ],
       [['app-token', 'revoke'], sandboxEnv(sandbox.url), 2, 'kaltura-mcp: app-token revoke needs the id of one token'],
       [

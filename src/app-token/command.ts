@@ -85,6 +85,7 @@ export async function runAppTokenCommand(action: AppTokenAction, io: CommandIo):
     io.err(`kaltura-mcp app-token ${action.name}: ${redactor.redact(message)}\n`);
     return 1;
   };
+  if (action.name === 'session') return printSession(io, redactor, fail);
   const env = adminSessionEnv(io.env);
   let partnerId: number;
   let serviceUrl: string;
@@ -146,6 +147,39 @@ export async function runAppTokenCommand(action: AppTokenAction, io: CommandIo):
  * The environment with everything but the admin secret's session taken out: an ADMIN session
  * signed here, whatever the server's own settings (an App Token, a KS, session.start) say.
  */
+/**
+ * `app-token session`: a KS started from the configured App Token (a widget session, then
+ * appToken.startSession, as the server starts its own), on stdout alone, so that
+ * `KS=$(kaltura-mcp app-token session)` holds it; what it is, on stderr.
+ */
+async function printSession(io: CommandIo, redactor: Redactor, fail: (message: string) => number): Promise<number> {
+  const all = createLogger(redactor, { debug: () => isDebug(io.env), write: io.err });
+  const logger = { ...all, info: isDebug(io.env) ? all.info : () => undefined };
+  const manager = new KalturaClientManager({
+    env: io.env,
+    log: logger,
+    masker: redactor,
+    ...(io.configProblem ? { configProblem: io.configProblem } : {}),
+    ...(io.ignoredEnvFile ? { ignoredEnvFile: io.ignoredEnvFile } : {}),
+  });
+  try {
+    if (!manager.usesAppToken()) {
+      return fail(
+        'app-token session starts a session from an App Token: set KALTURA_APP_TOKEN_ID and KALTURA_APP_TOKEN (as app-token create printed them) and KALTURA_PARTNER_ID',
+      );
+    }
+    const ks = await manager.ownSessionKs();
+    io.out(`${ks}\n`);
+    io.err(
+      'kaltura-mcp app-token session: the line on stdout is a KS with the App Token\'s privileges, for its session duration: a credential. A remote-mode caller sends it as "Authorization: Bearer <KS>"\n',
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof KalturaError) return fail(error.message);
+    throw error;
+  }
+}
+
 function adminSessionEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
   return {
     ...env,

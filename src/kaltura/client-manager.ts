@@ -128,6 +128,21 @@ export class KalturaClientManager {
     };
   }
 
+  /**
+   * The server's own session key, started (or reused) as a tool call would: for a terminal
+   * command that hands it to a person (`app-token session`), never for a log or an answer.
+   */
+  ownSessionKs(): Promise<string> {
+    return this.fromSession(this.session, () => this.session.current()).catch((error: unknown) =>
+      this.configurationFailure(error),
+    );
+  }
+
+  /** Whether the server's own credential is an App Token (as readConfig reads it); throws as reading it does. */
+  usesAppToken(): boolean {
+    return this.getConfig().appToken !== undefined;
+  }
+
   /** A CONFIGURATION_ERROR, noting the working directory's `.env` that was not read (see {@link withEnvFileNote}). */
   private configurationFailure(error: unknown): never {
     throw error instanceof KalturaError && error.code === FailureCode.CONFIGURATION_ERROR
