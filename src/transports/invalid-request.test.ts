@@ -29,6 +29,17 @@ describe('invalidRequest', () => {
     },
   );
 
+  it('names a member a JSON-RPC message does not have', () => {
+    expect(invalidRequest({ jsonrpc: '2.0', id: 1, method: 'ping', x: 'a' })?.answer).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: {
+        code: -32600,
+        message: 'Invalid Request: unknown member "x": a request holds jsonrpc, id, method and params only',
+      },
+    });
+  });
+
   it('says why an integer beyond 2^53 is refused as a progress token, and how to send it', () => {
     // As JSON.parse reads "12345678901234567890": the digits past 2^53 are lost.
     const token = JSON.parse('12345678901234567890') as number;

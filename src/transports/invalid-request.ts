@@ -79,8 +79,18 @@ export function invalidRequest(message: unknown): Refusal | undefined {
       `_meta.progressToken must be a string or an integer, not ${describe(token)}; leave it out to call without progress`,
     );
   }
+  const members = Object.keys(message).filter((key) => !JSON_RPC_MEMBERS.has(key));
+  if (members.length > 0) {
+    return refusal(
+      ErrorCode.InvalidRequest,
+      `unknown member ${members.map((key) => JSON.stringify(key.slice(0, 40))).join(', ')}: a request holds jsonrpc, id, method and params only`,
+    );
+  }
   return refusal(ErrorCode.InvalidRequest, 'the message is not a request, notification or response MCP allows');
 }
+
+/** The members a JSON-RPC 2.0 message may have (section 4 and 5). */
+const JSON_RPC_MEMBERS = new Set(['jsonrpc', 'id', 'method', 'params', 'result', 'error']);
 
 /**
  * Methods the SDK serves with handlers of its own, which answer params their schema refuses
