@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, request, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_ADMIN_SECRET, OTHER_PARTNER_ID, SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
@@ -186,6 +186,35 @@ describe('the HTTP edges', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(challenge);
     expect(((await response.json()) as { message: string }).message).toContain('Authorization: Bearer <KS>');
+  });
+
+  it('refuses two Authorization headers with 400 rather than guess which one was meant', async () => {
+    const origin = new URL(server.origin);
+    const body = JSON.stringify(INITIALIZE);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(origin.port), origin.hostname, () => {
+        socket.end(
+          [
+            'POST /mcp HTTP/1.1',
+            `Host: ${origin.host}`,
+            'Content-Type: application/json',
+            'Accept: application/json',
+            'Authorization: Bearer not-a-session-key',
+            `Authorization: Bearer ${callerKs()}`,
+            `Content-Length: ${Buffer.byteLength(body)}`,
+            'Connection: close',
+            '',
+            body,
+          ].join('\r\n'),
+        );
+      });
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('2 Authorization headers: send one');
   });
 
   it('takes "Authorization: KS <ks>" as well', async () => {

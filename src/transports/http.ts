@@ -172,6 +172,14 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
     if ('refused' in entered) return tooManyRequests(res, entered.refused);
     res.once('close', entered.leave);
 
+    // Node keeps the first of two Authorization headers: which one the caller meant is a guess.
+    const authorizations = req.rawHeaders.filter((name, at) => at % 2 === 0 && name.toLowerCase() === 'authorization');
+    if (authorizations.length > 1) {
+      return sendJson(res, 400, {
+        error: 'bad_request',
+        message: `${authorizations.length} Authorization headers: send one, "Authorization: Bearer <KS>"`,
+      });
+    }
     const ks = bearerKs(req.headers.authorization);
     const partnerId = ks === undefined ? undefined : ksPartnerId(ks);
     if (ks === undefined || partnerId === undefined) {
