@@ -27,4 +27,11 @@ describe('argumentsAsSent', () => {
       required_ids: ['x'],
     });
   });
+
+  it('reads a string of blanks alone as ""', () => {
+    const schema = {
+      properties: { search_text: { type: 'string' }, format: { type: 'string', pattern: '^[a-z0-9]+$' } },
+    };
+    expect(argumentsAsSent({ search_text: '   ', format: ' \t' }, schema).args).toEqual({ search_text: '' });
+  });
 });

@@ -4,7 +4,8 @@
  * refuses them fails every call of those users, retry after retry:
  * - numbers as numeric strings (`"720"`, `" 20 "`) and booleans as `"true"`/`"false"`;
  * - `null` for every optional argument (OpenAI's strict mode), meaning "not given";
- * - `""` for an optional argument whose empty value means nothing else (an enum, `format`, a number);
+ * - `""` for an optional argument whose empty value means nothing else (an enum, `format`, a number),
+ *   and a string of blanks alone as `""`;
  * - `[]` for an optional list that must hold something when given (strict mode's "none");
  * - bookkeeping arguments of their own (Cline adds `task_progress` to every call).
  * An unknown argument that is a near-miss of a real one (`flavorId`, `entryid`, `max_hieght`), or
@@ -49,7 +50,9 @@ export function argumentsAsSent(args: unknown, schema: InputSchema, ours: readon
   // own property stays one, never the object's prototype (which would smuggle in arguments).
   const out: Array<[string, unknown]> = [];
   const ignored: string[] = [];
-  for (const [name, value] of Object.entries(args)) {
+  for (const [name, sent] of Object.entries(args)) {
+    // Blanks alone say nothing: "   " is read as "" (a search for spaces finds nothing, all the same).
+    const value = typeof sent === 'string' && sent.trim() === '' ? '' : sent;
     const property = Object.hasOwn(properties, name) ? (properties[name] as PropertySchema) : undefined;
     if (!property) {
       // A near-miss stays, for the schema to refuse with "did you mean"; anything else is the host's own.
