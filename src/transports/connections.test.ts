@@ -13,6 +13,17 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** A TCP connection to `port` and whether it has closed. */
+async function openTo(port: number) {
+  const socket = connect(port, '127.0.0.1');
+  sockets.push(socket);
+  socket.on('error', () => undefined);
+  const state = { closed: false };
+  socket.on('close', () => (state.closed = true));
+  await new Promise((resolve) => socket.once('connect', resolve));
+  return { socket, state };
+}
+
 /** A server whose requests to /hold wait for `release`, capped at `max` connections. */
 async function start(max: number, silentMs = 60_000) {
   const held: Array<() => void> = [];
@@ -23,15 +34,7 @@ async function start(max: number, silentMs = 60_000) {
   capConnections(server, max, 'connection', silentMs);
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  const open = async () => {
-    const socket = connect(port, '127.0.0.1');
-    sockets.push(socket);
-    socket.on('error', () => undefined);
-    const state = { closed: false };
-    socket.on('close', () => (state.closed = true));
-    await new Promise((resolve) => socket.once('connect', resolve));
-    return { socket, state };
-  };
+  const open = () => openTo(port);
   const get = (path: string) =>
     new Promise<string>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
@@ -91,15 +94,7 @@ describe('capHandshakes', () => {
     capHandshakes(server, 3);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
-    const open = async () => {
-      const socket = connect(port, '127.0.0.1');
-      sockets.push(socket);
-      socket.on('error', () => undefined);
-      const state = { closed: false };
-      socket.on('close', () => (state.closed = true));
-      await new Promise((resolve) => socket.once('connect', resolve));
-      return { socket, state };
-    };
+    const open = () => openTo(port);
     const first = [await open(), await open(), await open()];
     const fourth = await open();
     await settle();
