@@ -10,6 +10,7 @@
  * comparison stops at the first difference.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { dieError } from '../kaltura/errors.js';
 import { openFile, type FileResponse } from './fetch-file.js';
 
 /** How much of the end of a file is compared when the server takes a range: 64 KiB. */
@@ -44,6 +45,8 @@ export async function compareWithServed(request: CompareRequest, path: string, s
     if (signal.aborted) throw error;
     return { kind: 'unknown' };
   }
+  // Kaltura "dies" on a file URL with an empty answer whose headers say why: nothing to compare.
+  if (dieError(response.headers)) return stop(response, { kind: 'unknown' });
   if (response.status === 206) {
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(response.headers['content-range'] ?? '').trim());
     if (!range) return stop(response, { kind: 'unknown' });

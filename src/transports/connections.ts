@@ -3,7 +3,8 @@
  * `max` at once; a new connection beyond that closes the oldest idle one (no request in
  * progress), or, when every connection is busy, is answered `503` with `Retry-After` and closed
  * (a client then knows to come back, where a silent reset left some hanging). An idle flood thus
- * never locks out a new caller; a flood of slow request bodies ends at requestTimeout. Idle connections also end on their own: a keep-alive connection after
+ * never locks out a new caller; a flood of slow request bodies ends at requestTimeout. Idle
+ * connections also end on their own: a keep-alive connection after
  * {@link CONNECTION_TIMEOUTS}.keepAliveTimeout, one that sends incomplete request headers after
  * headersTimeout (Node checks every connectionsCheckingInterval), and one that sends nothing at
  * all (which Node never times out) after headersTimeout as well, closed here.
@@ -76,10 +77,11 @@ export function capConnections(
 }
 
 /**
- * With TLS, {@link capConnections} counts a connection once its handshake is done: this bounds
- * every TCP connection, handshaking or not, at `max` (twice that cap, so that handshakes in
- * progress can never crowd out the connections at work). Without it, a flood of bare TCP
- * connects held 15,000 descriptors until their handshake timeout; one beyond is closed at once.
+ * With TLS, {@link capConnections} counts a connection once its handshake is done; this bounds
+ * every TCP connection, handshaking or not, at `max`, closing one beyond it at once. The HTTPS
+ * server passes twice its connection cap, so that handshakes in progress never crowd out the
+ * connections at work. Without it, a flood of bare TCP connects held 15,000 descriptors until
+ * their handshake timeout.
  */
 export function capHandshakes(server: HttpServer, max: number): void {
   let open = 0;
