@@ -72,7 +72,11 @@ export function chooseCaptions(
   else {
     for (const code of request.languages) {
       let matched = captions.filter((c) => codeOf(c) === code);
-      if (matched.length === 0) matched = captions.filter((c) => language(codeOf(c)) === language(code));
+      // A script (zh-hant) is not a region: Traditional Chinese never falls back to Simplified.
+      const scripted = /^[a-z]{2,3}-[a-z]{4}(?:-|$)/.test(code);
+      if (matched.length === 0 && !scripted) {
+        matched = captions.filter((c) => language(codeOf(c)) === language(code));
+      }
       if (matched.length === 0) absent.push(code);
       for (const c of matched) chosen.add(c);
     }
