@@ -480,6 +480,16 @@ describe('a failure only the operator can fix', () => {
       }),
     );
   });
+
+  it("keeps Kaltura's host from the caller when Kaltura answers HTTP 500 too", async () => {
+    sandbox.setFault({ kind: 'http500' });
+    const c = await httpClient(mcp(server), callerKs());
+    const result = await c.call('get_download_url', { entry_id: '1_demo0001' });
+    await c.close();
+    sandbox.setFault(undefined);
+    expect(textOf(result)).toContain('this server could not get an answer from Kaltura');
+    expect(textOf(result)).not.toContain(new URL(sandbox.url).host);
+  });
 });
 
 describe('a call cancelled while its request stays open', () => {

@@ -8,9 +8,13 @@
  */
 import type { Logger } from '../logging.js';
 
-/** The settings only the operator sets: a text naming one is for the operator. */
+/**
+ * Texts for the operator: one naming a setting only the operator sets, or where Kaltura is
+ * (`Kaltura at <host>`, as every transport failure says: a timeout, a refused connection, an
+ * HTTP 5xx, a proxy).
+ */
 const OPERATOR_SETTINGS =
-  /\b(KALTURA_SERVICE_URL|KALTURA_REQUEST_TIMEOUT_MS|(?:HTTPS?|ALL|NO)_PROXY|(?:https?|all|no)_proxy)\b/;
+  /\b(KALTURA_SERVICE_URL|KALTURA_REQUEST_TIMEOUT_MS|(?:HTTPS?|ALL|NO)_PROXY|(?:https?|all|no)_proxy)\b|\bKaltura at \S/;
 
 /** The text a remote caller gets in place of one meant for the operator (after the operation's `Failed to …: `). */
 export const FOR_THE_OPERATOR =
