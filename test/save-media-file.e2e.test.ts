@@ -265,6 +265,28 @@ describe('a name already taken', () => {
     expect(body.error).not.toMatch(/subfolder|\/|\\/);
   });
 
+  it('answers a comparison cut off by the network with a failure to retry, never a verdict', async () => {
+    const dir = newFolder();
+    const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
+    const first = await saved({ entry_id: '1_noorig01', file_name: 'tail.mp4' }, s);
+    // The same length, its last byte changed: only the comparison can tell.
+    const bytes = readFileSync(first.path);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(first.path, bytes);
+    // Cut inside the last 64 KiB, the range the comparison asks for.
+    sandbox.setFileServing({ cutAt: 0.995 });
+    expect(await refusal({ entry_id: '1_noorig01', file_name: 'tail.mp4' }, s)).toMatchObject({
+      errorType: 'DOWNLOAD_FAILED',
+      error: expect.stringContaining("comparing it with the file's server was cut off before it could tell"),
+    });
+    sandbox.setFileServing({ cutAt: undefined });
+    expect(await refusal({ entry_id: '1_noorig01', file_name: 'tail.mp4' }, s)).toMatchObject({
+      errorType: 'FILE_EXISTS',
+      error: expect.stringContaining('with the same length'),
+    });
+    expect(readFileSync(first.path).equals(bytes)).toBe(true);
+  });
+
   it('says so in plain words when a file of unknown length turns out to be another one', async () => {
     const dir = newFolder();
     const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));

@@ -16,8 +16,13 @@ import { openFile, type FileResponse } from './fetch-file.js';
 /** How much of the end of a file is compared when the server takes a range: 64 KiB. */
 export const TAIL_BYTES = 64 * 1024;
 
-/** What the comparison found: the same bytes, other bytes (and the served length when known), or nothing to go by. */
-export type Comparison = { kind: 'same' } | { kind: 'different'; length?: number } | { kind: 'unknown' };
+/**
+ * What the comparison found: the same bytes, other bytes (and the served length when known),
+ * nothing to go by (the server refused or sent no file), or a comparison cut off before it could
+ * tell (the network: worth trying again, never a verdict).
+ */
+export type Comparison =
+  { kind: 'same' } | { kind: 'different'; length?: number } | { kind: 'unknown' } | { kind: 'cut off' };
 
 /** What the GET needs: the URL (a credential, never logged), its signal and patience, the user agent. */
 export interface CompareRequest {
@@ -43,7 +48,7 @@ export async function compareWithServed(request: CompareRequest, path: string, s
     });
   } catch (error) {
     if (signal.aborted) throw error;
-    return { kind: 'unknown' };
+    return { kind: 'cut off' };
   }
   // Kaltura "dies" on a file URL with an empty answer whose headers say why: nothing to compare.
   if (dieError(response.headers)) return stop(response, { kind: 'unknown' });
@@ -71,7 +76,7 @@ function stop(response: FileResponse, comparison: Comparison): Comparison {
 
 /**
  * Whether the body is exactly the file's bytes from `from` to `size`; stops reading at the first
- * difference. A body that breaks off (the network, a file that went away) tells nothing.
+ * difference. A body that breaks off (the network, a file that went away) tells nothing: cut off.
  */
 async function sameAsStream(
   response: FileResponse,
@@ -91,9 +96,11 @@ async function sameAsStream(
       if (bytesRead !== chunk.length || !onDisk.equals(chunk)) return { kind: 'different', length };
       at += chunk.length;
     }
-    return at === size ? { kind: 'same' } : { kind: 'different', length: length ?? at };
+    if (at === size) return { kind: 'same' };
+    // Short of a length the server announced (a range's, a Content-Length): the body broke off.
+    return length !== undefined ? { kind: 'cut off' } : { kind: 'different', length: at };
   } catch {
-    return { kind: 'unknown' };
+    return { kind: 'cut off' };
   } finally {
     response.body.destroy();
     await file?.close();

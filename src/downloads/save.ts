@@ -193,13 +193,34 @@ async function alreadySaved(request: SaveRequest, target: string): Promise<Saved
   const known = request.identity.sizeInBytes ?? undefined;
   const taken = { name: request.name, size: present.size, takenBy: request.takenBy };
   if (known !== undefined && known !== present.size) throw fileExists(request.wording, { ...taken, length: known });
+  // A shutdown ends the comparison too (the call then answers INTERRUPTED, as a download would).
+  const signals = [request.signal, request.stopping].filter((s): s is AbortSignal => s !== undefined);
   const compared = await compareWithServed(
-    { url: request.url, signal: request.signal, idleTimeoutMs: request.idleTimeoutMs, userAgent: USER_AGENT },
+    {
+      url: request.url,
+      signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+      idleTimeoutMs: request.idleTimeoutMs,
+      userAgent: USER_AGENT,
+    },
     target,
     present.size,
-  );
+  ).catch((error: unknown) => {
+    if (request.signal?.aborted || request.stopping?.aborted) return { kind: 'cut off' as const };
+    throw error;
+  });
   if (request.signal?.aborted) throw cancelledFailure(false);
+  if (request.stopping?.aborted) {
+    throw new ToolFailure(
+      'INTERRUPTED',
+      'the server is shutting down; nothing was changed: call again once it is back',
+    );
+  }
   if (compared.kind === 'same') return skipped;
+  if (compared.kind === 'cut off') {
+    throw fetchFailure(
+      `"${request.name}" is already in ${request.wording.place}, and comparing it with the file's server was cut off before it could tell whether it is this file; nothing was changed: call again`,
+    );
+  }
   if (compared.kind === 'different') {
     const length = compared.length ?? known;
     throw fileExists(request.wording, { ...taken, length, otherBytes: true });
