@@ -524,6 +524,32 @@ describe('a call cancelled while its request stays open', () => {
     expect(sandbox.log[0]!.clientGone).toBe(true);
     expect(server.logLines().filter((l) => l.message === 'http request failed unexpectedly')).toEqual([]);
   });
+
+  it('answers it as the last event of the stream when the client asked for an event stream', async () => {
+    sandbox.setFault({ kind: 'hang', match: '1_origlast' });
+    const ks = callerKs();
+    const call = post(
+      server,
+      {
+        jsonrpc: '2.0',
+        id: 92,
+        method: 'tools/call',
+        params: { name: 'get_download_url', arguments: { entry_id: '1_origlast' } },
+      },
+      { Authorization: `Bearer ${ks}`, Accept: 'text/event-stream' },
+    );
+    for (let i = 0; i < 100 && sandbox.log.length < 1; i += 1) await new Promise((r) => setTimeout(r, 50));
+    await post(
+      server,
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 92 } },
+      { Authorization: `Bearer ${ks}` },
+    );
+    const answered = await call;
+    expect(answered.status).toBe(200);
+    expect(await answered.text()).toContain(
+      'data: {"jsonrpc":"2.0","id":92,"error":{"code":-32800,"message":"Request cancelled: notifications/cancelled named it"}}',
+    );
+  });
 });
 
 describe('a flood of calls', () => {

@@ -352,12 +352,17 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       // replica to a load balancer, which would run the call again on another.
       const cancel = () => {
         record.outcome = 'cancelled';
-        if (res.headersSent) return void res.destroy();
-        sendMessage(res, request.answer, {
+        const cancelled = {
           jsonrpc: '2.0',
           id,
           error: { code: REQUEST_CANCELLED, message: 'Request cancelled: notifications/cancelled named it' },
-        });
+        };
+        if (!res.headersSent) return sendMessage(res, request.answer, cancelled);
+        // An event stream the SDK opened already (it sends its headers at once): the answer is its last event.
+        if (request.answer !== 'json' && !res.writableEnded) {
+          return void res.end(`event: message\ndata: ${JSON.stringify(cancelled)}\n\n`);
+        }
+        res.destroy();
       };
       cancellable.set(call, cancel);
       res.on('close', () => {
