@@ -9,6 +9,7 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect as connectTcp, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,6 +161,26 @@ describe('HTTPS served directly', () => {
     // Nothing secret in what the server wrote.
     expect(s.stderr()).not.toContain(SANDBOX_ADMIN_SECRET);
     expect(s.stderr()).toContain('"message":"kaltura-mcp ready on HTTPS"');
+  });
+
+  it('still serves a client that shakes hands while bare TCP connects fill the handshake cap', async () => {
+    const s = await serveTls(['--tls-cert', pki.cert, '--tls-key', pki.key], { MCP_MAX_CONNECTIONS: '2' });
+    const port = Number(new URL(s.origin).port);
+    const bare = await Promise.all(
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<Socket>((resolve) => {
+            const socket = connectTcp(port, '127.0.0.1', () => resolve(socket));
+            socket.on('error', () => undefined);
+          }),
+      ),
+    );
+    try {
+      expect(await smoke(`${s.origin}/mcp`, pki.ca)).toMatchObject({ ok: true, flavorId: '1_olastsrc' });
+    } finally {
+      for (const socket of bare) socket.destroy();
+    }
   });
 
   it('takes its files from MCP_TLS_CERT and MCP_TLS_KEY too', async () => {

@@ -78,21 +78,29 @@ export function capConnections(
 
 /**
  * With TLS, {@link capConnections} counts a connection once its handshake is done; this bounds
- * every TCP connection, handshaking or not, at `max`, closing one beyond it at once. The HTTPS
- * server passes twice its connection cap, so that handshakes in progress never crowd out the
- * connections at work. Without it, a flood of bare TCP connects held 15,000 descriptors until
- * their handshake timeout.
+ * the TCP connections still in their handshake at `max`. A new one beyond it closes the oldest
+ * of them (a handshake takes milliseconds; one pending for long is most likely never coming), so
+ * that a flood of bare TCP connects neither holds descriptors without bound (15,000 until their
+ * handshake timeout, before) nor locks out a caller who does shake hands.
  */
 export function capHandshakes(server: HttpServer, max: number): void {
-  let open = 0;
+  /** Connections in their handshake, oldest first, by the peer's address and port. */
+  const pending = new Map<string, Socket>();
+  const keyOf = (socket: Socket) => `${socket.remoteAddress}|${socket.remotePort}`;
   server.on('connection', (socket: Socket) => {
-    if (open >= max) {
-      socket.destroy();
-      return;
+    const key = keyOf(socket);
+    if (pending.size >= max) {
+      const [oldestKey, oldest] = pending.entries().next().value as [string, Socket];
+      pending.delete(oldestKey);
+      oldest.destroy();
     }
-    open += 1;
-    socket.once('close', () => (open -= 1));
+    pending.set(key, socket);
+    socket.once('close', () => {
+      if (pending.get(key) === socket) pending.delete(key);
+    });
   });
+  // The TLS socket of a finished handshake has the same peer as the TCP connection it wraps.
+  server.on('secureConnection', (tls: Socket) => pending.delete(keyOf(tls)));
 }
 
 /** The answer to a connection over the cap when every open one is busy: 503, then the socket closes. */

@@ -131,7 +131,7 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
     ? httpsServer(options.tls, onRequest)
     : createHttpServer({ ...CONNECTION_TIMEOUTS }, onRequest);
   capConnections(http, options.maxConnections, options.tls ? 'secureConnection' : 'connection');
-  if (options.tls) capHandshakes(http, 2 * options.maxConnections);
+  if (options.tls) capHandshakes(http, options.maxConnections);
 
   async function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
     if (record.path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
