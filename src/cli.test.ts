@@ -18,12 +18,14 @@ describe('parseCommand', () => {
     });
   });
 
-  it('reads an empty PORT or HOST (PORT= in a compose file) as unset', () => {
-    expect(parseCommand(['--http'], { PORT: '', HOST: ' ' })).toMatchObject({
+  it('reads an empty PORT, HOST or MCP_TRUST_PROXY (PORT= in a compose file) as unset, and refuses an empty --host', () => {
+    expect(parseCommand(['--http'], { PORT: '', HOST: ' ', MCP_TRUST_PROXY: '' })).toMatchObject({
       kind: 'http',
       host: '127.0.0.1',
       port: 8080,
+      trustProxy: 0,
     });
+    expect(() => parseCommand(['--http', '--host', ''], {})).toThrow('--host needs an address to bind');
   });
 
   it('takes --port, --host and --allowed-hosts, in either form, over PORT, HOST and MCP_ALLOWED_HOSTS', () => {

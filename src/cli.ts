@@ -191,6 +191,7 @@ function parseServerCommand(argv: readonly string[], env: Record<string, string 
     throw new Error(`the port must be a number from 0 to 65535, not "${portText}"`);
   }
   const host = (values.host ?? (env.HOST?.trim() || undefined) ?? DEFAULT_HOST).trim();
+  if (!host) throw new Error('--host needs an address to bind, e.g. 127.0.0.1 or 0.0.0.0');
   const allowedHosts = (values['allowed-hosts'] ?? env.MCP_ALLOWED_HOSTS ?? '')
     .split(',')
     .map((h) => h.trim().toLowerCase())
@@ -207,7 +208,7 @@ function parseServerCommand(argv: readonly string[], env: Record<string, string 
       `binding to ${host} without TLS would carry every caller's KS, a bearer credential, in clear text: serve HTTPS with --tls-cert and --tls-key (or MCP_TLS_CERT and MCP_TLS_KEY), or, when a proxy or ingress in front terminates TLS, say so with --behind-tls-proxy (or MCP_BEHIND_TLS_PROXY=true)`,
     );
   }
-  const trustText = (values['trust-proxy'] ?? env.MCP_TRUST_PROXY ?? '0').trim();
+  const trustText = (values['trust-proxy'] ?? (env.MCP_TRUST_PROXY?.trim() || undefined) ?? '0').trim();
   if (!/^[0-9]{1,2}$/.test(trustText)) {
     throw new Error(
       `--trust-proxy (MCP_TRUST_PROXY) is the number of proxies in front of the server, from 0 to 99, not "${trustText}"`,
