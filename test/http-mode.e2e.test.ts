@@ -8,8 +8,9 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, request, type Server } from 'node:http';
-import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SHUTDOWN_GRACE_MS } from '../src/transports/http.js';
 import { OTHER_ADMIN_SECRET, OTHER_PARTNER_ID, SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 import { callerKs, httpClient, postMcp, startHttpServer, type HttpServerProcess } from './helpers/http-server.js';
@@ -667,6 +668,21 @@ describe('lifecycle and safety', () => {
     const result = await pending;
     expect(jsonOf(result).flavorId).toBe('1_olastsrc');
     expect(await s.exited).toBe(0);
+  });
+
+  it('does not wait out its grace on SIGTERM for a connection that never sent a request', async () => {
+    const s = await serve();
+    const origin = new URL(s.origin);
+    const idle = await new Promise<Socket>((resolve) => {
+      const socket = connect(Number(origin.port), origin.hostname, () => resolve(socket));
+      socket.on('error', () => undefined);
+    });
+    const started = performance.now();
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    // A load balancer's pre-opened connection held the exit for the whole 10 s grace.
+    expect(performance.now() - started).toBeLessThan(SHUTDOWN_GRACE_MS / 2);
+    idle.destroy();
   });
 
   it('says how many calls it cut when the grace runs out on SIGTERM, and leaves at once on a second Ctrl+C', async () => {

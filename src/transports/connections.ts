@@ -46,7 +46,7 @@ export function capConnections(
   max: number,
   event: 'connection' | 'secureConnection' = 'connection',
   silentMs: number = CONNECTION_TIMEOUTS.headersTimeout,
-): void {
+): { closeIdle(): void } {
   /** Open connections in the order they opened: requests in progress, and the silence timer. */
   const open = new Map<Socket, { busy: number; silent: NodeJS.Timeout }>();
   server.on(event, (socket: Socket) => {
@@ -74,6 +74,15 @@ export function capConnections(
     state.busy += 1;
     res.once('close', () => (state.busy -= 1));
   });
+  return {
+    /**
+     * Closes every connection with no request in progress, one that never sent a request too
+     * (Node's closeIdleConnections leaves those open, and a shutdown then waited for them).
+     */
+    closeIdle() {
+      for (const [socket, { busy }] of open) if (busy === 0) socket.destroy();
+    },
+  };
 }
 
 /**
@@ -83,7 +92,7 @@ export function capConnections(
  * that a flood of bare TCP connects neither holds descriptors without bound (15,000 until their
  * handshake timeout, before) nor locks out a caller who does shake hands.
  */
-export function capHandshakes(server: HttpServer, max: number): void {
+export function capHandshakes(server: HttpServer, max: number): { closePending(): void } {
   /** Connections in their handshake, oldest first, by the peer's address and port. */
   const pending = new Map<string, Socket>();
   const keyOf = (socket: Socket) => `${socket.remoteAddress}|${socket.remotePort}`;
@@ -101,6 +110,12 @@ export function capHandshakes(server: HttpServer, max: number): void {
   });
   // The TLS socket of a finished handshake has the same peer as the TCP connection it wraps.
   server.on('secureConnection', (tls: Socket) => pending.delete(keyOf(tls)));
+  return {
+    /** Closes every connection still in its handshake (at shutdown: none of them holds a request). */
+    closePending() {
+      for (const socket of pending.values()) socket.destroy();
+    },
+  };
 }
 
 /** The answer to a connection over the cap when every open one is busy: 503, then the socket closes. */

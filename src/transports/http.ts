@@ -110,7 +110,10 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
       }
       options.logger.info('http request', { ...record, ms: Math.round(performance.now() - started) });
       // Shutting down: a connection whose request is answered is not kept alive.
-      if (closing) http.closeIdleConnections();
+      if (closing) {
+        http.closeIdleConnections();
+        connections.closeIdle();
+      }
     });
     handle(req, res, record).catch((error: unknown) => {
       // A client that went away mid-body ends its own request: nothing went wrong here.
@@ -130,8 +133,8 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
   const http = options.tls
     ? httpsServer(options.tls, onRequest)
     : createHttpServer({ ...CONNECTION_TIMEOUTS }, onRequest);
-  capConnections(http, options.maxConnections, options.tls ? 'secureConnection' : 'connection');
-  if (options.tls) capHandshakes(http, options.maxConnections);
+  const connections = capConnections(http, options.maxConnections, options.tls ? 'secureConnection' : 'connection');
+  const handshakes = options.tls ? capHandshakes(http, options.maxConnections) : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
     if (record.path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -395,6 +398,8 @@ export async function serveHttp(options: HttpOptions): Promise<{ url: string; se
     options.logger.info('shutting down', { reason, requestsInFlight: inFlight });
     http.close(() => process.exit(0));
     http.closeIdleConnections();
+    connections.closeIdle();
+    handshakes?.closePending();
     setTimeout(() => {
       // Calls longer than the grace (a Kaltura request may take KALTURA_REQUEST_TIMEOUT_MS) are cut: said, and counted.
       if (inFlight > 0) {
