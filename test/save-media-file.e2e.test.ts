@@ -889,10 +889,20 @@ describe('a metadata file already at the name', () => {
     const dir = newFolder();
     const s = await servers.start(sandboxEnv(sandbox.url, { KALTURA_DOWNLOAD_DIR: dir }));
     const info = join(dir, 'demo.info.json');
-    // Ours, of an older state of the entry: rewritten.
-    writeFileSync(info, JSON.stringify({ id: '1_demo0001', name: 'an older title', chosen: { flavorId: 'x' } }));
+    // Ours, of an older state of the entry (another title then): rewritten.
+    await saved({ entry_id: '1_demo0001', file_name: 'demo.mp4', metadata: true }, s);
+    const older = JSON.parse(readFileSync(info, 'utf8')) as Record<string, unknown>;
+    writeFileSync(info, JSON.stringify({ ...older, name: 'an older title' }));
     await saved({ entry_id: '1_demo0001', file_name: 'demo.mp4', metadata: true }, s);
     expect(JSON.parse(readFileSync(info, 'utf8'))).toMatchObject({ id: '1_demo0001', name: 'Demo video' });
+    // A user's notes that merely look like it (its id, a chosen object) are not ours: kept.
+    rmSync(join(dir, 'demo.mp4'));
+    const notes = JSON.stringify({ id: '1_demo0001', chosen: {}, notes: 'my precious notes' });
+    writeFileSync(info, notes);
+    expect(await refusal({ entry_id: '1_demo0001', file_name: 'demo.mp4', metadata: true }, s)).toMatchObject({
+      errorType: 'FILE_EXISTS',
+    });
+    expect(readFileSync(info, 'utf8')).toBe(notes);
     // A user's own file of the same name (yt-dlp names its metadata alike): kept, and the save says why.
     rmSync(join(dir, 'demo.mp4'));
     writeFileSync(info, '{"mine": true}');

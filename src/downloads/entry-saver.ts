@@ -181,13 +181,11 @@ async function writeMetadata(
   text: string,
 ): Promise<boolean> {
   const path = join(folder, name);
-  const kind = await lstat(path).then(
-    (stats) => (stats.isFile() ? 'file' : 'other'),
-    () => 'none',
-  );
-  if (kind === 'other') throw notAPlainFile(wording, name);
-  if (kind === 'file') {
-    const present = await readFile(path, 'utf8').catch(() => undefined);
+  const stats = await lstat(path).catch(() => undefined);
+  if (stats && !stats.isFile()) throw notAPlainFile(wording, name);
+  if (stats) {
+    // Metadata of ours is a few KiB: a file far larger is someone else's, and is not read.
+    const present = stats.size <= MAX_METADATA_BYTES ? await readFile(path, 'utf8').catch(() => undefined) : undefined;
     if (present === text) return false;
     if (!isMetadataOf(present, entryId)) {
       throw new ToolFailure(
@@ -209,11 +207,23 @@ async function writeMetadata(
   return true;
 }
 
-/** Whether `text` is metadata this server wrote for `entryId` ({@link metadataOf}'s shape). */
+/** The largest file taken for metadata of ours (an entry with thousands of flavors and captions stays well under). */
+const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+
+/** Whether `text` is metadata this server wrote for `entryId`: {@link metadataOf}'s shape, key for key. */
 function isMetadataOf(text: string | undefined, entryId: string): boolean {
   try {
-    const parsed = JSON.parse(text ?? '') as { id?: unknown; chosen?: unknown };
-    return parsed?.id === entryId && typeof parsed.chosen === 'object' && parsed.chosen !== null;
+    const parsed = JSON.parse(text ?? '') as Record<string, unknown> | null;
+    if (!parsed || typeof parsed !== 'object' || parsed.id !== entryId) return false;
+    const object = (value: unknown) => typeof value === 'object' && value !== null;
+    return (
+      object(parsed.chosen) &&
+      Array.isArray(parsed.flavors) &&
+      Array.isArray(parsed.captions) &&
+      Array.isArray(parsed.savedCaptions) &&
+      'mediaType' in parsed &&
+      'createdAt' in parsed
+    );
   } catch {
     return false;
   }
