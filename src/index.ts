@@ -58,6 +58,11 @@ async function main(): Promise<void> {
   }
   // A one-time terminal command, not the MCP server: it may print to stdout.
   if (command.kind === 'app-token') {
+    // stdout closed or full (`| head`, /dev/full): say so in a line, not a stack trace, and fail.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      process.stderr.write(`kaltura-mcp app-token: could not write to stdout (${error.code ?? 'error'})\n`);
+      process.exit(1);
+    });
     const { invocationOf, runAppTokenCommand } = await import('./app-token/command.js');
     process.exitCode = await runAppTokenCommand(command.action, {
       env: process.env,
