@@ -22,4 +22,10 @@ describe('chooseCaptions', () => {
     });
     expect(ids(chooseCaptions(CAPTIONS, { all: false, languages: ['zh'] }).ready)).toEqual(['zhhans']);
   });
+
+  it('takes the bare language for a region it lacks before any other region', () => {
+    const english = [caption('en', 'en'), caption('enus', 'en-us'), caption('engb', 'en-gb')];
+    expect(ids(chooseCaptions(english, { all: false, languages: ['en-au'] }).ready)).toEqual(['en']);
+    expect(ids(chooseCaptions(english.slice(1), { all: false, languages: ['en-au'] }).ready)).toEqual(['enus', 'engb']);
+  });
 });

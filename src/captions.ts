@@ -75,7 +75,9 @@ export function chooseCaptions(
       // A script (zh-hant) is not a region: Traditional Chinese never falls back to Simplified.
       const scripted = /^[a-z]{2,3}-[a-z]{4}(?:-|$)/.test(code);
       if (matched.length === 0 && !scripted) {
-        matched = captions.filter((c) => language(codeOf(c)) === language(code));
+        // The bare language first (en for en-us), else any of its regions (en-gb, en-au).
+        const bare = captions.filter((c) => codeOf(c) === language(code));
+        matched = bare.length > 0 ? bare : captions.filter((c) => language(codeOf(c)) === language(code));
       }
       if (matched.length === 0) absent.push(code);
       for (const c of matched) chosen.add(c);

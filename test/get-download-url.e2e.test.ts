@@ -407,10 +407,12 @@ describe('captions', () => {
   it("takes ['all'], and answers [] for an entry without captions", async () => {
     const all = jsonOf(await download({ entry_id: '1_demo0001', captions: ['all'] }));
     expect((all.captions as Array<{ languageCode: string }>).map((c) => c.languageCode)).toEqual(['en', 'es', 'fr']);
+    // In any case, as hosts write it.
+    expect(jsonOf(await download({ entry_id: '1_demo0001', captions: ['All'] })).captions).toEqual(all.captions);
     expect(jsonOf(await download({ entry_id: '1_origlast', captions: ['all'] })).captions).toEqual([]);
   });
 
-  it.each([[['all', 'en']], [['en', 'EN']], [['english!']]])(
+  it.each([[['all', 'en']], [['en', 'EN']], [['en-US', 'en_us']], [['english!']]])(
     'refuses captions %j, saying what it takes',
     async (captions) => {
       const result = await download({ entry_id: '1_demo0001', captions });

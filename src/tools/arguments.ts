@@ -118,17 +118,23 @@ export const captionsSchema = z
   )
   .min(1, CAPTIONS_RULE)
   .max(50, CAPTIONS_RULE)
-  .refine((codes) => new Set(codes.map((c) => c.toLowerCase())).size === codes.length, CAPTIONS_RULE)
-  .refine((codes) => !codes.includes('all') || codes.length === 1, CAPTIONS_RULE)
+  .refine((codes) => new Set(codes.map(normalCode)).size === codes.length, CAPTIONS_RULE)
+  .refine((codes) => !codes.map(normalCode).includes('all') || codes.length === 1, CAPTIONS_RULE)
   .describe(
     "Optional: the captions (subtitles) to add, by language code, e.g. ['en', 'es'], or ['all']; get_media_entry lists an entry's captions",
   );
 
+/** A language code as captions are matched: lower case, `_` read as `-` (`en_US` is `en-us`; `ALL` is `all`). */
+function normalCode(code: string): string {
+  return code.toLowerCase().replace(/_/g, '-');
+}
+
 /** The captions a `captions` argument asks for, or undefined when it asks for none. */
 export function captionRequest(codes: string[] | undefined): CaptionRequest | undefined {
   if (!codes) return undefined;
-  if (codes.includes('all')) return { all: true };
-  return { all: false, languages: codes.map((c) => c.toLowerCase().replace(/_/g, '-')) };
+  const normal = codes.map(normalCode);
+  if (normal.includes('all')) return { all: true };
+  return { all: false, languages: normal };
 }
 
 /** Longest search text accepted; Kaltura's free-text search needs no more. */
