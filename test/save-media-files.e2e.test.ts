@@ -547,6 +547,21 @@ describe('interruptions', () => {
   });
 });
 
+describe('two library saves into one folder at once', () => {
+  it("keep each other's entries in the manifest", async () => {
+    const { server, folder } = await serverWithFolder();
+    const [a, b] = await Promise.all([
+      saveLibrary(server, { entry_ids: COURSE_ENTRIES.slice(0, 6).map((e) => e.id), subfolder: 'shared' }),
+      saveLibrary(server, { entry_ids: COURSE_ENTRIES.slice(6).map((e) => e.id), subfolder: 'shared' }),
+    ]);
+    expect([a.saved, b.saved]).toEqual([6, 6]);
+    const manifest = JSON.parse(readFileSync(join(folder, 'shared', 'kaltura-manifest.json'), 'utf8')) as {
+      entries: Record<string, unknown>;
+    };
+    expect(Object.keys(manifest.entries).sort()).toEqual(COURSE_ENTRIES.map((e) => e.id).sort());
+  });
+});
+
 describe('sharing the save slots, and keep_partial', () => {
   it('shares the 4 download slots with save_media_file: never more than 4 files at once', async () => {
     const { server } = await serverWithFolder();

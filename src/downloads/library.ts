@@ -337,6 +337,7 @@ export async function saveLibrary(door: KalturaDoor, request: LibraryRequest): P
     await Promise.allSettled(running);
     await progress.stop();
     manifestFailure = await manifest.flush();
+    manifest.release();
   }
   if (request.signal?.aborted)
     throw new ToolFailure('CANCELLED', 'the save was cancelled; the manifest lists the entries saved before');

@@ -13,6 +13,9 @@ import type { FileIdentity } from './partial.js';
 export const MANIFEST_NAME = 'kaltura-manifest.json';
 const KIND = 'kaltura-mcp manifest';
 
+/** Manifests in use in this process, by path: one shared instance per folder. */
+const OPEN = new Map<string, { manifest: Promise<Manifest>; users: number }>();
+
 /** One file of an entry, as the manifest keeps it. */
 export interface ManifestFile {
   kind: string;
@@ -72,9 +75,32 @@ export class Manifest {
     private readonly entries: Map<string, ManifestEntry>,
   ) {}
 
-  /** The folder's manifest, or an empty one (an unreadable or foreign file is replaced, never merged). */
+  /**
+   * The folder's manifest, shared by every save into that folder in this process (so that two at
+   * once record each other's entries instead of the last write losing the other's); read from
+   * disk by the first, or empty (an unreadable or foreign file is replaced, never merged). Each
+   * caller gives it back with {@link release} once it has flushed.
+   */
   static async open(folder: string): Promise<Manifest> {
     const path = join(folder, MANIFEST_NAME);
+    let shared = OPEN.get(path);
+    if (!shared) {
+      shared = { manifest: Manifest.read(path), users: 0 };
+      OPEN.set(path, shared);
+    }
+    shared.users += 1;
+    return shared.manifest;
+  }
+
+  /** Gives the manifest back: the last user's release forgets it (the next open reads the file again). */
+  release(): void {
+    const shared = OPEN.get(this.path);
+    if (!shared) return;
+    shared.users -= 1;
+    if (shared.users <= 0) OPEN.delete(this.path);
+  }
+
+  private static async read(path: string): Promise<Manifest> {
     const entries = new Map<string, ManifestEntry>();
     try {
       const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<ManifestFileShape>;
