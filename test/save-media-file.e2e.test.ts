@@ -895,6 +895,14 @@ describe('a metadata file already at the name', () => {
     writeFileSync(info, JSON.stringify({ ...older, name: 'an older title' }));
     await saved({ entry_id: '1_demo0001', file_name: 'demo.mp4', metadata: true }, s);
     expect(JSON.parse(readFileSync(info, 'utf8'))).toMatchObject({ id: '1_demo0001', name: 'Demo video' });
+    // Ours with a key a user added: not ours any more, kept.
+    rmSync(join(dir, 'demo.mp4'));
+    const annotated = JSON.stringify({ ...older, name: 'Demo video', notes: 'my precious notes' });
+    writeFileSync(info, annotated);
+    expect(await refusal({ entry_id: '1_demo0001', file_name: 'demo.mp4', metadata: true }, s)).toMatchObject({
+      errorType: 'FILE_EXISTS',
+    });
+    expect(readFileSync(info, 'utf8')).toBe(annotated);
     // A user's notes that merely look like it (its id, a chosen object) are not ours: kept.
     rmSync(join(dir, 'demo.mp4'));
     const notes = JSON.stringify({ id: '1_demo0001', chosen: {}, notes: 'my precious notes' });

@@ -187,7 +187,7 @@ async function writeMetadata(
     // Metadata of ours is a few KiB: a file far larger is someone else's, and is not read.
     const present = stats.size <= MAX_METADATA_BYTES ? await readFile(path, 'utf8').catch(() => undefined) : undefined;
     if (present === text) return false;
-    if (!isMetadataOf(present, entryId)) {
+    if (!isMetadataOf(present, text, entryId)) {
       throw new ToolFailure(
         'FILE_EXISTS',
         `"${name}" already exists in ${wording.place} and is not the metadata this server writes for entry ${entryId}. Files are never overwritten: to keep both, ${wording.otherName}; to replace it, remove it and call again`,
@@ -210,20 +210,17 @@ async function writeMetadata(
 /** The largest file taken for metadata of ours (an entry with thousands of flavors and captions stays well under). */
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 
-/** Whether `text` is metadata this server wrote for `entryId`: {@link metadataOf}'s shape, key for key. */
-function isMetadataOf(text: string | undefined, entryId: string): boolean {
+/**
+ * Whether `present` is metadata this server wrote for `entryId`: the same entry, and key for key
+ * the shape of `written` (what it writes now). A file with a key of its own (a user's notes
+ * added to it) is not, and is kept.
+ */
+function isMetadataOf(present: string | undefined, written: string, entryId: string): boolean {
   try {
-    const parsed = JSON.parse(text ?? '') as Record<string, unknown> | null;
-    if (!parsed || typeof parsed !== 'object' || parsed.id !== entryId) return false;
-    const object = (value: unknown) => typeof value === 'object' && value !== null;
-    return (
-      object(parsed.chosen) &&
-      Array.isArray(parsed.flavors) &&
-      Array.isArray(parsed.captions) &&
-      Array.isArray(parsed.savedCaptions) &&
-      'mediaType' in parsed &&
-      'createdAt' in parsed
-    );
+    const parsed = JSON.parse(present ?? '') as Record<string, unknown> | null;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || parsed.id !== entryId) return false;
+    const keys = (object: object) => Object.keys(object).sort().join('\n');
+    return keys(parsed) === keys(JSON.parse(written) as object);
   } catch {
     return false;
   }
