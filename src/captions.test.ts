@@ -15,6 +15,13 @@ describe('chooseCaptions', () => {
     expect(chosen.absent).toEqual(['fr']);
   });
 
+  it('never takes another script, named or meant by a Chinese region, and takes the same one', () => {
+    const chinese = [caption('hans', 'zh-hans'), caption('cn', 'zh-cn'), caption('hant', 'zh-hant')];
+    expect(ids(chooseCaptions(chinese.slice(0, 2), { all: false, languages: ['zh-tw'] }).ready)).toEqual([]);
+    expect(ids(chooseCaptions(chinese, { all: false, languages: ['zh-tw'] }).ready)).toEqual(['hant']);
+    expect(ids(chooseCaptions(chinese, { all: false, languages: ['zh-sg'] }).ready)).toEqual(['hans', 'cn']);
+  });
+
   it('never takes another script for a code that names one', () => {
     expect(chooseCaptions(CAPTIONS, { all: false, languages: ['zh-hant'] })).toMatchObject({
       ready: [],

@@ -72,9 +72,12 @@ export function chooseCaptions(
   else {
     for (const code of request.languages) {
       let matched = captions.filter((c) => codeOf(c) === code);
-      // A script (zh-hant) is not a region: Traditional Chinese never falls back to Simplified.
-      const scripted = /^[a-z]{2,3}-[a-z]{4}(?:-|$)/.test(code);
-      if (matched.length === 0 && !scripted) {
+      const script = scriptOf(code);
+      if (matched.length === 0 && script) {
+        // A script, named (zh-hant) or meant by the region (zh-tw), is never another's: only the
+        // language's captions of that same script.
+        matched = captions.filter((c) => language(codeOf(c)) === language(code) && scriptOf(codeOf(c)) === script);
+      } else if (matched.length === 0) {
         // The bare language first (en for en-us), else any of its regions (en-gb, en-au).
         const bare = captions.filter((c) => codeOf(c) === language(code));
         matched = bare.length > 0 ? bare : captions.filter((c) => language(codeOf(c)) === language(code));
@@ -89,6 +92,23 @@ export function chooseCaptions(
     notReady: asked.filter((c) => c.status !== CAPTION_READY),
     absent,
   };
+}
+
+/** Chinese regions and the script each writes in (BCP 47 leaves it implied by the region). */
+const CHINESE_REGION_SCRIPTS: Record<string, string> = {
+  tw: 'hant',
+  hk: 'hant',
+  mo: 'hant',
+  cn: 'hans',
+  sg: 'hans',
+  my: 'hans',
+};
+
+/** The script a lower-case code names (`zh-hant`, `sr-latn`) or, for Chinese, its region implies (`zh-tw`); undefined for none. */
+function scriptOf(code: string): string | undefined {
+  const [lang, second] = code.split('-');
+  if (second && /^[a-z]{4}$/.test(second)) return second;
+  return lang === 'zh' && second ? CHINESE_REGION_SCRIPTS[second] : undefined;
 }
 
 /** Captions grouped by their entry, each group in list order. */
