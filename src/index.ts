@@ -57,12 +57,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   // A one-time terminal command, not the MCP server: it may print to stdout.
-  if (command.kind === 'app-token') {
-    // stdout closed or full (`| head`, /dev/full): say so in a line, not a stack trace, and fail.
+  // A terminal command (not MCP mode) whose stdout is closed or full (`| head`, /dev/full): one
+  // line saying so, not a stack trace, and exit 1.
+  if (command.kind === 'app-token' || command.kind === 'help' || command.kind === 'version') {
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      process.stderr.write(`kaltura-mcp app-token: could not write to stdout (${error.code ?? 'error'})\n`);
+      process.stderr.write(`kaltura-mcp: could not write to stdout (${error.code ?? 'error'})\n`);
       process.exit(1);
     });
+  }
+  if (command.kind === 'app-token') {
     const { invocationOf, runAppTokenCommand } = await import('./app-token/command.js');
     process.exitCode = await runAppTokenCommand(command.action, {
       env: process.env,

@@ -184,6 +184,16 @@ describe('the command line', () => {
     expect(run(['-v']).stdout).toBe('kaltura-mcp 0.1.0\n');
   });
 
+  it('says in one line, not a stack trace, when its stdout is full or closed', () => {
+    const full = spawnSync('sh', ['-c', `"${process.execPath}" "${SERVER_ENTRY}" --help > /dev/full`], {
+      env: bareEnv(),
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    expect(full.status).toBe(1);
+    expect(full.stderr).toBe('kaltura-mcp: could not write to stdout (ENOSPC)\n');
+  });
+
   it('says in one JSON log line that an HTTP port is busy, and to choose another with --port; exits 1', async () => {
     const holder: Server = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
