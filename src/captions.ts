@@ -48,6 +48,11 @@ export function captionSummary(caption: CaptionAsset): z.infer<typeof captionSum
   };
 }
 
+/** A language code as captions are matched: lower case, `_` read as `-` (`en_US` is `en-us`; `ALL` is `all`). */
+export function normalLanguageCode(code: string): string {
+  return code.toLowerCase().replace(/_/g, '-');
+}
+
 /** Which captions a request asks for: language codes (`en`, `pt-br`), or every one. */
 export type CaptionRequest = { all: true } | { all: false; languages: string[] };
 
@@ -61,10 +66,7 @@ export function chooseCaptions(
   captions: readonly CaptionAsset[],
   request: CaptionRequest,
 ): { ready: CaptionAsset[]; notReady: CaptionAsset[]; absent: string[] } {
-  const codeOf = (c: CaptionAsset) =>
-    String(c.languageCode ?? '')
-      .toLowerCase()
-      .replace(/_/g, '-');
+  const codeOf = (c: CaptionAsset) => normalLanguageCode(String(c.languageCode ?? ''));
   const language = (code: string) => code.split('-')[0]!;
   const absent: string[] = [];
   const chosen = new Set<CaptionAsset>();

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { visibleNameProblem } from '../downloads/file-names.js';
 import type { DownloadRequest } from '../downloads/locate.js';
-import type { CaptionRequest } from '../captions.js';
+import { normalLanguageCode, type CaptionRequest } from '../captions.js';
 import type { Quality } from '../flavors.js';
 
 /** Kaltura object ids look like `1_abc123`: a data-centre number, an underscore, alphanumerics. */
@@ -118,21 +118,16 @@ export const captionsSchema = z
   )
   .min(1, CAPTIONS_RULE)
   .max(50, CAPTIONS_RULE)
-  .refine((codes) => new Set(codes.map(normalCode)).size === codes.length, CAPTIONS_RULE)
-  .refine((codes) => !codes.map(normalCode).includes('all') || codes.length === 1, CAPTIONS_RULE)
+  .refine((codes) => new Set(codes.map(normalLanguageCode)).size === codes.length, CAPTIONS_RULE)
+  .refine((codes) => !codes.map(normalLanguageCode).includes('all') || codes.length === 1, CAPTIONS_RULE)
   .describe(
     "Optional: the captions (subtitles) to add, by language code, e.g. ['en', 'es'], or ['all']; get_media_entry lists an entry's captions",
   );
 
-/** A language code as captions are matched: lower case, `_` read as `-` (`en_US` is `en-us`; `ALL` is `all`). */
-function normalCode(code: string): string {
-  return code.toLowerCase().replace(/_/g, '-');
-}
-
 /** The captions a `captions` argument asks for, or undefined when it asks for none. */
 export function captionRequest(codes: string[] | undefined): CaptionRequest | undefined {
   if (!codes) return undefined;
-  const normal = codes.map(normalCode);
+  const normal = codes.map(normalLanguageCode);
   if (normal.includes('all')) return { all: true };
   return { all: false, languages: normal };
 }
