@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { JSONRPCErrorResponseSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
+import { expectFatalOnSignal, onSignal } from './helpers/fatal.js';
 import { jsonOf, logLines, sandboxEnv, SERVER_ENTRY, ServerPool } from './helpers/server-process.js';
 
 let sandbox: Sandbox;
@@ -203,19 +204,11 @@ describe('sustained calls', () => {
 
 describe('a transport that fails', () => {
   it('says why on stderr and exits non-zero, never silently', async () => {
-    // stdin fails (as a broken pipe or a read error would) on a signal the test sends.
-    const inject = `data:text/javascript,process.on('SIGUSR2', () => process.stdin.destroy(new Error('injected-read-failure')))`;
+    // stdin fails (as a broken pipe or a read error would).
+    const inject = onSignal(`() => process.stdin.destroy(new Error('injected-read-failure'))`);
     const s = await servers.start(sandboxEnv(sandbox.url), ['--import', inject]);
     await s.client.listTools();
-    s.transport.child!.kill('SIGUSR2');
-    expect(await s.transport.exited).toBe(1);
-    expect(logLines(s.transport)).toContainEqual(
-      expect.objectContaining({
-        level: 'error',
-        message: 'the stdio transport failed: stdin failed; exiting',
-        detail: 'Error: injected-read-failure',
-      }),
-    );
+    await expectFatalOnSignal(s, 'the stdio transport failed: stdin failed; exiting', 'Error: injected-read-failure');
   });
 });
 
@@ -224,7 +217,7 @@ describe('log lines whose text fights JSON', () => {
     // A rejection whose message holds a quoted URL, a backslash and a KS-shaped token, raised
     // on a signal the test sends once the client has set a log level.
     const message = String.raw`request to "https://cdn.example.com/p/1/serveFlavor/a.mp4\" failed: C:\temp\x djJ8OTc2NTQzfABCDEFGHIJKLMNOPQRSTUV`;
-    const inject = `data:text/javascript,process.on('SIGUSR2', () => Promise.reject(new Error(${encodeURIComponent(JSON.stringify(message))})))`;
+    const inject = onSignal(`() => Promise.reject(new Error(${encodeURIComponent(JSON.stringify(message))}))`);
     const s = await servers.start(sandboxEnv(sandbox.url), ['--import', inject]);
     const notifications: Array<Record<string, unknown>> = [];
     s.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {

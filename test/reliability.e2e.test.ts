@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENTRIES, SANDBOX_ADMIN_SECRET } from './sandbox/fixtures.js';
 import { startSandbox, type FaultKind, type Sandbox } from './sandbox/server.js';
+import { expectFatalOnSignal, onSignal } from './helpers/fatal.js';
 import {
   jsonOf,
   logLines,
@@ -246,19 +247,10 @@ describe('lifecycle', () => {
   });
 
   it('logs an uncaught exception before exiting non-zero, never silently', async () => {
-    // The crash comes on a signal the test sends once the server is serving, not on a timer.
-    const inject = `data:text/javascript,process.on('SIGUSR2', () => { throw new Error('injected-test-crash') })`;
+    const inject = onSignal(`() => { throw new Error('injected-test-crash') }`);
     const s = await serve(sandboxEnv(sandbox.url), ['--import', inject]);
     await s.client.listTools();
-    s.transport.child!.kill('SIGUSR2');
-    expect(await s.transport.exited).toBe(1);
-    expect(logLines(s.transport)).toContainEqual(
-      expect.objectContaining({
-        level: 'error',
-        message: 'uncaught exception; exiting',
-        detail: 'Error: injected-test-crash',
-      }),
-    );
+    await expectFatalOnSignal(s, 'uncaught exception; exiting', 'Error: injected-test-crash');
   });
 });
 
